@@ -1,0 +1,241 @@
+//! The client and its configuration.
+
+use crate::auth::{Authenticator, Credentials};
+use crate::error::Error;
+use crate::generated::raw;
+use crate::hooks::Shared;
+use crate::retry::{RateLimit, RetryPolicy};
+use std::fmt;
+use std::time::Duration;
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://www.worksapis.com/v1.0";
+
+/// A client of the Partner API. Cheap to clone; clones share connections and the token cache.
+///
+/// Every operation of the spec is a method returning a request builder:
+///
+/// ```no_run
+/// # async fn run() -> Result<(), lineworks_partner::Error> {
+/// use lineworks_partner::{Client, Credentials};
+/// let client = Client::builder()
+///     .credentials(Credentials::access_token("token"))
+///     .build()?;
+/// let customer = client.get_customer().domain_id(10000001).send().await?;
+/// println!("{}", customer.domain);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    raw: raw::Client,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: `LW_API_BASE_URL` (optional) and the
+    /// credentials variables read by [`Credentials::from_env`].
+    ///
+    /// ```no_run
+    /// let client = lineworks_partner::Client::from_env()?;
+    /// # Ok::<(), lineworks_partner::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        let mut builder = Client::builder();
+        if let Some(url) = std::env::var("LW_API_BASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            builder = builder.base_url(url);
+        }
+        match Credentials::from_env()? {
+            Some(credentials) => builder.credentials(credentials).build(),
+            None => Err(Error::Config(
+                "no credentials in the environment: set LW_ACCESS_TOKEN, or LW_CLIENT_ID, LW_CLIENT_SECRET, \
+                 LW_SERVICE_ACCOUNT and LW_PRIVATE_KEY"
+                    .into(),
+            )),
+        }
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.raw.baseurl
+    }
+
+    pub(crate) fn raw(&self) -> &raw::Client {
+        &self.raw
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.raw.baseurl)
+            .field("authenticated", &self.raw.inner.auth.is_some())
+            .field("retry", &self.raw.inner.retry)
+            .field("rate_limit", &self.raw.inner.rate_limit)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    rate_limit: Option<RateLimit>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Where the API is; default [`DEFAULT_BASE_URL`]. Plain `http://` is accepted only for
+    /// loopback hosts (a local sandbox or test server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How to authenticate. Without credentials, requests carry no `Authorization` header.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Total time allowed for one HTTP attempt; default 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to connect; default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header; default `lineworks-partner/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses this `reqwest::Client` (proxies, TLS settings, connection pools are then yours;
+    /// `timeout`, `connect_timeout` and `user_agent` are not applied to it).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// When failed calls are sent again; default [`RetryPolicy::new`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Spaces calls out on the client side so each operation stays under the API's limit.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a base URL that is not `https` (or `http` on loopback), or an
+    /// HTTP client that cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let http =
+            match self.http {
+                Some(http) => http,
+                None => reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    .user_agent(self.user_agent.unwrap_or_else(|| {
+                        format!("lineworks-partner/{}", env!("CARGO_PKG_VERSION"))
+                    }))
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            };
+        let auth = self
+            .credentials
+            .map(|c| Authenticator::new(c, http.clone()));
+        let shared = Shared {
+            auth,
+            retry: self.retry.unwrap_or_default(),
+            rate_limit: self.rate_limit,
+        };
+        Ok(Client {
+            raw: raw::Client::new_with_client(&base_url, http, shared),
+        })
+    }
+}
+
+fn checked_base_url(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("base URL {url:?} is not a URL: {e}")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "base URL {url:?} uses plain http on a non-loopback host; use https"
+            )));
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "base URL {url:?} has unsupported scheme {other:?}"
+            )));
+        }
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "base URL {url:?} must not have a query or fragment"
+        )));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checked_base_url;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            checked_base_url("https://www.worksapis.com/v1.0/").unwrap(),
+            "https://www.worksapis.com/v1.0"
+        );
+        assert!(checked_base_url("http://127.0.0.1:8080/v1.0").is_ok());
+        assert!(checked_base_url("http://[::1]:8080/v1.0").is_ok());
+        assert!(checked_base_url("http://localhost/v1.0").is_ok());
+        assert!(checked_base_url("http://example.com/v1.0").is_err());
+        assert!(checked_base_url("ftp://example.com").is_err());
+        assert!(checked_base_url("not a url").is_err());
+    }
+}

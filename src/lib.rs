@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod auth;
+mod client;
+mod error;
+mod generated;
+mod hooks;
+pub mod paginate;
+pub mod retry;
+pub mod validate;
+
+pub use auth::Credentials;
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use error::{ApiError, Error};
+pub use generated::builder;
+pub use retry::{RateLimit, RetryPolicy};
+
+/// Request and response types, generated from the spec. Enums are open: see
+/// [`types::Locale`] for the shape every enum shares.
+pub mod types {
+    pub use crate::generated::enums::*;
+    pub use crate::generated::raw::types::*;
+}

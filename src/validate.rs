@@ -1,0 +1,418 @@
+//! Request validation against the rules the spec states.
+//!
+//! The generated types are lenient so that responses never fail on a long string or an
+//! unexpected number; the rules they would have enforced are kept in a table that
+//! `build.rs` extracts from the spec, and every outgoing request is checked against it before
+//! it is sent. The same check is public so a server (such as the sandbox) can apply it.
+
+use serde_json::Value;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// Where a rule applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Location {
+    /// A query parameter.
+    Query,
+    /// A path parameter.
+    Path,
+    /// The JSON request body.
+    Body,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Location::Query => "query parameter",
+            Location::Path => "path parameter",
+            Location::Body => "body field",
+        })
+    }
+}
+
+/// One rule of the spec, as `build.rs` extracted it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum RuleKind {
+    /// `maxLength`, in characters.
+    MaxLength(u64),
+    /// `minLength`, in characters.
+    MinLength(u64),
+    /// `x-max-bytes`: a limit in UTF-8 bytes.
+    MaxBytes(u64),
+    /// `pattern` (ECMAScript syntax).
+    Pattern(&'static str),
+    /// `minimum`.
+    Minimum(f64),
+    /// `maximum`.
+    Maximum(f64),
+    /// `minItems`.
+    MinItems(u64),
+    /// `maxItems`.
+    MaxItems(u64),
+}
+
+impl fmt::Display for RuleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleKind::MaxLength(n) => write!(f, "must be at most {n} characters long"),
+            RuleKind::MinLength(n) => write!(f, "must be at least {n} characters long"),
+            RuleKind::MaxBytes(n) => write!(f, "must be at most {n} bytes in UTF-8"),
+            RuleKind::Pattern(p) => write!(f, "must match the pattern {p}"),
+            RuleKind::Minimum(n) => write!(f, "must be at least {n}"),
+            RuleKind::Maximum(n) => write!(f, "must be at most {n}"),
+            RuleKind::MinItems(n) => write!(f, "must have at least {n} items"),
+            RuleKind::MaxItems(n) => write!(f, "must have at most {n} items"),
+        }
+    }
+}
+
+/// A rule and where it applies.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rule {
+    /// Query, path or body.
+    pub location: Location,
+    /// The parameter name, or the dotted body path (`partnership.customerCode`, `items[].id`).
+    pub field: &'static str,
+    /// What the value must satisfy.
+    pub kind: RuleKind,
+}
+
+/// What the spec says about one operation.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// The spec's `operationId`, also the Rust method name.
+    pub id: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path template relative to the base URL, e.g. `/partners/customers/{domainId}`.
+    pub path: &'static str,
+    /// OAuth scopes, any one of which allows the call.
+    pub scopes: &'static [&'static str],
+    /// Whether the operation pages with `count`/`cursor`.
+    pub paginated: bool,
+    /// Rules on its parameters and body.
+    pub rules: &'static [Rule],
+}
+
+/// Every operation of the spec this crate was built from.
+pub fn operations() -> &'static [OperationSpec] {
+    &crate::generated::OPERATIONS
+}
+
+/// The operation with this `operationId`.
+pub fn operation(id: &str) -> Option<&'static OperationSpec> {
+    operations().iter().find(|op| op.id == id)
+}
+
+/// A request that breaks a rule of the spec. Nothing was sent.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("invalid request for {operation}: {location} `{field}` {violation}")]
+pub struct ValidationError {
+    operation: &'static str,
+    location: Location,
+    field: String,
+    violation: Violation,
+}
+
+/// Which rule a value broke.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Violation {
+    /// A rule of the spec.
+    Rule(RuleKind),
+    /// A required value was not set.
+    Required,
+    /// The value could not be converted to the parameter's type, or the body is not valid JSON.
+    Malformed(String),
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Violation::Rule(rule) => rule.fmt(f),
+            Violation::Required => f.write_str("is required"),
+            Violation::Malformed(why) => write!(f, "is malformed: {why}"),
+        }
+    }
+}
+
+impl ValidationError {
+    pub(crate) fn new(
+        operation: &'static str,
+        location: Location,
+        field: impl Into<String>,
+        violation: Violation,
+    ) -> Self {
+        Self {
+            operation,
+            location,
+            field: field.into(),
+            violation,
+        }
+    }
+    /// The operation the request was for.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+    /// Where the offending value is.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+    /// The parameter name or dotted body path, with array indexes (`items[2].id`).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+    /// The rule the value broke.
+    pub fn violation(&self) -> &Violation {
+        &self.violation
+    }
+}
+
+/// Checks query, path and body values of a request for `op` against the spec's rules.
+///
+/// `path` is the request path (a base path such as `/v1.0` before the template is fine);
+/// `query` the decoded query pairs; `body` the parsed JSON body, if any.
+///
+/// ```
+/// use lineworks_partner::validate;
+/// let op = validate::operation("list_customers").expect("in the spec");
+/// let query = [("count".to_string(), "500".to_string())];
+/// let err = validate::check(op, "/v1.0/partners/customers", &query, None).unwrap_err();
+/// assert_eq!(err.field(), "count");
+/// ```
+pub fn check(
+    op: &'static OperationSpec,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<(), ValidationError> {
+    for rule in op.rules {
+        match rule.location {
+            Location::Query => {
+                for (_, value) in query.iter().filter(|(k, _)| k == rule.field) {
+                    check_text(op, rule, rule.field, value)?;
+                }
+            }
+            Location::Path => {
+                if let Some(value) = path_value(op.path, path, rule.field) {
+                    check_text(op, rule, rule.field, &value)?;
+                }
+            }
+            Location::Body => {
+                if let Some(body) = body {
+                    let mut found = Vec::new();
+                    collect(body, rule.field, String::new(), &mut found);
+                    for (field, value) in found {
+                        check_json(op, rule, &field, value)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks an outgoing `reqwest` request.
+pub(crate) fn check_request(
+    op: &'static OperationSpec,
+    request: &reqwest::Request,
+) -> Result<(), ValidationError> {
+    let query: Vec<(String, String)> = request
+        .url()
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let body = match request.body().and_then(reqwest::Body::as_bytes) {
+        Some(bytes) if !bytes.is_empty() => {
+            Some(serde_json::from_slice::<Value>(bytes).map_err(|e| {
+                ValidationError::new(
+                    op.id,
+                    Location::Body,
+                    "",
+                    Violation::Malformed(e.to_string()),
+                )
+            })?)
+        }
+        _ => None,
+    };
+    let path = percent_decode(request.url().path());
+    check(op, &path, &query, body.as_ref())
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of `{name}` in `actual`, aligning the template with the end of the path.
+fn path_value(template: &str, actual: &str, name: &str) -> Option<String> {
+    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let a: Vec<&str> = actual.trim_matches('/').split('/').collect();
+    let offset = a.len().checked_sub(t.len())?;
+    let placeholder = format!("{{{name}}}");
+    t.iter()
+        .position(|seg| *seg == placeholder)
+        .map(|i| a[offset + i].to_string())
+}
+
+/// Finds the values at a dotted path with `[]` steps, naming each with its concrete index.
+fn collect<'v>(value: &'v Value, path: &str, at: String, out: &mut Vec<(String, &'v Value)>) {
+    if path.is_empty() {
+        out.push((at, value));
+        return;
+    }
+    let (step, rest) = match path.find(['.', '[']) {
+        Some(0) if path.starts_with("[]") => {
+            if let Value::Array(items) = value {
+                let rest = path[2..].strip_prefix('.').unwrap_or(&path[2..]);
+                for (i, item) in items.iter().enumerate() {
+                    collect(item, rest, format!("{at}[{i}]"), out);
+                }
+            }
+            return;
+        }
+        Some(i) => (
+            &path[..i],
+            path[i..].strip_prefix('.').unwrap_or(&path[i..]),
+        ),
+        None => (path, ""),
+    };
+    if let Some(child) = value.get(step) {
+        let name = if at.is_empty() {
+            step.to_string()
+        } else {
+            format!("{at}.{step}")
+        };
+        collect(child, rest, name, out);
+    }
+}
+
+fn check_text(
+    op: &'static OperationSpec,
+    rule: &Rule,
+    field: &str,
+    value: &str,
+) -> Result<(), ValidationError> {
+    let number = || value.parse::<f64>().ok();
+    let ok = match rule.kind {
+        RuleKind::Minimum(min) => number().is_none_or(|n| n >= min),
+        RuleKind::Maximum(max) => number().is_none_or(|n| n <= max),
+        kind => string_ok(kind, value),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            op.id,
+            rule.location,
+            field,
+            Violation::Rule(rule.kind),
+        ))
+    }
+}
+
+fn check_json(
+    op: &'static OperationSpec,
+    rule: &Rule,
+    field: &str,
+    value: &Value,
+) -> Result<(), ValidationError> {
+    let ok = match (rule.kind, value) {
+        (RuleKind::Minimum(min), Value::Number(n)) => n.as_f64().is_none_or(|n| n >= min),
+        (RuleKind::Maximum(max), Value::Number(n)) => n.as_f64().is_none_or(|n| n <= max),
+        (RuleKind::MinItems(min), Value::Array(a)) => a.len() as u64 >= min,
+        (RuleKind::MaxItems(max), Value::Array(a)) => a.len() as u64 <= max,
+        (kind, Value::String(s)) => string_ok(kind, s),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            op.id,
+            rule.location,
+            field,
+            Violation::Rule(rule.kind),
+        ))
+    }
+}
+
+fn string_ok(kind: RuleKind, s: &str) -> bool {
+    match kind {
+        RuleKind::MaxLength(n) => s.chars().count() as u64 <= n,
+        RuleKind::MinLength(n) => s.chars().count() as u64 >= n,
+        RuleKind::MaxBytes(n) => s.len() as u64 <= n,
+        RuleKind::Pattern(p) => pattern(p).is_none_or(|re| re.find(s).is_some()),
+        _ => true,
+    }
+}
+
+/// Compiled patterns, built once. A pattern that does not compile is reported by the spec
+/// checks; here it is skipped rather than failing every call.
+fn pattern(p: &'static str) -> Option<&'static regress::Regex> {
+    static CACHE: OnceLock<std::sync::Mutex<Vec<(&'static str, Option<&'static regress::Regex>)>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, re)) = cache.iter().find(|(q, _)| *q == p) {
+        return *re;
+    }
+    let re = regress::Regex::new(p)
+        .ok()
+        .map(|re| &*Box::leak(Box::new(re)));
+    cache.push((p, re));
+    re
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collect_names_array_items_by_index() {
+        let body = serde_json::json!({"a": [{"b": "x"}, {"b": "y"}], "c": {"d": 1}});
+        let mut out = Vec::new();
+        collect(&body, "a[].b", String::new(), &mut out);
+        let names: Vec<_> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a[0].b", "a[1].b"]);
+        let mut out = Vec::new();
+        collect(&body, "c.d", String::new(), &mut out);
+        assert_eq!(out[0].0, "c.d");
+    }
+
+    #[test]
+    fn path_values_align_from_the_end() {
+        assert_eq!(
+            path_value(
+                "/partners/customers/{domainId}",
+                "/v1.0/partners/customers/42",
+                "domainId"
+            )
+            .as_deref(),
+            Some("42")
+        );
+        assert_eq!(path_value("/a/{x}/b", "/b", "x"), None);
+    }
+
+    #[test]
+    fn percent_decoding_keeps_invalid_sequences() {
+        assert_eq!(percent_decode("/a%20b/%zz/%4"), "/a b/%zz/%4");
+    }
+}
