@@ -2,11 +2,13 @@
 //!
 //! - `diff`: compares `openapi/partner.yaml` with the upstream reference pages, so that every
 //!   difference is either fixed or recorded on purpose (`x-upstream-*`).
+//! - `regen`: rewrites the artifacts derived from the spec; `--check` fails when they are stale.
 //! - `parse`: shows what the page parser reads from pages, to review it on a new page.
 
 mod diff;
 mod docs;
 mod html;
+mod regen;
 mod spec;
 
 use std::io::Write;
@@ -21,6 +23,9 @@ usage: cargo xtask <command>
         compare the spec with the upstream reference pages: the *.txt pages in DIR, or (without
         --docs) the pages named by each operation's externalDocs.url, fetched online and kept
         in --save DIR. Exit 0: no unaccepted finding; 1: findings; 2: could not run.
+  regen [--check]
+        rewrite openapi/partner.json and the README operation table from the spec; --check
+        writes nothing and fails when either is stale.
   parse FILE...
         print what the page parser reads from upstream pages.";
 
@@ -44,6 +49,11 @@ fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some("diff") => match DiffOptions::parse(&args[1..]) {
             Ok(opts) => run_diff(&opts, out, err),
             Err(e) => usage_error(err, &e),
+        },
+        Some("regen") => match &args[1..] {
+            [] => regen::run(&workspace_root(), false, out, err),
+            [flag] if flag == "--check" => regen::run(&workspace_root(), true, out, err),
+            _ => usage_error(err, "regen takes only --check"),
         },
         Some("parse") if args.len() > 1 => {
             let mut code = 0;
@@ -228,7 +238,7 @@ fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
     let spec_path = opts
         .spec
         .clone()
-        .unwrap_or_else(|| workspace_root().join("openapi/partner.yaml"));
+        .unwrap_or_else(|| workspace_root().join(regen::SPEC_YAML));
     let spec = match spec::Spec::load(&spec_path) {
         Ok(s) => s,
         Err(e) => {
