@@ -5,6 +5,11 @@
 //! difference whose docs value equals it is *accepted* (printed, not counted). `x-inferred` on
 //! an element (or an ancestor) accepts what the docs could not show because the page was cut
 //! off: properties and parameters the page lacks, and facts the page leaves unstated.
+//!
+//! Not differences: `int32`/`int64` on an integer the docs give no format (sizing, not a
+//! statement the docs make), headers every call carries (`Authorization`, `Content-Type`),
+//! `readOnly` spec properties missing from a request and `writeOnly` ones from a response, and
+//! error statuses (only success statuses are compared).
 
 use crate::docs::{DocOp, DocParam, DocProp, ParamIn};
 use crate::spec::{Spec, SpecOp, schema_nullable, schema_type};
@@ -680,6 +685,10 @@ impl Cx<'_> {
             let sc = holder
                 .get(fact)
                 .map_or_else(|| "none".into(), |v| canon(v, false));
+            // `int32`/`int64` only size an integer the docs leave unsized: not a difference.
+            if fact == "format" && dc == "none" && matches!(sc.as_str(), "int32" | "int64") {
+                continue;
+            }
             self.fact(
                 loc,
                 target,

@@ -351,8 +351,8 @@ fn upstream_extension_makes_a_difference_accepted() {
     for layout in [Layout::Plain, Layout::Markdown] {
         let (patch, delete) = pages(layout);
         let spec = SPEC.replace(
-            "size: {type: integer, minimum: 1, maximum: 10}",
-            "size: {type: integer, minimum: 1, maximum: 12, x-upstream-maximum: 10, x-upstream-note: larger in practice}",
+            "size: {type: integer, format: int32, minimum: 1, maximum: 10}",
+            "size: {type: integer, format: int32, minimum: 1, maximum: 12, x-upstream-maximum: 10, x-upstream-note: larger in practice}",
         );
         let r = compare(&[patch, delete], &spec);
         assert_eq!(
