@@ -133,8 +133,8 @@ pub fn splice(readme: &str, table: &str) -> Result<String, String> {
 fn artifacts(root: &Path, spec: &Spec) -> Vec<Artifact> {
     let readme = match std::fs::read_to_string(root.join(README)) {
         Ok(text) => splice(&text, &operations_table(spec)),
-        Err(e) => Err(format!(
-            "{README} not found ({e}): operations table not generated"
+        Err(_) => Err(format!(
+            "{README} not found: operations table not generated"
         )),
     };
     vec![
@@ -159,15 +159,15 @@ pub fn run(root: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -
             return 2;
         }
     };
-    let mut problems = 0;
+    let (mut stale, mut missing) = (0, 0);
     for a in artifacts(root, &spec) {
         let path: PathBuf = root.join(a.rel);
         let want = match a.want {
             Ok(w) => w,
             Err(e) => {
                 if check {
-                    let _ = writeln!(err, "error: {e}");
-                    problems += 1;
+                    let _ = writeln!(err, "error: {e} (add `{BEGIN}` and `{END}`)");
+                    missing += 1;
                 } else {
                     let _ = writeln!(err, "warning: {e}");
                 }
@@ -179,7 +179,7 @@ pub fn run(root: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -
         if check {
             if !fresh {
                 let _ = writeln!(err, "stale: {} (run `{FIX}`)", a.rel);
-                problems += 1;
+                stale += 1;
             }
         } else if fresh {
             let _ = writeln!(out, "unchanged {}", a.rel);
@@ -192,14 +192,16 @@ pub fn run(root: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let ms = start.elapsed().as_secs_f64() * 1e3;
     if check {
-        if problems == 0 {
+        if stale + missing == 0 {
             let _ = writeln!(out, "regen --check: up to date ({ms:.1} ms)");
             0
         } else {
-            let _ = writeln!(
-                err,
-                "regen --check: {problems} problem(s); fix with `{FIX}`"
-            );
+            let fix = if stale > 0 {
+                format!("; run `{FIX}`")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(err, "regen --check: {stale} stale, {missing} missing{fix}");
             1
         }
     } else {
