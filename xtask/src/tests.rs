@@ -382,6 +382,23 @@ fn upstream_extension_makes_a_difference_accepted() {
 }
 
 #[test]
+fn upstream_none_accepts_a_fact_the_docs_do_not_state() {
+    for none in ["none", "~"] {
+        let spec = SPEC.replace(
+            "nickname: {type: string, maxLength: 20}",
+            &format!("nickname: {{type: string, maxLength: 20, enum: [ann, bob], x-upstream-enum: {none}}}"),
+        );
+        let r = compare(&[MD_PATCH, MD_DELETE], &spec);
+        assert_eq!(
+            lines(&r),
+            [
+                "PATCH /widgets/{widgetId}/gadgets/{gadgetId} | request | owner.nickname | docs: enum none | spec: enum [ann, bob] | accepted"
+            ]
+        );
+    }
+}
+
+#[test]
 fn inferred_property_missing_from_a_cut_off_page_is_accepted() {
     let spec = SPEC.replace(
         "visible: {type: boolean, default: true}",
