@@ -21,7 +21,9 @@ pub fn spec() -> &'static Value {
 /// Follows local `$ref`s.
 pub fn resolve<'a>(mut value: &'a Value) -> &'a Value {
     while let Some(r) = value.get("$ref").and_then(Value::as_str) {
-        value = spec().pointer(r.trim_start_matches('#')).expect("local $ref resolves");
+        value = spec()
+            .pointer(r.trim_start_matches('#'))
+            .expect("local $ref resolves");
     }
     value
 }
@@ -36,7 +38,11 @@ pub fn example(media: &Value) -> Option<Value> {
             return resolve(first).get("value").cloned();
         }
     }
-    media.get("schema").map(resolve).and_then(|s| s.get("example")).cloned()
+    media
+        .get("schema")
+        .map(resolve)
+        .and_then(|s| s.get("example"))
+        .cloned()
 }
 
 /// A client for the mock server, without retries so every test sees each answer once.
@@ -75,7 +81,8 @@ pub fn normalize(value: &Value) -> Value {
 
 /// Deserialises a JSON fixture into a generated request type.
 pub fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> T {
-    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("fixture does not fit {}: {e}", std::any::type_name::<T>()))
+    serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("fixture does not fit {}: {e}", std::any::type_name::<T>()))
 }
 
 /// Any serialisable response as JSON.
