@@ -345,6 +345,8 @@ impl ClientHooks<Shared> for raw::Client {
             }
             let status = result.as_ref().ok().map(reqwest::Response::status);
             // An expired or revoked token: renew it once and send the same request again.
+            // A fixed token cannot be renewed, so its 401 is the answer.
+            let renewable = shared.auth.as_ref().filter(|auth| auth.can_renew());
             if let (
                 Some(StatusCode::UNAUTHORIZED),
                 Some(auth),
@@ -353,7 +355,7 @@ impl ClientHooks<Shared> for raw::Client {
                 false,
             ) = (
                 status,
-                &shared.auth,
+                renewable,
                 spare.as_ref().and_then(reqwest::Request::try_clone),
                 &sent_authorization,
                 reauthorized,

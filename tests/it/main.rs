@@ -1,8 +1,11 @@
 //! The one integration-test binary: the client over real HTTP on loopback.
 
+mod auth;
 mod compat;
 mod errors;
 mod operations;
+mod paginate;
+mod retry;
 mod secrets;
 mod support;
 mod validation;
