@@ -19,7 +19,7 @@ pub fn spec() -> &'static Value {
 }
 
 /// Follows local `$ref`s.
-pub fn resolve<'a>(mut value: &'a Value) -> &'a Value {
+pub fn resolve(mut value: &Value) -> &Value {
     while let Some(r) = value.get("$ref").and_then(Value::as_str) {
         value = spec()
             .pointer(r.trim_start_matches('#'))
@@ -33,10 +33,12 @@ pub fn example(media: &Value) -> Option<Value> {
     if let Some(e) = media.get("example") {
         return Some(e.clone());
     }
-    if let Some(map) = media.get("examples").and_then(Value::as_object) {
-        if let Some((_, first)) = map.iter().next() {
-            return resolve(first).get("value").cloned();
-        }
+    if let Some((_, first)) = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .and_then(|m| m.iter().next())
+    {
+        return resolve(first).get("value").cloned();
     }
     media
         .get("schema")
