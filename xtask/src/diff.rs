@@ -195,6 +195,18 @@ fn upstream<'a>(annos: &'a Annos, fact: &str) -> Option<&'a Value> {
     annos.iter().find_map(|a| a.get(&key))
 }
 
+/// Whether an `x-upstream-<fact>` value records the docs value. A shared element whose pages
+/// state different lists (for `enum`, `scopes`, `status`) records each as a sequence of
+/// sequences: any one of them matching is enough.
+fn upstream_matches(u: &Value, list: bool, docs_canon: &str) -> bool {
+    match u {
+        Value::Array(alts) if list && !alts.is_empty() && alts.iter().all(Value::is_array) => {
+            alts.iter().any(|a| canon(a, true) == docs_canon)
+        }
+        _ => canon(u, list) == docs_canon,
+    }
+}
+
 fn flag(on: bool, yes: &str, no: &str) -> String {
     if on { yes.into() } else { no.into() }
 }
@@ -239,7 +251,8 @@ impl Cx<'_> {
             return;
         }
         let list = matches!(fact, "enum" | "scopes" | "status");
-        let accepted = upstream(annos, fact).is_some_and(|u| canon(u, list) == docs_canon)
+        let accepted = upstream(annos, fact)
+            .is_some_and(|u| upstream_matches(u, list, &docs_canon))
             || (docs_canon == "none" && has_inferred(annos));
         self.push(location, target, fact, shown.0, shown.1, accepted);
     }

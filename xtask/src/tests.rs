@@ -382,6 +382,32 @@ fn upstream_extension_makes_a_difference_accepted() {
 }
 
 #[test]
+fn upstream_list_of_lists_accepts_any_of_them() {
+    // A shared element whose pages state different lists records each of them.
+    let with = |upstream: &str| {
+        SPEC.replace(
+            "color: {type: string, enum: [RED, GREEN, BLUE, YELLOW]}",
+            &format!("color: {{type: string, enum: [RED, GREEN, BLUE, YELLOW, PINK], x-upstream-enum: {upstream}}}"),
+        )
+    };
+    for layout in [Layout::Plain, Layout::Markdown] {
+        let (patch, delete) = pages(layout);
+        let r = compare(
+            &[patch, delete],
+            &with("[[RED], [YELLOW, BLUE, GREEN, RED]]"),
+        );
+        assert_eq!(
+            (r.unaccepted(), r.accepted()),
+            (0, 1),
+            "{layout:?} {:#?}",
+            lines(&r)
+        );
+        let r = compare(&[patch, delete], &with("[[RED], [GREEN, BLUE]]"));
+        assert_eq!(r.unaccepted(), 1, "{layout:?} {:#?}", lines(&r));
+    }
+}
+
+#[test]
 fn upstream_none_accepts_a_fact_the_docs_do_not_state() {
     for none in ["none", "~"] {
         let spec = SPEC.replace(
