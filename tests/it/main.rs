@@ -9,3 +9,5 @@ mod retry;
 mod secrets;
 mod support;
 mod validation;
+#[cfg(feature = "httpmock")]
+mod mock;
