@@ -3,11 +3,11 @@
 mod auth;
 mod compat;
 mod errors;
+#[cfg(feature = "httpmock")]
+mod mock;
 mod operations;
 mod paginate;
 mod retry;
 mod secrets;
 mod support;
 mod validation;
-#[cfg(feature = "httpmock")]
-mod mock;

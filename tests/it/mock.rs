@@ -19,7 +19,10 @@ async fn typed_mocks_answer_the_client() {
     });
     let missing = server.get_customer(|when, then| {
         when.domain_id(404);
-        then.not_found(&types::Error { code: "NOT_FOUND".into(), description: Some("no such domain".into()) });
+        then.not_found(&types::Error {
+            code: "NOT_FOUND".into(),
+            description: Some("no such domain".into()),
+        });
     });
     // The generated mocks match paths without the `/v1.0` prefix.
     let client = Client::builder()
@@ -28,8 +31,25 @@ async fn typed_mocks_answer_the_client() {
         .build()
         .unwrap();
 
-    assert_eq!(client.get_customer().domain_id(10000001).send().await.unwrap(), customer);
-    assert_eq!(client.get_customer().domain_id(404).send().await.unwrap_err().code(), Some("NOT_FOUND"));
+    assert_eq!(
+        client
+            .get_customer()
+            .domain_id(10000001)
+            .send()
+            .await
+            .unwrap(),
+        customer
+    );
+    assert_eq!(
+        client
+            .get_customer()
+            .domain_id(404)
+            .send()
+            .await
+            .unwrap_err()
+            .code(),
+        Some("NOT_FOUND")
+    );
     found.assert_async().await;
     missing.assert_async().await;
 }
