@@ -347,19 +347,15 @@ impl ClientHooks<Shared> for raw::Client {
             // An expired or revoked token: renew it once and send the same request again.
             // A fixed token cannot be renewed, so its 401 is the answer.
             let renewable = shared.auth.as_ref().filter(|auth| auth.can_renew());
-            if let (
-                Some(StatusCode::UNAUTHORIZED),
-                Some(auth),
-                Some(mut again),
-                Some(rejected),
-                false,
-            ) = (
-                status,
-                renewable,
-                spare.as_ref().and_then(reqwest::Request::try_clone),
-                &sent_authorization,
-                reauthorized,
-            ) {
+            let again = match (status, renewable, reauthorized) {
+                (Some(StatusCode::UNAUTHORIZED), Some(_), false) => {
+                    spare.as_ref().and_then(reqwest::Request::try_clone)
+                }
+                _ => None,
+            };
+            if let (Some(auth), Some(mut again), Some(rejected)) =
+                (renewable, again, &sent_authorization)
+            {
                 reauthorized = true;
                 match auth.reauthorize(rejected).await {
                     Ok(fresh) => {
