@@ -152,8 +152,8 @@ impl Spec {
         path: &str,
     ) -> Result<(&Operation, Vec<(&'static str, String)>), Vec<&'static str>> {
         let actual: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let mut best: Option<(usize, &Operation, Vec<(&'static str, String)>)> = None;
-        let mut allowed = Vec::new();
+        // Every template the path fits, with its number of literal segments.
+        let mut fits = Vec::new();
         for op in &self.operations {
             if op.segments.len() != actual.len() {
                 continue;
@@ -169,22 +169,19 @@ impl Spec {
                     t == a
                 }
             });
-            if !matched {
-                continue;
-            }
-            if op.method() != method {
-                allowed.push(op.method());
-                continue;
-            }
-            // A literal segment beats a placeholder: `/subscriptions/pre-orders` is not a
-            // subscription with the ID "pre-orders".
-            if best.as_ref().is_none_or(|(l, _, _)| literal > *l) {
-                best = Some((literal, op, params));
+            if matched {
+                fits.push((literal, op, params));
             }
         }
-        match best {
+        // A literal segment beats a placeholder: `/subscriptions/pre-orders` is not a
+        // subscription with the ID "pre-orders", and does not take its methods either.
+        let best = fits.iter().map(|(l, _, _)| *l).max().unwrap_or(0);
+        fits.retain(|(l, _, _)| *l == best);
+        let allowed: Vec<&'static str> = fits.iter().map(|(_, op, _)| op.method()).collect();
+        match fits.into_iter().find(|(_, op, _)| op.method() == method) {
             Some((_, op, params)) => Ok((op, params)),
             None => {
+                let mut allowed = allowed;
                 allowed.sort_unstable();
                 allowed.dedup();
                 Err(allowed)
@@ -464,6 +461,12 @@ mod tests {
         assert_eq!(
             spec().route("PUT", "/partners/invoices").unwrap_err(),
             vec!["GET"]
+        );
+        assert_eq!(
+            spec()
+                .route("OPTIONS", "/partners/customers/1/subscriptions/pre-orders")
+                .unwrap_err(),
+            vec!["GET", "POST"]
         );
     }
 
