@@ -17,7 +17,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut customers = std::pin::pin!(client.list_customers().count(30).stream());
     while let Some(c) = customers.try_next().await? {
         let plan = c.product_id.as_ref().map_or("-", |p| p.as_str());
-        println!("{}\t{}\t{}\t{}", c.domain_id, c.domain, plan, c.company_name);
+        println!(
+            "{}\t{}\t{}\t{}",
+            c.domain_id, c.domain, plan, c.company_name
+        );
     }
     Ok(())
 }

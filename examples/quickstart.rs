@@ -22,7 +22,10 @@ async fn main() -> Result {
     }
     // Demo data gives the customer list several pages and the invoices some history.
     let sandbox = Sandbox::builder().seed(Seed::demo()).start().await?;
-    println!("no credentials found: using a sandbox at {}", sandbox.base_url());
+    println!(
+        "no credentials found: using a sandbox at {}",
+        sandbox.base_url()
+    );
     let client = Client::builder()
         .base_url(sandbox.base_url())
         .credentials(Credentials::access_token("sandbox"))
@@ -36,7 +39,11 @@ async fn walk(api: &Client) -> Result {
     let today = Utc::now().date_naive();
     let domain = "quickstart-demo.jp";
 
-    let check = api.verify_domain().body_map(|b| b.domain(domain)).send().await?;
+    let check = api
+        .verify_domain()
+        .body_map(|b| b.domain(domain))
+        .send()
+        .await?;
     println!("1. {domain} is free to use, as a {}", check.type_);
 
     let customer = api
@@ -58,7 +65,10 @@ async fn walk(api: &Client) -> Result {
     );
 
     let active = api.activate_customer().domain_id(id).send().await?;
-    println!("3. activated: domain active = {}", active.enable_active_domain);
+    println!(
+        "3. activated: domain active = {}",
+        active.enable_active_domain
+    );
 
     let patched = api
         .update_customer_partially()
@@ -73,7 +83,10 @@ async fn walk(api: &Client) -> Result {
         .send()
         .await?;
     let memo = patched.partnership.and_then(|p| p.memo).unwrap_or_default();
-    println!("4. read and patched {}: memo = {memo:?}", patched.company_name);
+    println!(
+        "4. read and patched {}: memo = {memo:?}",
+        patched.company_name
+    );
 
     let pre = api
         .create_pre_order()
@@ -87,7 +100,10 @@ async fn walk(api: &Client) -> Result {
         .send()
         .await?;
     let p = &pre.subscription_pre_orders[0];
-    println!("5. pre-ordered Standard with 20 licences from {}", p.apply_date);
+    println!(
+        "5. pre-ordered Standard with 20 licences from {}",
+        p.apply_date
+    );
 
     let trial = api
         .create_subscription()
@@ -109,7 +125,10 @@ async fn walk(api: &Client) -> Result {
     let usage = api
         .create_usage_status_renewal()
         .domain_id(id)
-        .body_map(|b| b.apply_date(today + Duration::days(30)).max_member_count(Some(50)))
+        .body_map(|b| {
+            b.apply_date(today + Duration::days(30))
+                .max_member_count(Some(50))
+        })
         .send()
         .await?;
     if let Some(r) = usage.renewal {
@@ -138,7 +157,11 @@ async fn walk(api: &Client) -> Result {
         .send()
         .await?;
     let invoices = api.list_invoices().year(last_month.year()).send().await?;
-    let total: i64 = invoices.invoices.iter().filter_map(|i| i.total_amount).sum();
+    let total: i64 = invoices
+        .invoices
+        .iter()
+        .filter_map(|i| i.total_amount)
+        .sum();
     println!(
         "9. customer 10000001 has {} usage records this month; {} invoices in {} total {total} yen",
         usages.usages.len(),
@@ -155,7 +178,10 @@ async fn walk(api: &Client) -> Result {
         .await?;
     println!(
         "10. cancellation scheduled for {}",
-        status.withdrawal_date.map(|d| d.to_string()).unwrap_or_default()
+        status
+            .withdrawal_date
+            .map(|d| d.to_string())
+            .unwrap_or_default()
     );
     Ok(())
 }

@@ -42,7 +42,9 @@ mod server;
 mod spec;
 mod token;
 
-pub use seed::{Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription};
+pub use seed::{
+    Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
+};
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -103,9 +103,10 @@ impl State {
     }
 
     pub fn domain_taken(&self, domain: &str) -> bool {
-        self.customers.values().any(|c| {
-            c.domain == domain || c.upgrade_domain.as_deref() == Some(domain)
-        }) || self.potential.contains_key(domain)
+        self.customers
+            .values()
+            .any(|c| c.domain == domain || c.upgrade_domain.as_deref() == Some(domain))
+            || self.potential.contains_key(domain)
     }
 
     pub fn take_domain_id(&mut self) -> i64 {
@@ -321,8 +322,10 @@ pub(crate) fn option_of(sub_option: &str) -> Option<&'static str> {
 
 /// Trial tiers: `ACV200`, `DRV00`, `DRV_PS_T`, `DRV_PA_T`, `ACV300`, `CST_*00`.
 pub(crate) fn is_trial_tier(sub_option: &str) -> bool {
-    matches!(sub_option, "ACV200" | "DRV00" | "DRV_PS_T" | "DRV_PA_T" | "ACV300")
-        || (sub_option.starts_with("CST_") && sub_option.ends_with("00"))
+    matches!(
+        sub_option,
+        "ACV200" | "DRV00" | "DRV_PS_T" | "DRV_PA_T" | "ACV300"
+    ) || (sub_option.starts_with("CST_") && sub_option.ends_with("00"))
 }
 
 /// Options sold by the unit rather than by tier.
@@ -441,9 +444,6 @@ mod tests {
             memo: None,
         };
         let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
-        assert_eq!(
-            sub.term_end(today),
-            NaiveDate::from_ymd_opt(2026, 3, 31)
-        );
+        assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));
     }
 }

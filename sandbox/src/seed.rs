@@ -297,9 +297,7 @@ impl Seed {
                     subscription_id: s.id,
                     option_product_id: so.option_product_id,
                     sub_option_id: so.sub_option_id.clone(),
-                    applied_time: day
-                        .and_hms_opt(0, 0, 0)
-                        .map(|t| Utc.from_utc_datetime(&t)),
+                    applied_time: day.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t)),
                     quantity: if model::is_quantity_tier(so.sub_option_id.as_str()) {
                         Some(so.quantity.unwrap_or(1).max(1))
                     } else {

@@ -79,7 +79,9 @@ impl App {
         if now.duration_since(entry.0) >= Duration::from_secs(60) {
             *entry = (now, 0);
         }
-        let reset = 60u64.saturating_sub(now.duration_since(entry.0).as_secs()).max(1);
+        let reset = 60u64
+            .saturating_sub(now.duration_since(entry.0).as_secs())
+            .max(1);
         if entry.1 >= limit {
             return Err((0, reset));
         }
@@ -155,7 +157,12 @@ async fn handle(
         Err(e) => return error_response(&e),
     };
     if let Some(granted) = scopes {
-        if !op.rules.scopes.iter().any(|s| granted.iter().any(|g| g == s)) {
+        if !op
+            .rules
+            .scopes
+            .iter()
+            .any(|s| granted.iter().any(|g| g == s))
+        {
             return error_response(&ApiError::new(
                 StatusCode::FORBIDDEN,
                 "FORBIDDEN",
@@ -190,7 +197,11 @@ async fn handle(
     let query: Vec<(String, String)> = parts
         .uri
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     let ctx = match checked_request(op, api_path, path_params, &query, &body, app.today()) {
         Ok(ctx) => ctx,

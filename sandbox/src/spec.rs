@@ -266,9 +266,7 @@ impl Spec {
             }
             Some("integer") => {
                 let ok = match format {
-                    Some("int32") => value
-                        .as_i64()
-                        .is_some_and(|n| i32::try_from(n).is_ok()),
+                    Some("int32") => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
                     _ => value.as_i64().is_some(),
                 };
                 if !ok {
@@ -395,8 +393,7 @@ pub(crate) fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b
-            .iter()
+        && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
@@ -440,7 +437,9 @@ mod tests {
             for seg in &op.segments {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     assert!(
-                        op.params.iter().any(|p| p.name == name && p.location == In::Path),
+                        op.params
+                            .iter()
+                            .any(|p| p.name == name && p.location == In::Path),
                         "{}: path parameter {name} not declared",
                         op.id()
                     );
@@ -456,7 +455,9 @@ mod tests {
             .unwrap();
         assert_eq!(op.id(), "list_pre_orders");
         assert_eq!(params, vec![("domainId", "1".to_string())]);
-        let (op, _) = spec().route("POST", "/partners/customers/verify-domain").unwrap();
+        let (op, _) = spec()
+            .route("POST", "/partners/customers/verify-domain")
+            .unwrap();
         assert_eq!(op.id(), "verify_domain");
         assert_eq!(
             spec().route("PUT", "/partners/invoices").unwrap_err(),

@@ -48,7 +48,11 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
     let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let Some(grant) = field("grant_type") else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type is required",
+        );
     };
     let (Some(client_id), Some(_secret)) = (field("client_id"), field("client_secret")) else {
         return oauth_error(
@@ -60,13 +64,21 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
     let (scopes, refresh) = match grant {
         JWT_BEARER => {
             let Some(assertion) = field("assertion") else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "assertion is required");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "assertion is required",
+                );
             };
             let claims = match jwt_claims(assertion) {
                 Ok(c) => c,
                 Err(why) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", why),
             };
-            if claims.get("iss").and_then(Value::as_str).is_some_and(|iss| iss != client_id) {
+            if claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .is_some_and(|iss| iss != client_id)
+            {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
@@ -74,9 +86,20 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
                 );
             }
             let Some(scope) = field("scope") else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "scope is required");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    "scope is required",
+                );
             };
-            (scope.split(' ').filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>(), None)
+            (
+                scope
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>(),
+                None,
+            )
         }
         "refresh_token" => {
             let Some(token) = field("refresh_token") else {
@@ -112,9 +135,8 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
     let n = st.issued;
     let access = format!("sbx.{n}.{:016x}", fnv(&format!("{client_id}/{n}/access")));
     // No rotation: a refresh answers with the refresh token it was given.
-    let refresh = refresh.unwrap_or_else(|| {
-        format!("sbxr.{n}.{:016x}", fnv(&format!("{client_id}/{n}/refresh")))
-    });
+    let refresh = refresh
+        .unwrap_or_else(|| format!("sbxr.{n}.{:016x}", fnv(&format!("{client_id}/{n}/refresh"))));
     st.tokens.insert(access.clone(), scopes.clone());
     st.refresh_tokens
         .insert(refresh.clone(), (client_id.to_string(), scopes.clone()));
@@ -134,7 +156,8 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
 /// to be present.
 fn jwt_claims(token: &str) -> Result<Value, &'static str> {
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err("the assertion is not a JWT (three dot-separated parts)");
     };

@@ -56,7 +56,10 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("create_customer");
     let id = created.domain_id;
-    assert!(!created.enable_active_domain, "a real domain waits for activation");
+    assert!(
+        !created.enable_active_domain,
+        "a real domain waits for activation"
+    );
     let taken = api
         .verify_domain()
         .body_map(|b| b.domain("acme.co.jp"))
@@ -73,10 +76,19 @@ async fn every_operation_is_served_with_real_state() {
     let active = api.activate_customer().domain_id(id).send().await.unwrap();
     assert!(active.enable_active_domain);
     assert_eq!(
-        active.partnership.as_ref().and_then(|p| p.status.as_ref()).map(|s| s.as_str()),
+        active
+            .partnership
+            .as_ref()
+            .and_then(|p| p.status.as_ref())
+            .map(|s| s.as_str()),
         Some("APPROVED")
     );
-    let twice = api.activate_customer().domain_id(id).send().await.unwrap_err();
+    let twice = api
+        .activate_customer()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(status_code(&twice), (400, "ALREADY_ACTIVATED".into()));
     mark("activate_customer");
 
@@ -91,7 +103,10 @@ async fn every_operation_is_served_with_real_state() {
         .await
         .unwrap();
     mark("update_customer_partially");
-    assert_eq!(patched.phone_number, "03-1234-5678", "PATCH keeps what is not sent");
+    assert_eq!(
+        patched.phone_number, "03-1234-5678",
+        "PATCH keeps what is not sent"
+    );
     let read = api.get_customer().domain_id(id).send().await.unwrap();
     mark("get_customer");
     assert_eq!(read.company_name, "Acme K.K.");
@@ -123,12 +138,21 @@ async fn every_operation_is_served_with_real_state() {
     let ids: BTreeSet<i64> = all.iter().map(|c| c.domain_id).collect();
     assert_eq!(ids.len(), all.len());
     assert!(ids.contains(&id) && ids.len() >= 13);
-    let pages: Vec<types::CustomerList> = api.list_customers().count(5).pages().try_collect().await.unwrap();
+    let pages: Vec<types::CustomerList> = api
+        .list_customers()
+        .count(5)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), all.len().div_ceil(5));
     assert!(pages.last().unwrap().response_meta_data.is_none());
-    assert!(pages[..pages.len() - 1]
-        .iter()
-        .all(|p| p.response_meta_data.as_ref().and_then(|m| m.next_cursor.as_ref()).is_some()));
+    assert!(pages[..pages.len() - 1].iter().all(|p| {
+        p.response_meta_data
+            .as_ref()
+            .and_then(|m| m.next_cursor.as_ref())
+            .is_some()
+    }));
 
     // --- usage -----------------------------------------------------------------------------
     let u = api.get_usage_status().domain_id(id).send().await.unwrap();
@@ -167,11 +191,20 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("update_usage_status_renewal");
     assert_eq!(u.renewal.unwrap().apply_date, days(20));
-    api.delete_usage_status_renewal().domain_id(id).send().await.unwrap();
+    api.delete_usage_status_renewal()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap();
     mark("delete_usage_status_renewal");
     let u = api.get_usage_status().domain_id(id).send().await.unwrap();
     assert!(u.renewal.is_none());
-    let gone = api.delete_usage_status_renewal().domain_id(id).send().await.unwrap_err();
+    let gone = api
+        .delete_usage_status_renewal()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(status_code(&gone).0, 404);
 
     // --- domains: a group name moves to a real domain -------------------------------------
@@ -199,9 +232,18 @@ async fn every_operation_is_served_with_real_state() {
     mark("create_upgrade_domain");
     assert_eq!(reg.domain.as_deref(), Some("grp-real.com"));
     assert!(reg.txt_token.is_some());
-    api.delete_upgrade_domain().domain_id(gid).send().await.unwrap();
+    api.delete_upgrade_domain()
+        .domain_id(gid)
+        .send()
+        .await
+        .unwrap();
     mark("delete_upgrade_domain");
-    let none = api.get_upgrade_domain().domain_id(gid).send().await.unwrap_err();
+    let none = api
+        .get_upgrade_domain()
+        .domain_id(gid)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(status_code(&none).0, 404);
     let early = api
         .change_domain()
@@ -256,9 +298,22 @@ async fn every_operation_is_served_with_real_state() {
     let list = api.list_pre_orders().domain_id(id).send().await.unwrap();
     mark("list_pre_orders");
     assert_eq!(list.subscription_pre_orders.len(), 1);
-    api.delete_pre_order().domain_id(id).pre_order_id(pre_id).send().await.unwrap();
+    api.delete_pre_order()
+        .domain_id(id)
+        .pre_order_id(pre_id)
+        .send()
+        .await
+        .unwrap();
     mark("delete_pre_order");
-    assert!(api.list_pre_orders().domain_id(id).send().await.unwrap().subscription_pre_orders.is_empty());
+    assert!(
+        api.list_pre_orders()
+            .domain_id(id)
+            .send()
+            .await
+            .unwrap()
+            .subscription_pre_orders
+            .is_empty()
+    );
 
     let trial = api
         .create_subscription()
@@ -274,7 +329,13 @@ async fn every_operation_is_served_with_real_state() {
     mark("create_subscription");
     let sid = trial.subscription_id;
     assert_eq!(trial.plan_end_date, None);
-    let got = api.get_subscription().domain_id(id).subscription_id(sid).send().await.unwrap();
+    let got = api
+        .get_subscription()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
     mark("get_subscription");
     assert_eq!(got.product_id.as_str(), "STD_T");
     let subs = api.list_subscriptions().domain_id(id).send().await.unwrap();
@@ -315,12 +376,29 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("update_subscription_reservation");
     assert_eq!(r.apply_date, days(12));
-    let r = api.get_subscription_reservation().domain_id(id).subscription_id(sid).send().await.unwrap();
+    let r = api
+        .get_subscription_reservation()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
     mark("get_subscription_reservation");
     assert_eq!(r.type_.as_str(), "START_PAID_SERVICE");
-    api.delete_subscription_reservation().domain_id(id).subscription_id(sid).send().await.unwrap();
+    api.delete_subscription_reservation()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
     mark("delete_subscription_reservation");
-    let none = api.get_subscription_reservation().domain_id(id).subscription_id(sid).send().await.unwrap_err();
+    let none = api
+        .get_subscription_reservation()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(status_code(&none).0, 404);
 
     // A trial takes trial options only.
@@ -355,7 +433,10 @@ async fn every_operation_is_served_with_real_state() {
         .await
         .unwrap();
     mark("convert_subscription_to_paid");
-    assert_eq!((paid.product_id.as_str(), paid.plan.as_str()), ("STD", "ANNUAL_LICENSE"));
+    assert_eq!(
+        (paid.product_id.as_str(), paid.plan.as_str()),
+        ("STD", "ANNUAL_LICENSE")
+    );
     assert_eq!(paid.plan_end_date, Some(days(365 - 1)));
 
     let acv = api
@@ -369,7 +450,13 @@ async fn every_operation_is_served_with_real_state() {
     mark("convert_option_product_to_paid");
     assert_eq!(acv.sub_option_id.as_str(), "ACV201");
 
-    let ren = api.get_subscription_renewal().domain_id(id).subscription_id(sid).send().await.unwrap();
+    let ren = api
+        .get_subscription_renewal()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
     mark("get_subscription_renewal");
     assert_eq!((ren.type_.as_str(), ren.license_count), ("STAY", Some(20)));
     api.update_subscription_renewal()
@@ -385,8 +472,17 @@ async fn every_operation_is_served_with_real_state() {
         .await
         .unwrap();
     mark("update_subscription_renewal");
-    let ren = api.get_subscription_renewal().domain_id(id).subscription_id(sid).send().await.unwrap();
-    assert_eq!((ren.type_.as_str(), ren.license_count), ("CHANGE", Some(30)));
+    let ren = api
+        .get_subscription_renewal()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ren.type_.as_str(), ren.license_count),
+        ("CHANGE", Some(30))
+    );
 
     let more = api
         .add_license_count()
@@ -409,7 +505,11 @@ async fn every_operation_is_served_with_real_state() {
     mark("upgrade_subscription");
     assert_eq!(up.product_id.as_str(), "ADV");
     let ren = up.renewal.unwrap();
-    assert_eq!((ren.type_.as_str(), ren.license_count), ("STAY", Some(25)), "the upgrade drops renewal changes");
+    assert_eq!(
+        (ren.type_.as_str(), ren.license_count),
+        ("STAY", Some(25)),
+        "the upgrade drops renewal changes"
+    );
 
     let memo = api
         .update_subscription_memo()
@@ -421,7 +521,12 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("update_subscription_memo");
     assert_eq!(memo.customer_code.as_deref(), Some("SUB-1"));
-    let memos = api.list_subscription_memos().domain_id(id).send().await.unwrap();
+    let memos = api
+        .list_subscription_memos()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap();
     mark("list_subscription_memos");
     assert_eq!(memos.subscription_memos.len(), 1);
 
@@ -453,7 +558,11 @@ async fn every_operation_is_served_with_real_state() {
     assert_eq!(status_code(&smaller), (400, "NOT_AN_UPGRADE".into()));
     api.create_option_product()
         .domain_id(id)
-        .body_map(|b| b.option_product_id("DRV").sub_option_id("DRV_PA").quantity(Some(2)))
+        .body_map(|b| {
+            b.option_product_id("DRV")
+                .sub_option_id("DRV_PA")
+                .quantity(Some(2))
+        })
         .send()
         .await
         .unwrap();
@@ -467,23 +576,46 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("add_option_product_quantity");
     assert_eq!(drv.quantity, Some(5));
-    let opts = api.list_option_products().domain_id(id).send().await.unwrap();
+    let opts = api
+        .list_option_products()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap();
     mark("list_option_products");
     assert_eq!(opts.option_products.len(), 3);
 
-    let ren = api.get_option_product_renewal().domain_id(id).option_product_id("SSTG2").send().await.unwrap();
+    let ren = api
+        .get_option_product_renewal()
+        .domain_id(id)
+        .option_product_id("SSTG2")
+        .send()
+        .await
+        .unwrap();
     mark("get_option_product_renewal");
     assert_eq!(ren.type_.as_ref().map(|t| t.as_str()), Some("STAY"));
     api.update_option_product_renewal()
         .domain_id(id)
         .option_product_id("SSTG2")
-        .body_map(|b| b.type_(Some("CHANGE".into())).sub_option_id(Some("SSTG202".into())))
+        .body_map(|b| {
+            b.type_(Some("CHANGE".into()))
+                .sub_option_id(Some("SSTG202".into()))
+        })
         .send()
         .await
         .unwrap();
     mark("update_option_product_renewal");
-    let ren = api.get_option_product_renewal().domain_id(id).option_product_id("SSTG2").send().await.unwrap();
-    assert_eq!(ren.sub_option_id.as_ref().map(|s| s.as_str()), Some("SSTG202"));
+    let ren = api
+        .get_option_product_renewal()
+        .domain_id(id)
+        .option_product_id("SSTG2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ren.sub_option_id.as_ref().map(|s| s.as_str()),
+        Some("SSTG202")
+    );
 
     let order = api
         .create_option_product_order()
@@ -510,19 +642,57 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("update_option_product_order");
     assert_eq!(order.apply_date, Some(days(4)));
-    let got = api.get_option_product_order().domain_id(id).option_product_id("SSTG2").send().await.unwrap();
+    let got = api
+        .get_option_product_order()
+        .domain_id(id)
+        .option_product_id("SSTG2")
+        .send()
+        .await
+        .unwrap();
     mark("get_option_product_order");
     assert_eq!(got.apply_date, Some(days(4)));
-    let orders = api.list_option_product_orders().domain_id(id).send().await.unwrap();
+    let orders = api
+        .list_option_product_orders()
+        .domain_id(id)
+        .send()
+        .await
+        .unwrap();
     mark("list_option_product_orders");
     assert_eq!(orders.option_product_orders.len(), 1);
-    api.delete_option_product_order().domain_id(id).option_product_id("SSTG2").send().await.unwrap();
+    api.delete_option_product_order()
+        .domain_id(id)
+        .option_product_id("SSTG2")
+        .send()
+        .await
+        .unwrap();
     mark("delete_option_product_order");
-    assert!(api.list_option_product_orders().domain_id(id).send().await.unwrap().option_product_orders.is_empty());
+    assert!(
+        api.list_option_product_orders()
+            .domain_id(id)
+            .send()
+            .await
+            .unwrap()
+            .option_product_orders
+            .is_empty()
+    );
 
-    api.cancel_option_product().domain_id(id).option_product_id("SSTG2").send().await.unwrap();
+    api.cancel_option_product()
+        .domain_id(id)
+        .option_product_id("SSTG2")
+        .send()
+        .await
+        .unwrap();
     mark("cancel_option_product");
-    assert_eq!(api.list_option_products().domain_id(id).send().await.unwrap().option_products.len(), 2);
+    assert_eq!(
+        api.list_option_products()
+            .domain_id(id)
+            .send()
+            .await
+            .unwrap()
+            .option_products
+            .len(),
+        2
+    );
 
     // --- billing ---------------------------------------------------------------------------
     let usage = api
@@ -536,7 +706,14 @@ async fn every_operation_is_served_with_real_state() {
     mark("list_option_product_usages");
     // Three options of the demo customer, days 1 to 10 of June.
     assert_eq!(usage.option_product_usages.len(), 30);
-    let usages = api.list_customer_usages().domain_id(10_000_001).year(2025).month(6).send().await.unwrap();
+    let usages = api
+        .list_customer_usages()
+        .domain_id(10_000_001)
+        .year(2025)
+        .month(6)
+        .send()
+        .await
+        .unwrap();
     mark("list_customer_usages");
     assert_eq!(usages.usages.len(), 10);
     assert_eq!(usages.usages[0].license_count, Some(50));
@@ -546,9 +723,19 @@ async fn every_operation_is_served_with_real_state() {
     let again = api.list_invoices().year(2025).send().await.unwrap();
     assert_eq!(invoices, again, "amounts are deterministic");
     let may = invoices.invoices.last().unwrap();
-    assert_eq!(may.payment_status.as_ref().map(|s| s.as_str()), Some("UNPAID"));
+    assert_eq!(
+        may.payment_status.as_ref().map(|s| s.as_str()),
+        Some("UNPAID")
+    );
     assert!(may.total_amount.unwrap() > may.used_amount.unwrap());
-    let details = api.list_invoice_details().year(2025).month(5).count(3).collect_all().await.unwrap();
+    let details = api
+        .list_invoice_details()
+        .year(2025)
+        .month(5)
+        .count(3)
+        .collect_all()
+        .await
+        .unwrap();
     mark("list_invoice_details");
     assert!(details.len() >= 8);
     assert!(details.iter().all(|d| !d.settlement_items.is_empty()));
@@ -580,22 +767,59 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("transfer_potential_customer");
     assert_eq!(
-        moved.partnership.and_then(|p| p.status).map(|s| s.as_str().to_string()).as_deref(),
+        moved
+            .partnership
+            .and_then(|p| p.status)
+            .map(|s| s.as_str().to_string())
+            .as_deref(),
         Some("TRANSFER_READY")
     );
-    assert!(api.get_customer().domain_id(moved.domain_id).send().await.is_ok());
+    assert!(
+        api.get_customer()
+            .domain_id(moved.domain_id)
+            .send()
+            .await
+            .is_ok()
+    );
 
     // --- ending -----------------------------------------------------------------------------
-    api.cancel_subscription().domain_id(id).subscription_id(sid).send().await.unwrap();
+    api.cancel_subscription()
+        .domain_id(id)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
     mark("cancel_subscription");
-    assert!(api.list_subscriptions().domain_id(id).send().await.unwrap().subscriptions.is_empty());
-    assert!(api.list_option_products().domain_id(id).send().await.unwrap().option_products.is_empty());
+    assert!(
+        api.list_subscriptions()
+            .domain_id(id)
+            .send()
+            .await
+            .unwrap()
+            .subscriptions
+            .is_empty()
+    );
+    assert!(
+        api.list_option_products()
+            .domain_id(id)
+            .send()
+            .await
+            .unwrap()
+            .option_products
+            .is_empty()
+    );
 
     api.delete_customer().domain_id(id).send().await.unwrap();
     mark("delete_customer");
     let u = api.get_usage_status().domain_id(id).send().await.unwrap();
-    assert_eq!(u.status.map(|s| s.as_str().to_string()).as_deref(), Some("SUSPENDED_WITHDRAWAL"));
-    assert_eq!(u.withdrawal_date.map(|d| d.to_string()).as_deref(), Some("2025-07-02"));
+    assert_eq!(
+        u.status.map(|s| s.as_str().to_string()).as_deref(),
+        Some("SUSPENDED_WITHDRAWAL")
+    );
+    assert_eq!(
+        u.withdrawal_date.map(|d| d.to_string()).as_deref(),
+        Some("2025-07-02")
+    );
     let frozen = api
         .update_customer_partially()
         .domain_id(id)
@@ -603,10 +827,16 @@ async fn every_operation_is_served_with_real_state() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(status_code(&frozen), (400, "CUSTOMER_PENDING_DELETION".into()));
+    assert_eq!(
+        status_code(&frozen),
+        (400, "CUSTOMER_PENDING_DELETION".into())
+    );
     assert_eq!(today().to_string(), "2025-06-10");
 
-    let all: BTreeSet<&str> = lineworks_partner::validate::operations().iter().map(|o| o.id).collect();
+    let all: BTreeSet<&str> = lineworks_partner::validate::operations()
+        .iter()
+        .map(|o| o.id)
+        .collect();
     let missing: Vec<_> = all.difference(&seen).collect();
     assert!(missing.is_empty(), "operations not exercised: {missing:?}");
     assert_eq!(seen.len(), 55);

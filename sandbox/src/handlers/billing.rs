@@ -103,7 +103,11 @@ fn charge(c: &Customer, first: NaiveDate, last: NaiveDate) -> i64 {
                 .options
                 .values()
                 .filter(|o| o.product.subscription_id == s.id)
-                .filter(|o| o.product.applied_time.is_none_or(|t| t.date_naive() <= last))
+                .filter(|o| {
+                    o.product
+                        .applied_time
+                        .is_none_or(|t| t.date_naive() <= last)
+                })
                 .map(|o| option_price(o.product.sub_option_id.as_str(), o.product.quantity))
                 .sum();
             plan + options
@@ -186,7 +190,11 @@ fn detail(c: &Customer, first: NaiveDate, last: NaiveDate) -> types::InvoiceDeta
             item_id: Some(s.product.as_str().to_string()),
             sub_item_id: None,
         });
-        for o in c.options.values().filter(|o| o.product.subscription_id == s.id) {
+        for o in c
+            .options
+            .values()
+            .filter(|o| o.product.subscription_id == s.id)
+        {
             let since = o.product.applied_time.map_or(start, |t| t.date_naive());
             if since > last {
                 continue;

@@ -231,10 +231,7 @@ pub fn change_domain(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         (c.group, c.upgrade_domain.clone())
     };
     if !group {
-        return Err(ctx.conflict(
-            "NOT_A_GROUP",
-            "the tenant already uses a domain name",
-        ));
+        return Err(ctx.conflict("NOT_A_GROUP", "the tenant already uses a domain name"));
     }
     let by_works = req.domain.ends_with(".by-works.com");
     if registered.as_deref() == Some(req.domain.as_str()) {

@@ -59,7 +59,10 @@ impl Ctx {
 
     /// The body as the generated request type.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T> {
-        let body = self.body.clone().unwrap_or(Value::Object(Default::default()));
+        let body = self
+            .body
+            .clone()
+            .unwrap_or(Value::Object(Default::default()));
         serde_json::from_value(body)
             .map_err(|e| ApiError::bad_request("INVALID_PARAMETER", format!("body: {e}")))
     }
@@ -85,7 +88,13 @@ impl Ctx {
     }
 
     /// Checks that `date` lies in `[from, to]`, naming the field otherwise.
-    pub fn date_in(&self, field: &str, date: NaiveDate, from: NaiveDate, to: NaiveDate) -> Result<()> {
+    pub fn date_in(
+        &self,
+        field: &str,
+        date: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<()> {
         if date < from || date > to {
             return Err(ApiError::invalid_field(
                 field,

@@ -107,7 +107,14 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let s = works_subscription(ctx, c)?;
     let option = req.option_product_id.as_str().to_string();
     let tier = req.sub_option_id.as_str();
-    check_tier(ctx, "subOptionId", &option, tier, s.product.as_str(), s.is_trial())?;
+    check_tier(
+        ctx,
+        "subOptionId",
+        &option,
+        tier,
+        s.product.as_str(),
+        s.is_trial(),
+    )?;
     if c.options.contains_key(&option) {
         return Err(ctx.conflict(
             "OPTION_EXISTS",
@@ -193,7 +200,10 @@ pub fn add_quantity(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     if !is_quantity_tier(o.product.sub_option_id.as_str()) {
         return Err(ctx.conflict(
             "NOT_SOLD_BY_QUANTITY",
-            format!("{} is not sold by quantity", o.product.sub_option_id.as_str()),
+            format!(
+                "{} is not sold by quantity",
+                o.product.sub_option_id.as_str()
+            ),
         ));
     }
     let total = o
@@ -240,11 +250,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 }
 
 /// Days an option change of `kind` may be scheduled for.
-fn order_window(
-    ctx: &Ctx,
-    c: &Customer,
-    kind: &str,
-) -> Result<(NaiveDate, NaiveDate)> {
+fn order_window(ctx: &Ctx, c: &Customer, kind: &str) -> Result<(NaiveDate, NaiveDate)> {
     let tomorrow = ctx.tomorrow();
     // Changes tied to a scheduled subscription change must happen on the same day.
     let pinned = c
@@ -327,9 +333,9 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     };
     let current = c.options.get(&option).map(|o| o.product.clone());
     let need_tier = || {
-        req.sub_option_id
-            .clone()
-            .ok_or_else(|| ApiError::invalid_field("subOptionId", format!("is required for {kind}")))
+        req.sub_option_id.clone().ok_or_else(|| {
+            ApiError::invalid_field("subOptionId", format!("is required for {kind}"))
+        })
     };
     let (tier, quantity) = match kind {
         "APPLY" => {
@@ -351,9 +357,10 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             match kind {
                 "CANCEL" => (cur.sub_option_id.clone(), cur.quantity),
                 "START_PAID_SERVICE" | "MODIFY" => {
-                    if kind == "START_PAID_SERVICE" && !is_trial_tier(cur.sub_option_id.as_str())
-                    {
-                        return Err(ctx.conflict("NOT_A_TRIAL", format!("{option} is already paid")));
+                    if kind == "START_PAID_SERVICE" && !is_trial_tier(cur.sub_option_id.as_str()) {
+                        return Err(
+                            ctx.conflict("NOT_A_TRIAL", format!("{option} is already paid"))
+                        );
                     }
                     let tier = need_tier()?;
                     if option_of(tier.as_str()) != Some(option.as_str())
@@ -426,11 +433,7 @@ pub fn update_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let key = option_key(ctx)?;
     let c = writable(st, ctx)?;
     let mut o = order(c, &key)?.clone();
-    let kind = o
-        .type_
-        .as_ref()
-        .map_or("APPLY", |t| t.as_str())
-        .to_string();
+    let kind = o.type_.as_ref().map_or("APPLY", |t| t.as_str()).to_string();
     if let Some(tier) = req.sub_option_id {
         if !matches!(kind.as_str(), "APPLY" | "START_PAID_SERVICE" | "MODIFY") {
             return Err(ApiError::invalid_field(

@@ -26,7 +26,10 @@ fn check_licenses(plan: &str, count: Option<i32>, members: i32) -> Result<Option
                 "licenseCount",
                 format!("is required for {plan}"),
             )),
-            Some(n) if n < 1 => Err(ApiError::invalid_field("licenseCount", "must be at least 1")),
+            Some(n) if n < 1 => Err(ApiError::invalid_field(
+                "licenseCount",
+                "must be at least 1",
+            )),
             Some(n) if n < members => Err(ApiError::invalid_field(
                 "licenseCount",
                 format!("must cover the current {members} user(s)"),
@@ -75,7 +78,9 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     if is_paid_product(product) == (plan == "TRIAL") {
         return Err(ApiError::invalid_field(
             "plan",
-            format!("{plan} does not go with {product}: trials (STD_T, ADV_T) take TRIAL, paid plans a paid contract type"),
+            format!(
+                "{plan} does not go with {product}: trials (STD_T, ADV_T) take TRIAL, paid plans a paid contract type"
+            ),
         ));
     }
     let licenses = check_licenses(plan, req.license_count, c.member_count)?;
@@ -104,8 +109,7 @@ pub fn cancel_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     c.subscriptions.remove(&id);
     // Options live on the subscription and end with it.
     c.options.retain(|_, o| o.product.subscription_id != id);
-    c.option_orders
-        .retain(|_, o| o.subscription_id != Some(id));
+    c.option_orders.retain(|_, o| o.subscription_id != Some(id));
     empty(StatusCode::NO_CONTENT)
 }
 
@@ -125,8 +129,7 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     )?;
     let id = st.next_pre_order_id;
     let c = writable(st, ctx)?;
-    if c
-        .works_subscription()
+    if c.works_subscription()
         .is_some_and(|s| is_paid_product(s.product.as_str()))
     {
         return Err(ctx.conflict(
@@ -176,7 +179,12 @@ pub fn update_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = writable(st, ctx)?;
     let p = pre_order(c, ctx)?;
     if let Some(d) = req.apply_date {
-        ctx.date_in("applyDate", d, ctx.tomorrow(), ctx.today + Duration::days(31))?;
+        ctx.date_in(
+            "applyDate",
+            d,
+            ctx.tomorrow(),
+            ctx.today + Duration::days(31),
+        )?;
         p.apply_date = d;
     }
     ok(&pre_order_list(c))
@@ -223,11 +231,14 @@ pub fn create_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     match kind {
         "START_PAID_SERVICE" => {
             if !s.is_trial() {
-                return Err(ctx.conflict("NOT_A_TRIAL", "only a trial can be scheduled to become paid"));
+                return Err(ctx.conflict(
+                    "NOT_A_TRIAL",
+                    "only a trial can be scheduled to become paid",
+                ));
             }
-            let plan = req
-                .plan
-                .ok_or_else(|| ApiError::invalid_field("plan", "is required for START_PAID_SERVICE"))?;
+            let plan = req.plan.ok_or_else(|| {
+                ApiError::invalid_field("plan", "is required for START_PAID_SERVICE")
+            })?;
             r.license_count = check_licenses(plan.as_str(), req.license_count, members)?;
             r.product_id = Some(
                 req.product_id
@@ -371,10 +382,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         return Err(ctx.conflict("NOT_A_TRIAL", "the subscription is already paid"));
     }
     if today > s.trial_end() + Duration::days(GRACE_DAYS) {
-        return Err(ctx.conflict(
-            "TRIAL_EXPIRED",
-            "the trial and its grace period are over",
-        ));
+        return Err(ctx.conflict("TRIAL_EXPIRED", "the trial and its grace period are over"));
     }
     let licenses = check_licenses(req.plan.as_str(), req.license_count, members)?;
     let product = req
@@ -399,7 +407,10 @@ pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let current = s.product.as_str().to_string();
     let target = req.product_id.as_str();
     if current.starts_with("ADV") {
-        return Err(ctx.conflict("ALREADY_ADVANCED", "the subscription is already on Advanced"));
+        return Err(ctx.conflict(
+            "ALREADY_ADVANCED",
+            "the subscription is already on Advanced",
+        ));
     }
     let expected = if s.is_trial() { "ADV_T" } else { "ADV" };
     if target != expected {
@@ -487,4 +498,3 @@ pub fn update_memo(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     }
     ok(&memo_of(domain_id, s))
 }
-

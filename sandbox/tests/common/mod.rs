@@ -19,7 +19,11 @@ pub fn builder() -> SandboxBuilder {
 }
 
 pub async fn demo() -> Sandbox {
-    builder().seed(Seed::demo()).start().await.expect("sandbox starts")
+    builder()
+        .seed(Seed::demo())
+        .start()
+        .await
+        .expect("sandbox starts")
 }
 
 /// A client of `sandbox` that does not retry, so every answer is seen as sent.
