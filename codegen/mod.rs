@@ -9,7 +9,13 @@ pub mod prepare;
 use std::path::Path;
 
 /// The files written to `OUT_DIR`, in the order `src/generated.rs` includes them.
-pub const OUTPUTS: [&str; 4] = ["progenitor.rs", "enums.rs", "operations.rs", "api.rs"];
+pub const OUTPUTS: [&str; 5] = [
+    "progenitor.rs",
+    "enums.rs",
+    "operations.rs",
+    "api.rs",
+    "httpmock.rs",
+];
 
 /// Everything generated from one spec.
 pub struct Generated {
@@ -51,9 +57,15 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
     let raw = generator
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor: {e}"))?;
-    let raw_file: syn::File =
-        syn::parse2(raw.clone()).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let mut raw_file: syn::File =
+        syn::parse2(raw).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    // The raw client is private; its `ignore`d usage snippets would only show up as skipped
+    // doctests. The public wrappers carry compiled examples instead.
+    syn::visit_mut::VisitMut::visit_file_mut(&mut DropIgnoredExamples, &mut raw_file);
 
+    let mocks = generator
+        .httpmock(&openapi, "crate")
+        .map_err(|e| format!("progenitor httpmock: {e}"))?;
     let files = vec![
         (OUTPUTS[0], prettyplease::unparse(&raw_file)),
         (
@@ -68,8 +80,20 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
             OUTPUTS[3],
             pretty(emit::client_api(&raw_file, &prepared.operations)?, "api")?,
         ),
+        (OUTPUTS[4], pretty(mocks, "httpmock")?),
     ];
     Ok(Generated { files })
+}
+
+struct DropIgnoredExamples;
+
+impl syn::visit_mut::VisitMut for DropIgnoredExamples {
+    fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+        attrs.retain(|attr| {
+            let text = quote::ToTokens::to_token_stream(attr).to_string();
+            !(attr.path().is_ident("doc") && text.contains("```ignore"))
+        });
+    }
 }
 
 /// build.rs entry point.

@@ -338,11 +338,13 @@ fn schema_rules(
     if let Some(items) = schema.get("items") {
         schema_rules(spec, items, &format!("{field}[]"), location, out, depth + 1);
     }
-    if let Some(list) = schema.get("allOf").and_then(Value::as_array) {
-        if list.len() > 1 {
-            for s in list {
-                schema_rules(spec, s, field, location, out, depth + 1);
-            }
+    if let Some(list) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .filter(|l| l.len() > 1)
+    {
+        for s in list {
+            schema_rules(spec, s, field, location, out, depth + 1);
         }
     }
 }
@@ -580,13 +582,15 @@ fn relax(spec: &mut Value) {
                     inner.remove("nullable");
                     // A `$ref` must stand alone for typify; `allOf: [$ref]` wrappers served
                     // only to carry `nullable`.
-                    if let Some(Value::Array(list)) = inner.get("allOf") {
-                        if let [only] = list.as_slice() {
-                            if only.get("$ref").is_some() {
-                                let only = only.clone();
-                                *p = only;
-                            }
-                        }
+                    let lone_ref = match inner.get("allOf") {
+                        Some(Value::Array(list)) => match list.as_slice() {
+                            [only] if only.get("$ref").is_some() => Some(only.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(only) = lone_ref {
+                        *p = only;
                     }
                 }
             }
@@ -626,33 +630,35 @@ fn strip_strictness(spec: &mut Value) {
     });
 }
 
-/// Calls `f` on every schema object of the document (components, parameters, bodies,
-/// responses), below and including each root.
-fn walk_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-    fn walk(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) {
-        f(schema);
-        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-            for (_, s) in props.iter_mut() {
+/// Calls `f` on `schema` and every schema below it.
+fn walk(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    f(schema);
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (_, s) in props.iter_mut() {
+            walk(s, f);
+        }
+    }
+    if let Some(items) = schema.get_mut("items") {
+        walk(items, f);
+    }
+    if let Some(ap) = schema
+        .get_mut("additionalProperties")
+        .filter(|v| v.is_object())
+    {
+        walk(ap, f);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
+            for s in list {
                 walk(s, f);
             }
         }
-        if let Some(items) = schema.get_mut("items") {
-            walk(items, f);
-        }
-        if let Some(ap) = schema
-            .get_mut("additionalProperties")
-            .filter(|v| v.is_object())
-        {
-            walk(ap, f);
-        }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
-                for s in list {
-                    walk(s, f);
-                }
-            }
-        }
     }
+}
+
+/// Calls `f` on every schema object of the document (components, parameters, bodies,
+/// responses), below and including each root.
+fn walk_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     if let Some(schemas) = spec
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -668,7 +674,7 @@ fn walk_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     ] {
         if let Some(map) = spec.pointer_mut(pointer).and_then(Value::as_object_mut) {
             for (_, v) in map.iter_mut() {
-                walk_container(v, f, &mut walk);
+                walk_container(v, f);
             }
         }
     }
@@ -676,7 +682,7 @@ fn walk_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Value)) {
         for (_, item) in paths.iter_mut() {
             if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
                 for p in params {
-                    walk_container(p, f, &mut walk);
+                    walk_container(p, f);
                 }
             }
             for method in METHODS {
@@ -685,15 +691,15 @@ fn walk_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Value)) {
                 };
                 if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                     for p in params {
-                        walk_container(p, f, &mut walk);
+                        walk_container(p, f);
                     }
                 }
                 if let Some(b) = op.get_mut("requestBody") {
-                    walk_container(b, f, &mut walk);
+                    walk_container(b, f);
                 }
                 if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
                     for (_, r) in responses.iter_mut() {
-                        walk_container(r, f, &mut walk);
+                        walk_container(r, f);
                     }
                 }
             }
@@ -703,11 +709,7 @@ fn walk_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Value)) {
 
 /// A parameter, request body or response: its schema sits under `schema` or
 /// `content.<type>.schema`.
-fn walk_container(
-    v: &mut Value,
-    f: &mut dyn FnMut(&mut Value),
-    walk: &mut dyn FnMut(&mut Value, &mut dyn FnMut(&mut Value)),
-) {
+fn walk_container(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     if let Some(s) = v.get_mut("schema") {
         walk(s, f);
     }

@@ -13,3 +13,9 @@ pub mod enums {
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 include!(concat!(env!("OUT_DIR"), "/api.rs"));
+
+/// Typed httpmock helpers, one pair of `when`/`then` builders per operation.
+#[cfg(feature = "httpmock")]
+pub mod mock {
+    include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
+}

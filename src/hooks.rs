@@ -99,7 +99,7 @@ where
     match result {
         Ok(value) => Ok(value.into_inner()),
         Err(e) => {
-            let error = map_error(e, report).await;
+            let error = map_error(e, report, op).await;
             span.in_scope(|| tracing::debug!(error = %error, "call failed"));
             Err(error)
         }
@@ -152,13 +152,17 @@ fn api_error(
     }
 }
 
-async fn map_error(e: progenitor_client::Error<raw::types::Error>, report: Report) -> Error {
+async fn map_error(
+    e: progenitor_client::Error<raw::types::Error>,
+    report: Report,
+    op: &'static OperationSpec,
+) -> Error {
     use progenitor_client::Error as P;
     let attempts = report.attempts.max(1);
     match e {
         P::InvalidRequest(message) => match report.validation {
             Some(v) => Error::InvalidRequest(v),
-            None => Error::InvalidRequest(builder_error(&message)),
+            None => Error::InvalidRequest(builder_error(&message, op)),
         },
         P::Custom(message) => match (report.auth, report.validation) {
             (Some(auth), _) => Error::Auth(auth),
@@ -215,28 +219,59 @@ async fn map_error(e: progenitor_client::Error<raw::types::Error>, report: Repor
     }
 }
 
-/// progenitor's builder messages ("domain_id was not initialized", "conversion to `X` for
-/// count failed") as typed errors.
-fn builder_error(message: &str) -> ValidationError {
-    let op = current().map(|c| c.op.id).unwrap_or("request");
+/// progenitor's and typify's builder messages as typed errors. They are the only strings
+/// parsed here, and their forms are fixed by the pinned generator versions:
+/// "domain_id was not initialized", "conversion to `T` for count failed",
+/// "conversion to `T` for body failed: no value supplied for company_name".
+fn builder_error(message: &str, spec: &'static OperationSpec) -> ValidationError {
+    use validate::{Location, Violation};
+    let op = spec.id;
     if let Some(field) = message.strip_suffix(" was not initialized") {
-        return ValidationError::new(
-            op,
-            validate::Location::Query,
-            field,
-            validate::Violation::Required,
-        );
+        let location = if field == "body" {
+            Location::Body
+        } else if spec.path.contains(&format!("{{{}}}", camel_case(field))) {
+            Location::Path
+        } else {
+            Location::Query
+        };
+        return ValidationError::new(op, location, field, Violation::Required);
+    }
+    if let Some((_, field)) = message.split_once(" for body failed: no value supplied for ") {
+        return ValidationError::new(op, Location::Body, field.trim(), Violation::Required);
     }
     let field = message
-        .rsplit_once(" for ")
-        .map(|(_, rest)| rest.trim_end_matches(" failed"))
+        .split_once("` for ")
+        .and_then(|(_, rest)| rest.split_once(" failed"))
+        .map(|(field, _)| field)
         .unwrap_or("request");
+    let location = if field == "body" {
+        Location::Body
+    } else {
+        Location::Query
+    };
     ValidationError::new(
         op,
-        validate::Location::Query,
+        location,
         field,
-        validate::Violation::Malformed(message.to_string()),
+        Violation::Malformed(message.to_string()),
     )
+}
+
+/// `domain_id` -> `domainId`: builder setters are snake_case, the spec's names camelCase.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl ClientHooks<Shared> for raw::Client {
@@ -310,6 +345,8 @@ impl ClientHooks<Shared> for raw::Client {
             }
             let status = result.as_ref().ok().map(reqwest::Response::status);
             // An expired or revoked token: renew it once and send the same request again.
+            // A fixed token cannot be renewed, so its 401 is the answer.
+            let renewable = shared.auth.as_ref().filter(|auth| auth.can_renew());
             if let (
                 Some(StatusCode::UNAUTHORIZED),
                 Some(auth),
@@ -318,7 +355,7 @@ impl ClientHooks<Shared> for raw::Client {
                 false,
             ) = (
                 status,
-                &shared.auth,
+                renewable,
                 spare.as_ref().and_then(reqwest::Request::try_clone),
                 &sent_authorization,
                 reauthorized,

@@ -15,6 +15,9 @@ pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error};
 pub use generated::builder;
+#[cfg(feature = "httpmock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
+pub use generated::mock;
 pub use retry::{RateLimit, RetryPolicy};
 
 /// Request and response types, generated from the spec. Enums are open: see

@@ -1,65 +1,539 @@
-//! Retries and rate limits. (Interim: the full module lands with issue 4.)
+//! Retry policy (exponential backoff with full jitter, `rateLimit-reset` on 429) and an optional
+//! client-side rate limit per operation.
 
-use reqwest::header::HeaderMap;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// When and how often a failed call is sent again.
-#[derive(Clone, Debug, Default)]
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use tokio::time::Instant;
+
+/// The most added on top of `rateLimit-reset`: the header has whole-second resolution, and
+/// spreading clients over that second keeps them from all coming back at the same instant.
+pub const RATE_LIMIT_JITTER: Duration = Duration::from_secs(1);
+
+/// When and how often a failed request is sent again.
+///
+/// - 429: after `rateLimit-reset` seconds plus up to [`RATE_LIMIT_JITTER`] (exponential backoff
+///   when the header is absent), for every method: the server rejected the call unapplied.
+/// - 500, 502, 503, 504, timeouts and broken connections: exponential backoff with full jitter,
+///   capped at `max_delay`, for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) only,
+///   unless [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+/// - Connection failures (the request never left): every method.
+/// - Any other 4xx: never.
+///
+/// Retrying stops after `max_attempts` attempts, or when the next wait would end past
+/// `max_elapsed` since the first attempt.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use lineworks_partner::retry::RetryPolicy;
+///
+/// let policy = RetryPolicy::new()
+///     .max_attempts(6)
+///     .max_elapsed(Duration::from_secs(120))
+///     .base_delay(Duration::from_millis(500));
+/// // For one POST whose effect is safe to repeat:
+/// let for_this_call = policy.clone().retry_non_idempotent(true);
+/// # let _ = (policy, for_this_call, RetryPolicy::disabled());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
 pub struct RetryPolicy {
-    _private: (),
+    max_attempts: u32,
+    max_elapsed: Duration,
+    base_delay: Duration,
+    max_delay: Duration,
+    retry_non_idempotent: bool,
 }
 
-impl RetryPolicy {
-    /// The default policy.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Never retry.
-    pub fn disabled() -> Self {
-        Self::default()
-    }
-    /// Whether to retry after attempt `attempt`, and after how long.
-    pub fn next_delay(
-        &self,
-        _method: &reqwest::Method,
-        _outcome: Outcome<'_>,
-        _attempt: u32,
-        _elapsed: Duration,
-    ) -> Option<Duration> {
-        None
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            max_elapsed: Duration::from_secs(60),
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            retry_non_idempotent: false,
+        }
     }
 }
 
-/// What an attempt produced.
+/// What came of one attempt.
+#[derive(Clone, Copy, Debug)]
 pub enum Outcome<'a> {
-    /// An HTTP answer.
+    /// The server answered (any status).
     Response(&'a reqwest::Response),
-    /// No answer.
+    /// No answer: connection, timeout or protocol failure.
     Error(&'a reqwest::Error),
 }
 
-/// `rateLimit-reset` as a duration.
-pub fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get("ratelimit-reset")?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-        .map(Duration::from_secs)
+impl RetryPolicy {
+    /// The default: 4 attempts, 60 s in all, backoff from 200 ms up to 10 s, idempotent methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Never retry.
+    pub fn disabled() -> Self {
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts in all, the first included (0 counts as 1).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// Give up when the next wait would end later than this after the first attempt started.
+    pub fn max_elapsed(mut self, d: Duration) -> Self {
+        self.max_elapsed = d;
+        self
+    }
+
+    /// Backoff ceiling for the first retry; doubles with each further attempt.
+    pub fn base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+
+    /// Upper bound of an exponential backoff wait (a 429's `rateLimit-reset` is not capped by it).
+    pub fn max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+
+    /// Also retry POST and PATCH after 5xx and timeouts (they may then run twice).
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = yes;
+        self
+    }
+
+    /// Whether a retry is possible at all (`max_attempts > 1`).
+    pub fn is_enabled(&self) -> bool {
+        self.max_attempts > 1
+    }
+
+    /// Decide whether attempt number `attempt` (1-based, just finished) is retried and after how
+    /// long; `elapsed` is the time since the first attempt started. `None` = give up / not
+    /// retryable.
+    pub fn next_delay(
+        &self,
+        method: &Method,
+        outcome: Outcome<'_>,
+        attempt: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let repeatable = self.retry_non_idempotent || is_idempotent(method);
+        let delay = match outcome {
+            Outcome::Response(response) => match response.status().as_u16() {
+                429 => match rate_limit_reset(response.headers()) {
+                    Some(reset) => reset.saturating_add(jitter(RATE_LIMIT_JITTER)),
+                    None => self.backoff(attempt),
+                },
+                500 | 502 | 503 | 504 if repeatable => self.backoff(attempt),
+                _ => return None,
+            },
+            // A failed connect proves the request never reached the server: safe for any method.
+            Outcome::Error(e) if e.is_connect() => self.backoff(attempt),
+            // Timeouts and dropped connections may have reached the server.
+            Outcome::Error(e) if repeatable && (e.is_timeout() || e.is_request()) => {
+                self.backoff(attempt)
+            }
+            Outcome::Error(_) => return None,
+        };
+        (elapsed.saturating_add(delay) <= self.max_elapsed).then_some(delay)
+    }
+
+    /// Full jitter: uniform in `[0, min(max_delay, base_delay · 2^(attempt-1))]`, which spreads
+    /// clients out best after a shared failure.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32 << attempt.saturating_sub(1).min(30);
+        let ceiling = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        jitter(ceiling)
+    }
 }
 
-/// Client-side limit of calls per minute per operation.
-#[derive(Clone, Debug)]
-pub struct RateLimit {
-    _per_minute: u32,
+/// Uniform in `[0, ceiling]`, with nanosecond resolution.
+fn jitter(ceiling: Duration) -> Duration {
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(fastrand::u64(0..=nanos))
 }
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
+}
+
+/// The wait a 429 asks for: `rateLimit-reset` (seconds), else a delta-seconds `Retry-After`.
+pub fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
+    // HeaderMap lookups are case-insensitive: names are stored lower-case.
+    seconds(headers.get("ratelimit-reset")).or_else(|| seconds(headers.get(RETRY_AFTER)))
+}
+
+fn seconds(value: Option<&HeaderValue>) -> Option<Duration> {
+    let text = value?.to_str().ok()?.trim();
+    match text.parse::<u64>() {
+        Ok(secs) => Some(Duration::from_secs(secs)),
+        // Tolerate "1.5"; reject negatives, NaN and absurd values.
+        Err(_) => Duration::try_from_secs_f64(text.parse().ok()?).ok(),
+    }
+}
+
+/// Optional client-side limiter: at most N calls per minute per operation id (LINE WORKS counts
+/// per operation; 240/min on paid plans, 60 on Free).
+///
+/// A sliding window: the (N+1)-th call waits until the first of the last N is a minute old, so
+/// no 60-second span ever holds more than N calls, whichever window the server counts in.
+#[derive(Clone)]
+pub struct RateLimit {
+    per_minute: u32,
+    /// Per operation, the start times of the latest (at most N) calls, oldest first; times in
+    /// the future are reservations of callers still waiting.
+    slots: Arc<Mutex<HashMap<&'static str, VecDeque<Instant>>>>,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
 
 impl RateLimit {
-    /// At most `n` calls a minute per operation.
+    /// At most `n` calls per minute for each operation (0 counts as 1).
     pub fn per_minute(n: u32) -> Self {
-        Self { _per_minute: n }
+        Self {
+            per_minute: n.max(1),
+            slots: Arc::default(),
+        }
     }
-    pub(crate) async fn acquire(&self, _operation_id: &'static str) {}
+
+    /// The configured calls per minute per operation.
+    pub fn limit(&self) -> u32 {
+        self.per_minute
+    }
+
+    /// Wait until a call to `operation_id` fits in the limit, and count it.
+    pub(crate) async fn acquire(&self, operation_id: &'static str) {
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            let window = slots.entry(operation_id).or_default();
+            let now = Instant::now();
+            let slot = if window.len() < self.per_minute as usize {
+                now
+            } else {
+                // Reserve the next free slot before sleeping, so waiters queue up in order
+                // instead of all waking at once; the deque stays sorted.
+                let oldest = window.pop_front().unwrap_or(now);
+                (oldest + WINDOW).max(now)
+            };
+            window.push_back(slot);
+            slot
+        };
+        if slot > Instant::now() {
+            tracing::debug!(
+                operation = operation_id,
+                wait_ms = (slot - Instant::now()).as_millis() as u64,
+                "client-side rate limit reached; waiting"
+            );
+            tokio::time::sleep_until(slot).await;
+        }
+    }
+}
+
+impl fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimit")
+            .field("per_minute", &self.per_minute)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        reqwest::Response::from(builder.body("").unwrap())
+    }
+
+    const METHODS: [Method; 7] = [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::POST,
+        Method::PATCH,
+    ];
+
+    #[test]
+    fn status_table() {
+        let policy = RetryPolicy::new();
+        let eager = RetryPolicy::new().retry_non_idempotent(true);
+        // status → (retried when idempotent, retried when not)
+        let table: &[(u16, bool, bool)] = &[
+            (200, false, false),
+            (201, false, false),
+            (204, false, false),
+            (301, false, false),
+            (400, false, false),
+            (401, false, false),
+            (403, false, false),
+            (404, false, false),
+            (409, false, false),
+            (422, false, false),
+            (429, true, true),
+            (500, true, false),
+            (501, false, false),
+            (502, true, false),
+            (503, true, false),
+            (504, true, false),
+            (505, false, false),
+        ];
+        for &(status, idempotent, other) in table {
+            for method in &METHODS {
+                let r = response(status, &[]);
+                let expected = if is_idempotent(method) {
+                    idempotent
+                } else {
+                    other
+                };
+                let got = policy.next_delay(method, Outcome::Response(&r), 1, Duration::ZERO);
+                assert_eq!(got.is_some(), expected, "{method} {status}");
+                if let Some(d) = got {
+                    assert!(d <= Duration::from_millis(200), "{method} {status}: {d:?}");
+                }
+                // The per-call opt-in makes POST/PATCH behave like the idempotent methods.
+                let got = eager.next_delay(method, Outcome::Response(&r), 1, Duration::ZERO);
+                assert_eq!(got.is_some(), idempotent, "eager {method} {status}");
+            }
+        }
+    }
+
+    #[test]
+    fn rate_limited_waits_for_reset_plus_bounded_jitter() {
+        let policy = RetryPolicy::new();
+        for name in ["rateLimit-reset", "ratelimit-reset", "RATELIMIT-RESET"] {
+            for method in &METHODS {
+                for _ in 0..50 {
+                    let r = response(429, &[(name, "2"), ("rateLimit-remaining", "0")]);
+                    let d = policy
+                        .next_delay(method, Outcome::Response(&r), 1, Duration::ZERO)
+                        .expect("429 is retried for every method");
+                    assert!(d >= Duration::from_secs(2), "{d:?}");
+                    assert!(d <= Duration::from_secs(2) + RATE_LIMIT_JITTER, "{d:?}");
+                }
+            }
+        }
+        // A reset longer than max_delay is still honoured ...
+        let r = response(429, &[("ratelimit-reset", "30")]);
+        let d = policy.next_delay(&Method::GET, Outcome::Response(&r), 1, Duration::ZERO);
+        assert!(d.unwrap() >= Duration::from_secs(30));
+        // ... unless it would end past max_elapsed; absurd values do not overflow.
+        let r = response(429, &[("ratelimit-reset", "18446744073709551615")]);
+        assert_eq!(
+            policy.next_delay(&Method::GET, Outcome::Response(&r), 1, Duration::ZERO),
+            None
+        );
+        let r = response(429, &[("ratelimit-reset", "30")]);
+        let d = policy.next_delay(
+            &Method::GET,
+            Outcome::Response(&r),
+            1,
+            Duration::from_secs(31),
+        );
+        assert_eq!(d, None);
+        // Without the header: ordinary backoff.
+        let r = response(429, &[]);
+        let d = policy.next_delay(&Method::POST, Outcome::Response(&r), 2, Duration::ZERO);
+        assert!(d.unwrap() <= Duration::from_millis(400));
+    }
+
+    #[test]
+    fn rate_limit_reset_parsing() {
+        let headers = |pairs: &[(&str, &str)]| response(429, pairs).headers().clone();
+        assert_eq!(
+            rate_limit_reset(&headers(&[("RateLimit-Reset", "7")])),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            rate_limit_reset(&headers(&[("ratelimit-reset", " 0 ")])),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            rate_limit_reset(&headers(&[("ratelimit-reset", "1.5")])),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            rate_limit_reset(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            rate_limit_reset(&headers(&[("ratelimit-reset", "4"), ("retry-after", "9")])),
+            Some(Duration::from_secs(4))
+        );
+        for bad in ["-1", "soon", "NaN", "inf", ""] {
+            assert_eq!(
+                rate_limit_reset(&headers(&[("ratelimit-reset", bad)])),
+                None,
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            rate_limit_reset(&headers(&[(
+                "retry-after",
+                "Wed, 21 Oct 2015 07:28:00 GMT"
+            )])),
+            None
+        );
+        assert_eq!(rate_limit_reset(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_and_is_capped() {
+        let policy = RetryPolicy::new()
+            .max_attempts(50)
+            .max_elapsed(Duration::from_secs(3600));
+        let r = response(503, &[]);
+        for attempt in 1..40 {
+            let ceiling = (Duration::from_millis(200) * 2u32.pow(attempt.min(20) - 1))
+                .min(Duration::from_secs(10));
+            let mut max_seen = Duration::ZERO;
+            for _ in 0..200 {
+                let d = policy
+                    .next_delay(&Method::GET, Outcome::Response(&r), attempt, Duration::ZERO)
+                    .unwrap();
+                assert!(d <= ceiling, "attempt {attempt}: {d:?} > {ceiling:?}");
+                max_seen = max_seen.max(d);
+            }
+            // Full jitter really spreads over the range.
+            assert!(max_seen >= ceiling / 2, "attempt {attempt}: {max_seen:?}");
+        }
+    }
+
+    #[test]
+    fn max_attempts_and_max_elapsed_are_respected() {
+        let r = response(503, &[]);
+        let policy = RetryPolicy::new(); // 4 attempts, 60 s
+        for attempt in 1..=3 {
+            assert!(
+                policy
+                    .next_delay(&Method::GET, Outcome::Response(&r), attempt, Duration::ZERO)
+                    .is_some()
+            );
+        }
+        assert_eq!(
+            policy.next_delay(&Method::GET, Outcome::Response(&r), 4, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            policy.next_delay(&Method::GET, Outcome::Response(&r), 9, Duration::ZERO),
+            None
+        );
+
+        let disabled = RetryPolicy::disabled();
+        assert!(!disabled.is_enabled());
+        let limited = response(429, &[("ratelimit-reset", "1")]);
+        assert_eq!(
+            disabled.next_delay(&Method::GET, Outcome::Response(&limited), 1, Duration::ZERO),
+            None
+        );
+        assert_eq!(RetryPolicy::new().max_attempts(0), RetryPolicy::disabled());
+
+        // Already past the budget, or the wait would end past it.
+        let policy = RetryPolicy::new().max_elapsed(Duration::from_secs(5));
+        assert_eq!(
+            policy.next_delay(
+                &Method::GET,
+                Outcome::Response(&r),
+                1,
+                Duration::from_secs(6)
+            ),
+            None
+        );
+        assert_eq!(
+            policy.next_delay(
+                &Method::GET,
+                Outcome::Response(&limited),
+                1,
+                Duration::from_secs(4) + Duration::from_millis(1)
+            ),
+            None
+        );
+        assert!(
+            policy
+                .next_delay(
+                    &Method::GET,
+                    Outcome::Response(&limited),
+                    1,
+                    Duration::from_secs(2)
+                )
+                .is_some_and(|d| d >= Duration::from_secs(1))
+        );
+        // A zero budget allows nothing but an immediate retry.
+        let policy = RetryPolicy::new()
+            .max_elapsed(Duration::ZERO)
+            .base_delay(Duration::ZERO);
+        assert_eq!(
+            policy.next_delay(&Method::GET, Outcome::Response(&r), 1, Duration::ZERO),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rate_limit_makes_the_call_past_the_limit_wait() {
+        let limit = RateLimit::per_minute(3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            limit.acquire("list_customers").await;
+        }
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "the first N calls pass at once"
+        );
+        // Other operations are counted separately.
+        limit.acquire("get_customer").await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+
+        tokio::time::advance(Duration::from_secs(10)).await;
+        limit.clone().acquire("list_customers").await; // clones share the window
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(60),
+            "N+1-th waits for the first to age out"
+        );
+        limit.acquire("list_customers").await;
+        limit.acquire("list_customers").await;
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
+        limit.acquire("list_customers").await;
+        assert_eq!(start.elapsed(), Duration::from_secs(120));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_waiters_are_spread_over_the_window() {
+        let limit = RateLimit::per_minute(2);
+        let start = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..6 {
+            let limit = limit.clone();
+            tasks.spawn(async move {
+                limit.acquire("op").await;
+                start.elapsed()
+            });
+        }
+        let mut times = tasks.join_all().await;
+        times.sort();
+        let secs: Vec<u64> = times.iter().map(Duration::as_secs).collect();
+        assert_eq!(secs, [0, 0, 60, 60, 120, 120]);
+        assert_eq!(format!("{limit:?}"), "RateLimit { per_minute: 2, .. }");
+    }
 }

@@ -246,12 +246,13 @@ fn percent_decode(path: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| u8::from_str_radix(&path[i + 1..i + 3], 16).ok())
+            .flatten();
+        if let Some(b) = escaped {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -365,15 +366,16 @@ fn string_ok(kind: RuleKind, s: &str) -> bool {
 /// Compiled patterns, built once. A pattern that does not compile is reported by the spec
 /// checks; here it is skipped rather than failing every call.
 fn pattern(p: &'static str) -> Option<&'static regress::Regex> {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(&'static str, Option<&'static regress::Regex>)>>> =
-        OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache
+    type Compiled = Vec<(&'static str, Option<&'static regress::Regex>)>;
+    static CACHE: OnceLock<std::sync::Mutex<Compiled>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((_, re)) = cache.iter().find(|(q, _)| *q == p) {
         return *re;
     }
+    // Leaked once per distinct pattern of the spec: a small, fixed set.
     let re = regress::Regex::new(p)
         .ok()
         .map(|re| &*Box::leak(Box::new(re)));

@@ -1,0 +1,167 @@
+//! Every way a call can fail maps to one variant of `Error`, and none loses the HTTP status.
+
+use crate::support;
+use httpmock::MockServer;
+use lineworks_partner::{Client, Credentials, Error, RetryPolicy};
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn documented_error_statuses_become_api_errors() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v1.0/partners/customers/404");
+            then.status(404)
+                .json_body(json!({"code": "NOT_FOUND", "description": "no such domain"}));
+        })
+        .await;
+    let err = support::client(&server)
+        .get_customer()
+        .domain_id(404)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.code(), Some("NOT_FOUND"));
+    assert_eq!(
+        err.to_string(),
+        "Partner API error: HTTP 404 NOT_FOUND: no such domain"
+    );
+    assert!(!err.is_before_send());
+}
+
+#[tokio::test]
+async fn rate_limited_answers_carry_the_reset_time() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(429)
+                .header("rateLimit-limit", "240")
+                .header("rateLimit-remaining", "0")
+                .header("rateLimit-reset", "7")
+                .json_body(json!({"code": "TOO_MANY_REQUESTS", "description": "slow down"}));
+        })
+        .await;
+    let err = support::client(&server)
+        .get_customer()
+        .domain_id(1)
+        .send()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::RateLimited {
+            error,
+            reset_after,
+            limit,
+            remaining,
+        } => {
+            assert_eq!(error.code(), "TOO_MANY_REQUESTS");
+            assert_eq!(*reset_after, Some(Duration::from_secs(7)));
+            assert_eq!((*limit, *remaining), (Some(240), Some(0)));
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert!(err.to_string().contains("7 s"), "{err}");
+}
+
+#[tokio::test]
+async fn undocumented_answers_keep_status_and_a_short_body() {
+    let server = MockServer::start_async().await;
+    let html = format!("<html>{}</html>", "bad gateway ".repeat(500));
+    server
+        .mock_async(|when, then| {
+            when.path("/v1.0/partners/customers/1");
+            then.status(502)
+                .header("content-type", "text/html")
+                .body(html.clone());
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v1.0/partners/customers/2");
+            then.status(200).body("{not json");
+        })
+        .await;
+    let client = support::client(&server);
+    match client.get_customer().domain_id(1).send().await.unwrap_err() {
+        Error::UnexpectedResponse {
+            status,
+            detail,
+            attempts,
+        } => {
+            assert_eq!(status.as_u16(), 502);
+            assert!(
+                detail.len() < 1_000,
+                "the body is cut: {} bytes kept",
+                detail.len()
+            );
+            assert!(
+                detail.contains(&format!("{} bytes in all", html.len())),
+                "{detail}"
+            );
+            assert_eq!(attempts, 1);
+        }
+        other => panic!("expected UnexpectedResponse, got {other:?}"),
+    }
+    match client.get_customer().domain_id(2).send().await.unwrap_err() {
+        Error::UnexpectedResponse { status, detail, .. } => {
+            assert_eq!(
+                status.as_u16(),
+                200,
+                "a malformed success body keeps its status"
+            );
+            assert!(detail.contains("{not json"), "{detail}");
+        }
+        other => panic!("expected UnexpectedResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn slow_answers_time_out_and_closed_ports_are_transport_errors() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(200)
+                .delay(Duration::from_millis(600))
+                .json_body(json!({}));
+        })
+        .await;
+    let client = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .credentials(Credentials::access_token(support::TOKEN))
+        .retry_policy(RetryPolicy::disabled())
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = client.get_customer().domain_id(1).send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = Client::builder()
+        .base_url(format!("http://{closed}/v1.0"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.get_customer().domain_id(1).send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.status().is_none());
+}
+
+#[test]
+fn bad_configuration_is_reported_before_any_request() {
+    for url in [
+        "http://example.com/v1.0",
+        "ftp://example.com",
+        "no url",
+        "https://x.test/v1.0?q=1",
+    ] {
+        let err = Client::builder().base_url(url).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+        assert!(err.is_before_send());
+    }
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary: the client over real HTTP on loopback.
+
+mod auth;
+mod compat;
+mod errors;
+#[cfg(feature = "httpmock")]
+mod mock;
+mod operations;
+mod paginate;
+mod retry;
+mod secrets;
+mod support;
+mod validation;

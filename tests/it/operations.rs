@@ -1,0 +1,546 @@
+//! Every operation of the spec, called once against a mock server that checks the request
+//! (method, path, query, headers, body) and answers with the spec's example, which must parse.
+
+use crate::support::{self, TOKEN, json, typed};
+use httpmock::MockServer;
+use lineworks_partner::{Client, Error, types, validate};
+use serde_json::Value;
+
+/// Sends `op` with the spec's example parameters (the literals below) and body.
+async fn call(client: &Client, op: &str, body: &Value) -> Result<Value, Error> {
+    Ok(match op {
+        "verify_domain" => json(
+            client
+                .verify_domain()
+                .body(typed::<types::VerifyDomainRequest>(body))
+                .send()
+                .await?,
+        ),
+        "create_customer" => json(
+            client
+                .create_customer()
+                .body(typed::<types::CustomerCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_customers" => json(
+            client
+                .list_customers()
+                .domain("example.com")
+                .count(10)
+                .cursor("JlIBsfJogXpzDGY8OscZziqZpYqCAu3RbZbaFzBb1od6lWQtSdPUd2FIdCuaGgu8DA==")
+                .order_by("name desc")
+                .send()
+                .await?,
+        ),
+        "get_upgrade_domain" => json(
+            client
+                .get_upgrade_domain()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "create_upgrade_domain" => json(
+            client
+                .create_upgrade_domain()
+                .domain_id(10000001)
+                .body(typed::<types::UpgradeDomainRequest>(body))
+                .send()
+                .await?,
+        ),
+        "delete_upgrade_domain" => json(
+            client
+                .delete_upgrade_domain()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "activate_customer" => json(
+            client
+                .activate_customer()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "get_potential_customer" => json(
+            client
+                .get_potential_customer()
+                .domain("example.com")
+                .partner_code("WSqPvhm0ON1stFBRHgW3")
+                .send()
+                .await?,
+        ),
+        "transfer_potential_customer" => json(
+            client
+                .transfer_potential_customer()
+                .domain("example.com")
+                .body(typed::<types::TransferPotentialCustomerRequest>(body))
+                .send()
+                .await?,
+        ),
+        "get_customer" => json(client.get_customer().domain_id(10000001).send().await?),
+        "update_customer" => json(
+            client
+                .update_customer()
+                .domain_id(10000001)
+                .body(typed::<types::CustomerUpdateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "update_customer_partially" => json(
+            client
+                .update_customer_partially()
+                .domain_id(10000001)
+                .body(typed::<types::CustomerPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "delete_customer" => json(client.delete_customer().domain_id(10000001).send().await?),
+        "get_usage_status" => json(client.get_usage_status().domain_id(10000001).send().await?),
+        "update_usage_status_partially" => json(
+            client
+                .update_usage_status_partially()
+                .domain_id(10000001)
+                .body(typed::<types::UsageStatusPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "create_usage_status_renewal" => json(
+            client
+                .create_usage_status_renewal()
+                .domain_id(10000001)
+                .body(typed::<types::UsageStatusRenewalCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "update_usage_status_renewal" => json(
+            client
+                .update_usage_status_renewal()
+                .domain_id(10000001)
+                .body(typed::<types::UsageStatusRenewalPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "delete_usage_status_renewal" => json(
+            client
+                .delete_usage_status_renewal()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "change_domain" => json(
+            client
+                .change_domain()
+                .domain_id(10000001)
+                .body(typed::<types::ChangeDomainRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_subscriptions" => json(
+            client
+                .list_subscriptions()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "create_subscription" => json(
+            client
+                .create_subscription()
+                .domain_id(10000001)
+                .body(typed::<types::SubscriptionCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "get_subscription" => json(
+            client
+                .get_subscription()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .send()
+                .await?,
+        ),
+        "cancel_subscription" => json(
+            client
+                .cancel_subscription()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .send()
+                .await?,
+        ),
+        "create_pre_order" => json(
+            client
+                .create_pre_order()
+                .domain_id(10000001)
+                .body(typed::<types::PreOrderCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_pre_orders" => json(client.list_pre_orders().domain_id(10000001).send().await?),
+        "update_pre_order" => json(
+            client
+                .update_pre_order()
+                .domain_id(10000001)
+                .pre_order_id(30000001)
+                .body(typed::<types::PreOrderPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "delete_pre_order" => json(
+            client
+                .delete_pre_order()
+                .domain_id(10000001)
+                .pre_order_id(30000001)
+                .send()
+                .await?,
+        ),
+        "create_subscription_reservation" => json(
+            client
+                .create_subscription_reservation()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::ReservationCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "get_subscription_reservation" => json(
+            client
+                .get_subscription_reservation()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .send()
+                .await?,
+        ),
+        "update_subscription_reservation" => json(
+            client
+                .update_subscription_reservation()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::ReservationPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "delete_subscription_reservation" => json(
+            client
+                .delete_subscription_reservation()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .send()
+                .await?,
+        ),
+        "get_subscription_renewal" => json(
+            client
+                .get_subscription_renewal()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .send()
+                .await?,
+        ),
+        "update_subscription_renewal" => json(
+            client
+                .update_subscription_renewal()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::RenewalPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "convert_subscription_to_paid" => json(
+            client
+                .convert_subscription_to_paid()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::SubscriptionPaidServiceRequest>(body))
+                .send()
+                .await?,
+        ),
+        "upgrade_subscription" => json(
+            client
+                .upgrade_subscription()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::SubscriptionUpgradeRequest>(body))
+                .send()
+                .await?,
+        ),
+        "add_license_count" => json(
+            client
+                .add_license_count()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::AddLicenseCountRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_subscription_memos" => json(
+            client
+                .list_subscription_memos()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "update_subscription_memo" => json(
+            client
+                .update_subscription_memo()
+                .domain_id(10000001)
+                .subscription_id(20000001)
+                .body(typed::<types::SubscriptionMemoRequest>(body))
+                .send()
+                .await?,
+        ),
+        "create_option_product" => json(
+            client
+                .create_option_product()
+                .domain_id(10000001)
+                .body(typed::<types::OptionProductCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_option_products" => json(
+            client
+                .list_option_products()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "cancel_option_product" => json(
+            client
+                .cancel_option_product()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .send()
+                .await?,
+        ),
+        "upgrade_option_product" => json(
+            client
+                .upgrade_option_product()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .body(typed::<types::OptionProductUpgradeRequest>(body))
+                .send()
+                .await?,
+        ),
+        "add_option_product_quantity" => json(
+            client
+                .add_option_product_quantity()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .body(typed::<types::OptionProductAddQuantityRequest>(body))
+                .send()
+                .await?,
+        ),
+        "convert_option_product_to_paid" => json(
+            client
+                .convert_option_product_to_paid()
+                .domain_id(10000001)
+                .option_product_id("DRV")
+                .body(typed::<types::OptionProductPaidServiceRequest>(body))
+                .send()
+                .await?,
+        ),
+        "create_option_product_order" => json(
+            client
+                .create_option_product_order()
+                .domain_id(10000001)
+                .body(typed::<types::OptionProductOrderCreateRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_option_product_orders" => json(
+            client
+                .list_option_product_orders()
+                .domain_id(10000001)
+                .send()
+                .await?,
+        ),
+        "get_option_product_order" => json(
+            client
+                .get_option_product_order()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .send()
+                .await?,
+        ),
+        "update_option_product_order" => json(
+            client
+                .update_option_product_order()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .body(typed::<types::OptionProductOrderPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "delete_option_product_order" => json(
+            client
+                .delete_option_product_order()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .send()
+                .await?,
+        ),
+        "get_option_product_renewal" => json(
+            client
+                .get_option_product_renewal()
+                .domain_id(10000001)
+                .option_product_id("ACV2")
+                .send()
+                .await?,
+        ),
+        "update_option_product_renewal" => json(
+            client
+                .update_option_product_renewal()
+                .domain_id(10000001)
+                .option_product_id("SSTG2")
+                .body(typed::<types::OptionRenewalPatchRequest>(body))
+                .send()
+                .await?,
+        ),
+        "list_option_product_usages" => json(
+            client
+                .list_option_product_usages()
+                .domain_id(10000001)
+                .year(2021)
+                .month(6)
+                .product_group_id("WORKS")
+                .send()
+                .await?,
+        ),
+        "list_customer_usages" => json(
+            client
+                .list_customer_usages()
+                .domain_id(10000001)
+                .year(2021)
+                .month(6)
+                .product_group_id("WORKS")
+                .send()
+                .await?,
+        ),
+        "list_invoices" => json(client.list_invoices().year(2021).send().await?),
+        "list_invoice_details" => json(
+            client
+                .list_invoice_details()
+                .year(2021)
+                .month(6)
+                .count(20)
+                .cursor("JlIBsfJogXpzDGY8OscZziqZpYqCAu3RbZbaFzBb1od6lWQtSdPUd2FIdCuaGgu8DA==")
+                .send()
+                .await?,
+        ),
+        other => panic!("no call written for operation {other}: add it here"),
+    })
+}
+
+fn example_of_param(param: &Value) -> Value {
+    param
+        .get("example")
+        .or_else(|| support::resolve(&param["schema"]).get("example"))
+        .cloned()
+        .unwrap_or_else(|| panic!("parameter {} has no example", param["name"]))
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn every_operation_sends_what_the_spec_says_and_parses_the_answer() {
+    let server = MockServer::start_async().await;
+    let client = support::client(&server);
+    let operations = validate::operations();
+    assert_eq!(
+        operations.len(),
+        55,
+        "the spec covers every Partner API operation"
+    );
+    for op in operations {
+        let spec_op = &support::spec()["paths"][op.path][op.method.to_lowercase()];
+        let mut path = format!("/v1.0{}", op.path);
+        let mut query = Vec::new();
+        for param in spec_op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(support::resolve)
+        {
+            let value = text(&example_of_param(param));
+            match param["in"].as_str() {
+                Some("path") => {
+                    path = path.replace(&format!("{{{}}}", text(&param["name"])), &value)
+                }
+                Some("query") => query.push((text(&param["name"]), value)),
+                _ => {}
+            }
+        }
+        let body = spec_op
+            .pointer("/requestBody/content/application~1json")
+            .map(|media| {
+                support::example(media)
+                    .unwrap_or_else(|| panic!("{}: request body has no example", op.id))
+            });
+        let (status, response) = spec_op["responses"]
+            .as_object()
+            .and_then(|r| r.iter().find(|(s, _)| s.starts_with('2')))
+            .map(|(s, r)| {
+                (
+                    s.parse::<u16>().unwrap(),
+                    support::resolve(r)
+                        .pointer("/content/application~1json")
+                        .and_then(support::example),
+                )
+            })
+            .expect("one success response");
+
+        let expected_body = body.as_ref().map(support::normalize);
+        let mock = server
+            .mock_async(|when, then| {
+                let mut when = when
+                    .method(op.method)
+                    .path(path.clone())
+                    .header("authorization", format!("Bearer {TOKEN}"))
+                    .header_missing("api-version");
+                for (k, v) in &query {
+                    when = when.query_param(k.clone(), v.clone());
+                }
+                match expected_body.clone() {
+                    Some(expected) => {
+                        when.header("content-type", "application/json")
+                            .is_true(move |req| {
+                                serde_json::from_slice::<Value>(req.body().as_ref())
+                                    .is_ok_and(|sent| support::normalize(&sent) == expected)
+                            });
+                    }
+                    None => {
+                        when.is_true(|req| req.body().as_ref().is_empty());
+                    }
+                }
+                let then = then.status(status);
+                if let Some(response) = &response {
+                    then.header("content-type", "application/json")
+                        .json_body(response.clone());
+                }
+            })
+            .await;
+
+        let parsed = call(&client, op.id, body.as_ref().unwrap_or(&Value::Null))
+            .await
+            .unwrap_or_else(|e| panic!("{} {} failed: {e}", op.method, path));
+        assert_eq!(
+            mock.calls_async().await,
+            1,
+            "{}: the request did not match what the spec describes",
+            op.id
+        );
+        match &response {
+            Some(expected) => assert_eq!(
+                support::normalize(&parsed),
+                support::normalize(expected),
+                "{}: the parsed answer differs from the example it was given",
+                op.id
+            ),
+            None => assert_eq!(parsed, Value::Null, "{}: no body expected", op.id),
+        }
+        mock.delete_async().await;
+    }
+}

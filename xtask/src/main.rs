@@ -1,0 +1,330 @@
+//! `cargo xtask`: repository chores that need the spec, kept out of the published crate.
+//!
+//! - `diff`: compares `openapi/partner.yaml` with the upstream reference pages, so that every
+//!   difference is either fixed or recorded on purpose (`x-upstream-*`).
+//! - `regen`: rewrites the artifacts derived from the spec; `--check` fails when they are stale.
+//! - `parse`: shows what the page parser reads from pages, to review it on a new page.
+
+mod diff;
+mod docs;
+mod html;
+mod regen;
+mod spec;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  diff [--docs DIR | --save DIR] [--spec FILE] [--format text|json]
+        compare the spec with the upstream reference pages: the *.txt pages in DIR, or (without
+        --docs) the pages named by each operation's externalDocs.url, fetched online and kept
+        in --save DIR. Exit 0: no unaccepted finding; 1: findings; 2: could not run.
+  regen [--check]
+        rewrite openapi/partner.json and the README operation table from the spec; --check
+        writes nothing and fails when either is stale.
+  parse FILE...
+        print what the page parser reads from upstream pages.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let code = run(&args, &mut out, &mut err);
+    let _ = out.flush();
+    ExitCode::from(code as u8)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("diff") => match DiffOptions::parse(&args[1..]) {
+            Ok(opts) => run_diff(&opts, out, err),
+            Err(e) => usage_error(err, &e),
+        },
+        Some("regen") => match &args[1..] {
+            [] => regen::run(&workspace_root(), false, out, err),
+            [flag] if flag == "--check" => regen::run(&workspace_root(), true, out, err),
+            _ => usage_error(err, "regen takes only --check"),
+        },
+        Some("parse") if args.len() > 1 => {
+            let mut code = 0;
+            for file in &args[1..] {
+                match read_page(Path::new(file)) {
+                    Ok(op) => {
+                        let _ = writeln!(out, "# {file}\n{}", docs::outline(&op));
+                    }
+                    Err(e) => {
+                        let _ = writeln!(err, "error: {file}: {e}");
+                        code = 2;
+                    }
+                }
+            }
+            code
+        }
+        Some("help" | "-h" | "--help") => {
+            let _ = writeln!(out, "{USAGE}");
+            0
+        }
+        Some(other) => usage_error(err, &format!("unknown command `{other}`")),
+        None => usage_error(err, "no command"),
+    }
+}
+
+fn usage_error(err: &mut dyn Write, msg: &str) -> i32 {
+    let _ = writeln!(err, "error: {msg}\n\n{USAGE}");
+    2
+}
+
+#[derive(Debug, Default)]
+struct DiffOptions {
+    docs: Option<PathBuf>,
+    save: Option<PathBuf>,
+    spec: Option<PathBuf>,
+    json: bool,
+}
+
+impl DiffOptions {
+    fn parse(args: &[String]) -> Result<DiffOptions, String> {
+        let mut o = DiffOptions::default();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let (flag, inline) = match a.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+                _ => (a.as_str(), None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| it.next().cloned())
+                    .ok_or_else(|| format!("{flag} needs a value"))
+            };
+            match flag {
+                "--docs" => o.docs = Some(value()?.into()),
+                "--save" => o.save = Some(value()?.into()),
+                "--spec" => o.spec = Some(value()?.into()),
+                "--format" => {
+                    o.json = match value()?.as_str() {
+                        "json" => true,
+                        "text" => false,
+                        f => return Err(format!("unknown format `{f}` (text or json)")),
+                    }
+                }
+                _ => return Err(format!("unknown argument `{a}`")),
+            }
+        }
+        if o.docs.is_some() && o.save.is_some() {
+            return Err("--save keeps fetched pages; it does not go with --docs".into());
+        }
+        Ok(o)
+    }
+}
+
+/// Why a page could not be used: the message names the file.
+type PageResult = Result<docs::DocOp, String>;
+
+fn read_page(path: &Path) -> PageResult {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    docs::parse_page(&text).map_err(|e| e.to_string())
+}
+
+/// Reads every `*.txt` page in `dir`, sorted by file name.
+fn load_dir(dir: &Path) -> Result<Vec<(String, PageResult)>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no *.txt pages in {}", dir.display()));
+    }
+    Ok(files
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (name, read_page(p))
+        })
+        .collect())
+}
+
+/// Downloads the page of every operation's `externalDocs.url`, converts it to text, and keeps
+/// it in `save` so the snapshot can be reviewed and pinned.
+fn fetch_pages(
+    spec: &spec::Spec,
+    save: Option<&Path>,
+) -> Result<Vec<(String, PageResult)>, String> {
+    let mut urls: Vec<&str> = Vec::new();
+    for o in spec.operations() {
+        let url =
+            o.op.get("externalDocs")
+                .and_then(|d| d.get("url"))
+                .and_then(|u| u.as_str());
+        if let Some(u) = url
+            && !urls.contains(&u)
+        {
+            urls.push(u);
+        }
+    }
+    if urls.is_empty() {
+        return Err("no operation has externalDocs.url; use --docs DIR".into());
+    }
+    if let Some(dir) = save {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let mut pages = Vec::new();
+    for url in urls {
+        let html = agent
+            .get(url)
+            .call()
+            .and_then(|mut r| r.body_mut().read_to_string())
+            .map_err(|e| {
+                format!("cannot fetch {url}: {e} (use --docs DIR for a saved snapshot)")
+            })?;
+        let text = html::html_to_text(&html);
+        let name = format!("{}.txt", page_slug(url));
+        if let Some(dir) = save {
+            std::fs::write(dir.join(&name), &text)
+                .map_err(|e| format!("cannot write {}: {e}", dir.join(&name).display()))?;
+        }
+        pages.push((name, docs::parse_page(&text).map_err(|e| e.to_string())));
+    }
+    Ok(pages)
+}
+
+/// `https://host/en/docs/partner-customer-get?lang=en` → `partner-customer-get`.
+fn page_slug(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("page");
+    let last = last.strip_suffix(".html").unwrap_or(last);
+    let slug: String = last
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if slug.is_empty() { "page".into() } else { slug }
+}
+
+fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let start = Instant::now();
+    let spec_path = opts
+        .spec
+        .clone()
+        .unwrap_or_else(|| workspace_root().join(regen::SPEC_YAML));
+    let spec = match spec::Spec::load(&spec_path) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    let pages = match &opts.docs {
+        Some(dir) => load_dir(dir),
+        None => fetch_pages(&spec, opts.save.as_deref()),
+    };
+    let pages = match pages {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    let mut ops = Vec::new();
+    let mut bad = 0;
+    for (name, page) in &pages {
+        match page {
+            Ok(op) => ops.push(op),
+            Err(e) => {
+                let _ = writeln!(err, "error: {name}: cannot parse page: {e}");
+                bad += 1;
+            }
+        }
+    }
+    let report = diff::compare(&ops, &spec);
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    let summary = format!(
+        "diff: {} pages, {} operations compared, {} findings, {} accepted, {} notes{} in {ms:.1} ms",
+        pages.len(),
+        report.compared,
+        report.unaccepted(),
+        report.accepted(),
+        report.notes.len(),
+        if bad > 0 {
+            format!(", {bad} unparseable pages")
+        } else {
+            String::new()
+        },
+    );
+    if opts.json {
+        let errors: Vec<serde_json::Value> = pages
+            .iter()
+            .filter_map(|(name, p)| {
+                p.as_ref()
+                    .err()
+                    .map(|e| serde_json::json!({"file": name, "error": e}))
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "findings": report.findings.iter().map(diff::Finding::to_json).collect::<Vec<_>>(),
+            "notes": report.notes,
+            "errors": errors,
+            "summary": {
+                "pages": pages.len(),
+                "operations_compared": report.compared,
+                "findings": report.unaccepted(),
+                "accepted": report.accepted(),
+                "notes": report.notes.len(),
+                "unparseable": bad,
+                "elapsed_ms": (ms * 10.0).round() / 10.0,
+            },
+        });
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let _ = writeln!(out, "{text}");
+    } else {
+        for f in &report.findings {
+            let _ = writeln!(out, "{}", f.line());
+        }
+        for n in &report.notes {
+            let _ = writeln!(out, "{n}");
+        }
+    }
+    let _ = writeln!(err, "{summary}");
+    if bad > 0 {
+        2
+    } else if report.unaccepted() > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests;
