@@ -156,36 +156,35 @@ async fn handle(
         Ok(scopes) => scopes,
         Err(e) => return error_response(&e),
     };
-    if let Some(granted) = scopes {
-        if !op
+    if let Some(granted) = scopes
+        && !op
             .rules
             .scopes
             .iter()
             .any(|s| granted.iter().any(|g| g == s))
-        {
-            return error_response(&ApiError::new(
-                StatusCode::FORBIDDEN,
-                "FORBIDDEN",
-                format!(
-                    "the token's scopes do not include {}",
-                    op.rules.scopes.join(" or ")
-                ),
-            ));
-        }
+    {
+        return error_response(&ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            format!(
+                "the token's scopes do not include {}",
+                op.rules.scopes.join(" or ")
+            ),
+        ));
     }
-    if let Some(limit) = app.config.rate_limit_per_minute {
-        if let Err((remaining, reset)) = app.admit(op.id(), limit) {
-            let mut res = error_response(&ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "TOO_MANY_REQUESTS",
-                format!("more than {limit} calls per minute to {}", op.id()),
-            ));
-            let h = res.headers_mut();
-            h.insert("rateLimit-limit", HeaderValue::from(limit));
-            h.insert("rateLimit-remaining", HeaderValue::from(remaining));
-            h.insert("rateLimit-reset", HeaderValue::from(reset));
-            return res;
-        }
+    if let Some(limit) = app.config.rate_limit_per_minute
+        && let Err((remaining, reset)) = app.admit(op.id(), limit)
+    {
+        let mut res = error_response(&ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_REQUESTS",
+            format!("more than {limit} calls per minute to {}", op.id()),
+        ));
+        let h = res.headers_mut();
+        h.insert("rateLimit-limit", HeaderValue::from(limit));
+        h.insert("rateLimit-remaining", HeaderValue::from(remaining));
+        h.insert("rateLimit-reset", HeaderValue::from(reset));
+        return res;
     }
     if app.config.fail_rate > 0.0 && app.draw() < app.config.fail_rate {
         return error_response(&ApiError::new(

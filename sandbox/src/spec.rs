@@ -52,6 +52,9 @@ impl Operation {
     }
 }
 
+/// Path parameter names with their decoded values.
+pub(crate) type PathParams = Vec<(&'static str, String)>;
+
 pub(crate) struct Spec {
     pub operations: Vec<Operation>,
     schemas: Map<String, Value>,
@@ -150,7 +153,7 @@ impl Spec {
         &self,
         method: &str,
         path: &str,
-    ) -> Result<(&Operation, Vec<(&'static str, String)>), Vec<&'static str>> {
+    ) -> Result<(&Operation, PathParams), Vec<&'static str>> {
         let actual: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         // Every template the path fits, with its number of literal segments.
         let mut fits = Vec::new();
@@ -206,14 +209,14 @@ impl Spec {
                 self.check_value(part, value, at)?;
             }
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            if !allowed.contains(value) {
-                let list: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-                return Err(Invalid::new(
-                    at,
-                    format!("must be one of {}", list.join(", ")),
-                ));
-            }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+            && !allowed.contains(value)
+        {
+            let list: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+            return Err(Invalid::new(
+                at,
+                format!("must be one of {}", list.join(", ")),
+            ));
         }
         let format = schema.get("format").and_then(Value::as_str);
         match schema.get("type").and_then(Value::as_str) {
@@ -221,13 +224,13 @@ impl Spec {
                 let Some(object) = value.as_object() else {
                     return Err(Invalid::new(at, "must be a JSON object"));
                 };
-                if let Some(min) = schema.get("minProperties").and_then(Value::as_u64) {
-                    if (object.len() as u64) < min {
-                        return Err(Invalid::new(
-                            at,
-                            format!("must have at least {min} field(s)"),
-                        ));
-                    }
+                if let Some(min) = schema.get("minProperties").and_then(Value::as_u64)
+                    && (object.len() as u64) < min
+                {
+                    return Err(Invalid::new(
+                        at,
+                        format!("must have at least {min} field(s)"),
+                    ));
                 }
                 for name in schema
                     .get("required")
@@ -278,15 +281,11 @@ impl Spec {
                     return Err(Invalid::new(at, what));
                 }
             }
-            Some("number") => {
-                if !value.is_number() {
-                    return Err(Invalid::new(at, "must be a number"));
-                }
+            Some("number") if !value.is_number() => {
+                return Err(Invalid::new(at, "must be a number"));
             }
-            Some("boolean") => {
-                if !value.is_boolean() {
-                    return Err(Invalid::new(at, "must be true or false"));
-                }
+            Some("boolean") if !value.is_boolean() => {
+                return Err(Invalid::new(at, "must be true or false"));
             }
             _ => {}
         }
@@ -408,15 +407,15 @@ pub(crate) fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = s
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

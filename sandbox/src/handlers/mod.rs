@@ -242,7 +242,7 @@ pub(crate) mod cursor {
 
     /// The key of a cursor made by [`encode`] for the same `kind`.
     pub fn decode(kind: &str, cursor: &str) -> Option<String> {
-        if cursor.len() < 8 || cursor.len() % 2 != 0 || !cursor.is_ascii() {
+        if cursor.len() < 8 || !cursor.len().is_multiple_of(2) || !cursor.is_ascii() {
             return None;
         }
         let sum = u64::from_str_radix(&cursor[..8], 16).ok()?;

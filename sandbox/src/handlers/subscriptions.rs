@@ -278,7 +278,7 @@ pub fn create_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     ok(&r)
 }
 
-fn reservation<'s>(s: &'s mut Subscription) -> Result<&'s mut types::Reservation> {
+fn reservation(s: &mut Subscription) -> Result<&mut types::Reservation> {
     let id = s.id;
     s.reservation
         .as_mut()
@@ -447,10 +447,10 @@ pub fn add_license_count(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             ApiError::invalid_field("licenseCount", "would take the total above 1000000")
         })?;
     s.license_count = Some(total);
-    if let Some(r) = s.renewal.as_mut() {
-        if r.type_.as_str() == "STAY" {
-            r.license_count = Some(total);
-        }
+    if let Some(r) = s.renewal.as_mut()
+        && r.type_.as_str() == "STAY"
+    {
+        r.license_count = Some(total);
     }
     ok(&s.to_api(domain_id, ctx.today))
 }
