@@ -1,0 +1,26 @@
+//! Prints one line per customer, across all pages.
+//!
+//! ```text
+//! LW_ACCESS_TOKEN=... cargo run --example list_customers
+//! ```
+//!
+//! Against a local sandbox: start `cargo run -p lineworks-partner-sandbox -- --demo` and set
+//! `LW_API_BASE_URL=http://127.0.0.1:8080/v1.0` and any `LW_ACCESS_TOKEN`.
+
+use futures_util::TryStreamExt;
+use lineworks_partner::Client;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env()?;
+    // The largest page the operation allows, so a long list takes few calls.
+    let mut customers = std::pin::pin!(client.list_customers().count(30).stream());
+    while let Some(c) = customers.try_next().await? {
+        let plan = c.product_id.as_ref().map_or("-", |p| p.as_str());
+        println!(
+            "{}\t{}\t{}\t{}",
+            c.domain_id, c.domain, plan, c.company_name
+        );
+    }
+    Ok(())
+}

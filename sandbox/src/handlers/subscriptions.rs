@@ -1,0 +1,500 @@
+//! Subscriptions: immediate changes, scheduled applications and changes, renewal terms, memos.
+
+use super::{Ctx, Reply, created, customer, empty, ok, writable};
+use crate::error::{ApiError, Result};
+use crate::model::{
+    Customer, GRACE_DAYS, State, Subscription, is_license_plan, is_paid_product, paid_of,
+};
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate};
+use lineworks_partner::types;
+use serde_json::Value;
+
+fn sub<'c>(c: &'c mut Customer, ctx: &Ctx) -> Result<&'c mut Subscription> {
+    let id = ctx.required_int("subscriptionId")?;
+    let domain_id = c.domain_id;
+    c.subscriptions
+        .get_mut(&id)
+        .ok_or_else(|| ApiError::not_found(format!("subscription {id} of customer {domain_id}")))
+}
+
+/// Licence rules shared by every request that names a contract type.
+fn check_licenses(plan: &str, count: Option<i32>, members: i32) -> Result<Option<i32>> {
+    if is_license_plan(plan) {
+        match count {
+            None => Err(ApiError::invalid_field(
+                "licenseCount",
+                format!("is required for {plan}"),
+            )),
+            Some(n) if n < 1 => Err(ApiError::invalid_field(
+                "licenseCount",
+                "must be at least 1",
+            )),
+            Some(n) if n < members => Err(ApiError::invalid_field(
+                "licenseCount",
+                format!("must cover the current {members} user(s)"),
+            )),
+            Some(n) => Ok(Some(n)),
+        }
+    } else if count.is_some() {
+        Err(ApiError::invalid_field(
+            "licenseCount",
+            format!("must be null for {plan}, which is not licence-based"),
+        ))
+    } else {
+        Ok(None)
+    }
+}
+
+pub fn list_subscriptions(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = customer(st, ctx)?;
+    ok(&types::SubscriptionList {
+        subscriptions: c
+            .subscriptions
+            .values()
+            .map(|s| s.to_api(c.domain_id, ctx.today))
+            .collect(),
+    })
+}
+
+pub fn get_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = customer(st, ctx)?;
+    let domain_id = c.domain_id;
+    ok(&sub(c, ctx)?.to_api(domain_id, ctx.today))
+}
+
+pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::SubscriptionCreateRequest = ctx.body()?;
+    let id = st.next_subscription_id;
+    let c = writable(st, ctx)?;
+    if c.works_subscription().is_some() {
+        return Err(ctx.conflict(
+            "SUBSCRIPTION_EXISTS",
+            "the customer already has a LINE WORKS subscription; upgrade or convert it instead",
+        ));
+    }
+    let product = req.product_id.as_str();
+    let plan = req.plan.as_str();
+    if is_paid_product(product) == (plan == "TRIAL") {
+        return Err(ApiError::invalid_field(
+            "plan",
+            format!(
+                "{plan} does not go with {product}: trials (STD_T, ADV_T) take TRIAL, paid plans a paid contract type"
+            ),
+        ));
+    }
+    let licenses = check_licenses(plan, req.license_count, c.member_count)?;
+    let mut s = Subscription {
+        id,
+        product: req.product_id,
+        plan: req.plan,
+        start: ctx.today,
+        license_count: licenses,
+        renewal: None,
+        reservation: None,
+        customer_code: None,
+        memo: None,
+    };
+    s.renewal = s.stay_renewal();
+    let body = s.to_api(c.domain_id, ctx.today);
+    c.free_plan = false;
+    c.subscriptions.insert(id, s);
+    st.next_subscription_id += 1;
+    created(&body)
+}
+
+pub fn cancel_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = writable(st, ctx)?;
+    let id = sub(c, ctx)?.id;
+    c.subscriptions.remove(&id);
+    // Options live on the subscription and end with it.
+    c.options.retain(|_, o| o.product.subscription_id != id);
+    c.option_orders.retain(|_, o| o.subscription_id != Some(id));
+    empty(StatusCode::NO_CONTENT)
+}
+
+fn pre_order_list(c: &Customer) -> types::PreOrderList {
+    types::PreOrderList {
+        subscription_pre_orders: c.pre_orders.values().cloned().collect(),
+    }
+}
+
+pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::PreOrderCreateRequest = ctx.body()?;
+    ctx.date_in(
+        "applyDate",
+        req.apply_date,
+        ctx.tomorrow(),
+        ctx.today + Duration::days(31),
+    )?;
+    let id = st.next_pre_order_id;
+    let c = writable(st, ctx)?;
+    if c.works_subscription()
+        .is_some_and(|s| is_paid_product(s.product.as_str()))
+    {
+        return Err(ctx.conflict(
+            "ALREADY_SUBSCRIBED",
+            "the customer already has a paid subscription; change it through its renewal terms",
+        ));
+    }
+    if !c.pre_orders.is_empty() {
+        return Err(ctx.conflict(
+            "PRE_ORDER_EXISTS",
+            "a subscription is already scheduled; move or delete it first",
+        ));
+    }
+    let plan = req
+        .plan
+        .clone()
+        .unwrap_or_else(|| types::PaidPlan::from("MONTHLY"));
+    let licenses = check_licenses(plan.as_str(), req.license_count, c.member_count)?;
+    c.pre_orders.insert(
+        id,
+        types::PreOrder {
+            pre_order_id: id,
+            product_id: Some(types::PreOrderProductId::from(req.product_id.as_str())),
+            apply_date: req.apply_date,
+            plan: Some(types::PreOrderPlan::from(plan.as_str())),
+            license_count: licenses,
+        },
+    );
+    st.next_pre_order_id += 1;
+    let c = customer(st, ctx)?;
+    created(&pre_order_list(c))
+}
+
+pub fn list_pre_orders(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    ok(&pre_order_list(customer(st, ctx)?))
+}
+
+fn pre_order<'c>(c: &'c mut Customer, ctx: &Ctx) -> Result<&'c mut types::PreOrder> {
+    let id = ctx.required_int("preOrderId")?;
+    c.pre_orders
+        .get_mut(&id)
+        .ok_or_else(|| ApiError::not_found(format!("scheduled subscription {id}")))
+}
+
+pub fn update_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::PreOrderPatchRequest = ctx.body()?;
+    let c = writable(st, ctx)?;
+    let p = pre_order(c, ctx)?;
+    if let Some(d) = req.apply_date {
+        ctx.date_in(
+            "applyDate",
+            d,
+            ctx.tomorrow(),
+            ctx.today + Duration::days(31),
+        )?;
+        p.apply_date = d;
+    }
+    ok(&pre_order_list(c))
+}
+
+pub fn delete_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = writable(st, ctx)?;
+    let id = pre_order(c, ctx)?.pre_order_id;
+    c.pre_orders.remove(&id);
+    empty(StatusCode::NO_CONTENT)
+}
+
+/// The days a scheduled change of `kind` may take effect on.
+fn reservation_window(ctx: &Ctx, s: &Subscription, kind: &str) -> (NaiveDate, NaiveDate) {
+    let from = ctx.tomorrow();
+    let to = match kind {
+        "START_PAID_SERVICE" => s.trial_end() + Duration::days(GRACE_DAYS),
+        "ADD_LICENSE" => s.term_end(ctx.today).unwrap_or(ctx.today),
+        _ => s.term_end(ctx.today).unwrap_or(ctx.today) + Duration::days(1),
+    };
+    (from, to)
+}
+
+pub fn create_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::ReservationCreateRequest = ctx.body()?;
+    let c = writable(st, ctx)?;
+    let members = c.member_count;
+    let s = sub(c, ctx)?;
+    if s.reservation.is_some() {
+        return Err(ctx.conflict(
+            "RESERVATION_EXISTS",
+            "a change is already scheduled for this subscription; move or delete it first",
+        ));
+    }
+    let kind = req.type_.as_str();
+    let mut r = types::Reservation {
+        subscription_id: s.id,
+        type_: req.type_.clone(),
+        apply_date: req.apply_date,
+        plan: None,
+        product_id: None,
+        license_count: None,
+    };
+    match kind {
+        "START_PAID_SERVICE" => {
+            if !s.is_trial() {
+                return Err(ctx.conflict(
+                    "NOT_A_TRIAL",
+                    "only a trial can be scheduled to become paid",
+                ));
+            }
+            let plan = req.plan.ok_or_else(|| {
+                ApiError::invalid_field("plan", "is required for START_PAID_SERVICE")
+            })?;
+            r.license_count = check_licenses(plan.as_str(), req.license_count, members)?;
+            r.product_id = Some(
+                req.product_id
+                    .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str()))),
+            );
+            r.plan = Some(plan);
+        }
+        "ADD_LICENSE" => {
+            if !is_license_plan(s.plan.as_str()) {
+                return Err(ctx.conflict(
+                    "NOT_LICENSE_BASED",
+                    format!("{} is not a licence-based contract", s.plan.as_str()),
+                ));
+            }
+            match req.license_count {
+                Some(n) if n >= 1 => r.license_count = Some(n),
+                _ => {
+                    return Err(ApiError::invalid_field(
+                        "licenseCount",
+                        "is required for ADD_LICENSE and must be at least 1",
+                    ));
+                }
+            }
+        }
+        _ => {
+            if s.is_trial() {
+                return Err(ctx.conflict(
+                    "NOT_PAID",
+                    "a trial ends by itself; only a paid subscription can be scheduled to cancel",
+                ));
+            }
+        }
+    }
+    let (from, to) = reservation_window(ctx, s, kind);
+    ctx.date_in("applyDate", req.apply_date, from, to)?;
+    s.reservation = Some(r.clone());
+    ok(&r)
+}
+
+fn reservation(s: &mut Subscription) -> Result<&mut types::Reservation> {
+    let id = s.id;
+    s.reservation
+        .as_mut()
+        .ok_or_else(|| ApiError::not_found(format!("a scheduled change of subscription {id}")))
+}
+
+pub fn get_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = customer(st, ctx)?;
+    let s = sub(c, ctx)?;
+    ok(reservation(s)?)
+}
+
+pub fn update_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::ReservationPatchRequest = ctx.body()?;
+    let c = writable(st, ctx)?;
+    let s = sub(c, ctx)?;
+    let kind = reservation(s)?.type_.as_str().to_string();
+    if let Some(d) = req.apply_date {
+        let (from, to) = reservation_window(ctx, s, &kind);
+        ctx.date_in("applyDate", d, from, to)?;
+        reservation(s)?.apply_date = d;
+    }
+    ok(reservation(s)?)
+}
+
+pub fn delete_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = writable(st, ctx)?;
+    let s = sub(c, ctx)?;
+    reservation(s)?;
+    s.reservation = None;
+    empty(StatusCode::NO_CONTENT)
+}
+
+fn paid_only(ctx: &Ctx, s: &Subscription) -> Result<()> {
+    if s.is_trial() {
+        return Err(ctx.conflict(
+            "NOT_PAID",
+            "a trial has no renewal terms; convert it to a paid subscription first",
+        ));
+    }
+    Ok(())
+}
+
+pub fn get_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = customer(st, ctx)?;
+    let s = sub(c, ctx)?;
+    paid_only(ctx, s)?;
+    match &s.renewal {
+        Some(r) => ok(r),
+        None => ok(&s.stay_renewal()),
+    }
+}
+
+pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::RenewalPatchRequest = ctx.body()?;
+    let c = writable(st, ctx)?;
+    let members = c.member_count;
+    let s = sub(c, ctx)?;
+    paid_only(ctx, s)?;
+    let renewal = match req.type_.as_str() {
+        "STAY" => s.stay_renewal(),
+        "CANCEL" => Some(types::Renewal {
+            subscription_id: s.id,
+            type_: req.type_.clone(),
+            product_id: None,
+            plan: None,
+            license_count: None,
+        }),
+        _ => {
+            let product = req
+                .product_id
+                .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str())));
+            let plan = req
+                .plan
+                .unwrap_or_else(|| types::PaidPlan::from(s.plan.as_str()));
+            let count = if is_license_plan(plan.as_str()) {
+                req.license_count.or(s.license_count)
+            } else {
+                req.license_count
+            };
+            Some(types::Renewal {
+                subscription_id: s.id,
+                type_: req.type_.clone(),
+                license_count: check_licenses(plan.as_str(), count, members)?,
+                product_id: Some(product),
+                plan: Some(plan),
+            })
+        }
+    };
+    s.renewal = renewal.clone();
+    ok(&renewal)
+}
+
+pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::SubscriptionPaidServiceRequest = ctx.body()?;
+    let today = ctx.today;
+    let c = writable(st, ctx)?;
+    let (members, domain_id) = (c.member_count, c.domain_id);
+    let s = sub(c, ctx)?;
+    if !s.is_trial() {
+        return Err(ctx.conflict("NOT_A_TRIAL", "the subscription is already paid"));
+    }
+    if today > s.trial_end() + Duration::days(GRACE_DAYS) {
+        return Err(ctx.conflict("TRIAL_EXPIRED", "the trial and its grace period are over"));
+    }
+    let licenses = check_licenses(req.plan.as_str(), req.license_count, members)?;
+    let product = req
+        .product_id
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| paid_of(s.product.as_str()).to_string());
+    s.product = types::ProductId::from(product.as_str());
+    s.plan = types::Plan::from(req.plan.as_str());
+    s.license_count = licenses;
+    // The paid term starts today; scheduled changes made for the trial no longer apply.
+    s.start = today;
+    s.reservation = None;
+    s.renewal = s.stay_renewal();
+    ok(&s.to_api(domain_id, today))
+}
+
+pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::SubscriptionUpgradeRequest = ctx.body()?;
+    let c = writable(st, ctx)?;
+    let domain_id = c.domain_id;
+    let s = sub(c, ctx)?;
+    let current = s.product.as_str().to_string();
+    let target = req.product_id.as_str();
+    if current.starts_with("ADV") {
+        return Err(ctx.conflict(
+            "ALREADY_ADVANCED",
+            "the subscription is already on Advanced",
+        ));
+    }
+    let expected = if s.is_trial() { "ADV_T" } else { "ADV" };
+    if target != expected {
+        return Err(ApiError::invalid_field(
+            "productId",
+            format!("must be {expected} for a {current} subscription"),
+        ));
+    }
+    s.product = types::ProductId::from(target);
+    // An upgrade set in the renewal terms is now moot.
+    if s.renewal.is_some() {
+        s.renewal = s.stay_renewal();
+    }
+    ok(&s.to_api(domain_id, ctx.today))
+}
+
+pub fn add_license_count(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let req: types::AddLicenseCountRequest = ctx.body()?;
+    let c = writable(st, ctx)?;
+    let domain_id = c.domain_id;
+    let s = sub(c, ctx)?;
+    if !is_license_plan(s.plan.as_str()) {
+        return Err(ctx.conflict(
+            "NOT_LICENSE_BASED",
+            format!("{} is not a licence-based contract", s.plan.as_str()),
+        ));
+    }
+    let total = s
+        .license_count
+        .unwrap_or(0)
+        .checked_add(req.license_count)
+        .filter(|n| *n <= 1_000_000)
+        .ok_or_else(|| {
+            ApiError::invalid_field("licenseCount", "would take the total above 1000000")
+        })?;
+    s.license_count = Some(total);
+    if let Some(r) = s.renewal.as_mut()
+        && r.type_.as_str() == "STAY"
+    {
+        r.license_count = Some(total);
+    }
+    ok(&s.to_api(domain_id, ctx.today))
+}
+
+fn memo_of(domain_id: i64, s: &Subscription) -> types::SubscriptionMemo {
+    types::SubscriptionMemo {
+        domain_id: Some(domain_id),
+        subscription_id: Some(s.id),
+        customer_code: s.customer_code.clone(),
+        memo: s.memo.clone(),
+    }
+}
+
+pub fn list_memos(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let c = customer(st, ctx)?;
+    ok(&types::SubscriptionMemoList {
+        subscription_memos: c
+            .subscriptions
+            .values()
+            .filter(|s| s.customer_code.is_some() || s.memo.is_some())
+            .map(|s| memo_of(c.domain_id, s))
+            .collect(),
+    })
+}
+
+pub fn update_memo(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    // Parsed for its checks; the raw body tells `null` (clear) from a missing field (keep).
+    let _: types::SubscriptionMemoRequest = ctx.body()?;
+    let code = ctx.raw("customerCode").cloned();
+    let memo = ctx.raw("memo").cloned();
+    if matches!((&code, &memo), (Some(Value::Null), Some(Value::Null))) {
+        return Err(ApiError::invalid_field(
+            "customerCode",
+            "and memo must not both be null",
+        ));
+    }
+    let c = writable(st, ctx)?;
+    let domain_id = c.domain_id;
+    let s = sub(c, ctx)?;
+    if let Some(v) = code {
+        s.customer_code = v.as_str().map(str::to_string);
+    }
+    if let Some(v) = memo {
+        s.memo = v.as_str().map(str::to_string);
+    }
+    ok(&memo_of(domain_id, s))
+}

@@ -1,0 +1,241 @@
+//! A local, stateful, in-memory imitation of the LINE WORKS Partner API.
+//!
+//! It serves every operation of the spec the `lineworks-partner` client is generated from,
+//! checks requests against that same spec (types, required fields, enums, lengths, patterns,
+//! ranges), keeps customers, subscriptions and options in memory with the state transitions
+//! the reference describes, pages lists with opaque cursors, and answers errors in the LINE
+//! WORKS shape `{"code", "description"}`. It also serves a service-account token endpoint and
+//! can inject rate limits, failures and latency.
+//!
+//! Use it in-process from tests:
+//!
+//! ```
+//! use lineworks_partner::{Client, Credentials};
+//! use lineworks_partner_sandbox::Sandbox;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::start().await?;
+//! let client = Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .credentials(Credentials::access_token("test"))
+//!     .build()?;
+//! let checked = client
+//!     .verify_domain()
+//!     .body_map(|b| b.domain("acme.by-works.com"))
+//!     .send()
+//!     .await?;
+//! assert_eq!(checked.type_.as_str(), "GROUP");
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! or as a server: `cargo run -p lineworks-partner-sandbox -- --listen 127.0.0.1:8080`.
+
+#![deny(missing_docs)]
+
+mod error;
+mod handlers;
+mod model;
+mod seed;
+mod server;
+mod spec;
+mod token;
+
+pub use seed::{
+    Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
+};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running sandbox. The server stops when this handle is dropped or [`shutdown`] is awaited.
+///
+/// [`shutdown`]: Sandbox::shutdown
+pub struct Sandbox {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("addr", &self.addr).finish()
+    }
+}
+
+/// Why a sandbox could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The listening socket could not be opened.
+    Bind(std::io::Error),
+    /// The seed data is inconsistent.
+    Seed(SeedError),
+    /// A setting is out of range.
+    Config(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::Seed(e) => e.fmt(f),
+            StartError::Config(e) => write!(f, "invalid setting: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl Sandbox {
+    /// Starts an empty sandbox on a free loopback port, accepting any bearer token.
+    pub async fn start() -> Result<Sandbox, StartError> {
+        Self::builder().start().await
+    }
+
+    /// Configures a sandbox.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The API base URL, e.g. `http://127.0.0.1:41234/v1.0`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, server::BASE_PATH)
+    }
+
+    /// The token endpoint, e.g. `http://127.0.0.1:41234/oauth2/v2.0/token`.
+    pub fn token_url(&self) -> String {
+        format!("http://{}{}", self.addr, server::TOKEN_PATH)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops the server and waits until it has stopped.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until the process is interrupted (Ctrl-C). Used by the binary.
+    pub async fn serve_until_interrupted(self) {
+        let _ = tokio::signal::ctrl_c().await;
+        self.shutdown().await;
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Settings of a [`Sandbox`] before it starts.
+#[derive(Clone, Debug, Default)]
+pub struct SandboxBuilder {
+    listen: Option<SocketAddr>,
+    config: server::Config,
+    seed: Option<Seed>,
+}
+
+impl SandboxBuilder {
+    /// Address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = Some(addr);
+        self
+    }
+
+    /// Accept only this bearer token (and tokens from the sandbox's own token endpoint)
+    /// instead of any non-empty one.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.config.token = Some(token.into());
+        self
+    }
+
+    /// Starting data.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Answer 429 `TOO_MANY_REQUESTS` once an operation is called more than `n` times in a
+    /// minute, with the `rateLimit-*` headers.
+    pub fn rate_limit_per_minute(mut self, n: u32) -> Self {
+        self.config.rate_limit_per_minute = Some(n);
+        self
+    }
+
+    /// Answer this share of calls (0.0 to 1.0) with 503 `SERVICE_UNAVAILABLE`. The draws
+    /// come from a fixed-seed generator, so a run is repeatable.
+    pub fn fail_rate(mut self, p: f64) -> Self {
+        self.config.fail_rate = p;
+        self
+    }
+
+    /// Delay every API answer by `ms` milliseconds.
+    pub fn latency(mut self, ms: u64) -> Self {
+        self.config.latency = Duration::from_millis(ms);
+        self
+    }
+
+    /// Pin the sandbox's calendar to `date` (default: today in UTC), for repeatable dates.
+    pub fn today(mut self, date: chrono::NaiveDate) -> Self {
+        self.config.today = Some(date);
+        self
+    }
+
+    /// Starts the server on the current Tokio runtime.
+    pub async fn start(self) -> Result<Sandbox, StartError> {
+        if !(0.0..=1.0).contains(&self.config.fail_rate) {
+            return Err(StartError::Config(format!(
+                "fail rate {} is not between 0 and 1",
+                self.config.fail_rate
+            )));
+        }
+        if self.config.rate_limit_per_minute == Some(0) {
+            return Err(StartError::Config("rate limit must be at least 1".into()));
+        }
+        let today = self
+            .config
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let state = self
+            .seed
+            .unwrap_or_default()
+            .into_state(today)
+            .map_err(StartError::Seed)?;
+        let listen = self
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(StartError::Bind)?;
+        let addr = listener.local_addr().map_err(StartError::Bind)?;
+        let app = Arc::new(server::App::new(self.config, state));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, server::router(app))
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Sandbox {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}

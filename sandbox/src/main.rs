@@ -1,0 +1,78 @@
+//! `lineworks-partner-sandbox`: serves the in-memory Partner API over HTTP.
+
+use clap::Parser;
+use lineworks_partner_sandbox::{Sandbox, Seed};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+/// A local, in-memory imitation of the LINE WORKS Partner API.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// JSON file with customers, subscriptions and options to start with.
+    #[arg(long, value_name = "FILE")]
+    seed: Option<std::path::PathBuf>,
+    /// Start with the built-in demo data (ignored with --seed).
+    #[arg(long)]
+    demo: bool,
+    /// Accept only this bearer token (default: any non-empty token).
+    #[arg(long)]
+    token: Option<String>,
+    /// Per-operation rate limit, e.g. `240/min` (or just `240`).
+    #[arg(long, value_name = "N/min", value_parser = parse_rate)]
+    rate_limit: Option<u32>,
+    /// Share of calls (0.0-1.0) answered with 503.
+    #[arg(long, default_value_t = 0.0)]
+    fail_rate: f64,
+    /// Delay added to every answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency: u64,
+}
+
+fn parse_rate(text: &str) -> Result<u32, String> {
+    let n = text.strip_suffix("/min").unwrap_or(text);
+    match n.trim().parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{text:?} is not a rate such as 240/min")),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut builder = Sandbox::builder()
+        .listen(args.listen)
+        .fail_rate(args.fail_rate)
+        .latency(args.latency);
+    match (&args.seed, args.demo) {
+        (Some(path), _) => match Seed::from_file(path) {
+            Ok(seed) => builder = builder.seed(seed),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, true) => builder = builder.seed(Seed::demo()),
+        (None, false) => {}
+    }
+    if let Some(token) = args.token {
+        builder = builder.token(token);
+    }
+    if let Some(n) = args.rate_limit {
+        builder = builder.rate_limit_per_minute(n);
+    }
+    let sandbox = match builder.start().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", sandbox.base_url());
+    eprintln!("token endpoint: {}", sandbox.token_url());
+    sandbox.serve_until_interrupted().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,449 @@
+//! The in-memory state of the sandbox and the product rules it enforces.
+//!
+//! Values the spec enumerates are kept as the generated open enums and compared through
+//! `as_str()`, so a variant renamed by the generator does not break the rules here.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use lineworks_partner::types;
+use std::collections::{BTreeMap, HashMap};
+
+/// Length of a trial, and of the grace period after it, in days.
+pub(crate) const TRIAL_DAYS: i64 = 30;
+pub(crate) const GRACE_DAYS: i64 = 30;
+
+pub(crate) const FIRST_DOMAIN_ID: i64 = 10_000_001;
+pub(crate) const FIRST_SUBSCRIPTION_ID: i64 = 20_000_001;
+pub(crate) const FIRST_PRE_ORDER_ID: i64 = 30_000_001;
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub customers: BTreeMap<i64, Customer>,
+    /// Online Direct tenants that can be transferred, by domain.
+    pub potential: BTreeMap<String, Potential>,
+    pub next_domain_id: i64,
+    pub next_subscription_id: i64,
+    pub next_pre_order_id: i64,
+    /// Access tokens the token endpoint issued, with their scopes.
+    pub tokens: HashMap<String, Vec<String>>,
+    /// Refresh tokens, with the client and scopes they were issued for.
+    pub refresh_tokens: HashMap<String, (String, Vec<String>)>,
+    pub issued: u64,
+    pub partner_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Potential {
+    pub tenant_id: i64,
+    pub domain_id: i64,
+    pub domain: String,
+    pub partner_code: String,
+    pub product_id: types::PotentialCustomerProductId,
+    pub not_handled_apps: Vec<String>,
+    pub company_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Customer {
+    pub domain_id: i64,
+    pub tenant_id: i64,
+    pub domain: String,
+    pub group: bool,
+    pub company_name: String,
+    pub phone_number: String,
+    pub time_zone: String,
+    pub locale: types::Locale,
+    /// `FR` for a customer on the Free plan; other plans come from the subscription.
+    pub free_plan: bool,
+    pub domain_active: bool,
+    pub administrator: Option<types::Administrator>,
+    pub partnership: types::Partnership,
+    pub created: NaiveDate,
+    pub member_count: i32,
+    pub max_member_count: Option<i32>,
+    pub withdrawal_date: Option<NaiveDate>,
+    /// Deleted, waiting for the final charges (`SUSPENDED_WITHDRAWAL`).
+    pub pending_deletion: bool,
+    pub usage_renewal: Option<types::UsageStatusRenewal>,
+    pub upgrade_domain: Option<String>,
+    pub subscriptions: BTreeMap<i64, Subscription>,
+    pub pre_orders: BTreeMap<i64, types::PreOrder>,
+    pub options: BTreeMap<String, OptionRec>,
+    pub option_orders: BTreeMap<String, types::OptionProductOrder>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Subscription {
+    pub id: i64,
+    pub product: types::ProductId,
+    pub plan: types::Plan,
+    pub start: NaiveDate,
+    pub license_count: Option<i32>,
+    /// Renewal terms; `None` for trials.
+    pub renewal: Option<types::Renewal>,
+    pub reservation: Option<types::Reservation>,
+    pub customer_code: Option<String>,
+    pub memo: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OptionRec {
+    pub product: types::OptionProduct,
+    pub renewal: types::OptionRenewal,
+}
+
+impl State {
+    pub fn new() -> Self {
+        State {
+            next_domain_id: FIRST_DOMAIN_ID,
+            next_subscription_id: FIRST_SUBSCRIPTION_ID,
+            next_pre_order_id: FIRST_PRE_ORDER_ID,
+            partner_name: "Sandbox Partner".into(),
+            ..State::default()
+        }
+    }
+
+    pub fn domain_taken(&self, domain: &str) -> bool {
+        self.customers
+            .values()
+            .any(|c| c.domain == domain || c.upgrade_domain.as_deref() == Some(domain))
+            || self.potential.contains_key(domain)
+    }
+
+    pub fn take_domain_id(&mut self) -> i64 {
+        let id = self.next_domain_id;
+        self.next_domain_id += 1;
+        id
+    }
+    pub fn take_subscription_id(&mut self) -> i64 {
+        let id = self.next_subscription_id;
+        self.next_subscription_id += 1;
+        id
+    }
+}
+
+/// Whether `name` is a group name (its own label under `.by-works.com`, or a bare label)
+/// rather than a DNS domain the customer owns.
+pub(crate) fn is_group_name(name: &str) -> bool {
+    name.ends_with(".by-works.com") || !name.contains('.')
+}
+
+/// Checks the character rules the spec states for domain and group names.
+pub(crate) fn domain_syntax_error(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("must not be empty");
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some("must not contain empty labels");
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Some("may only contain lowercase letters, digits, hyphens and dots");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("must not start or end a label with a hyphen");
+        }
+        if label.contains("--") {
+            return Some("must not contain two hyphens in a row");
+        }
+    }
+    None
+}
+
+pub(crate) fn is_trial_plan(plan: &types::Plan) -> bool {
+    plan.as_str() == "TRIAL"
+}
+
+/// Contract types billed per licence, which need a licence count.
+pub(crate) fn is_license_plan(plan: &str) -> bool {
+    matches!(plan, "ANNUAL_LICENSE" | "ANNUAL_PREPAY_LICENSE")
+}
+
+pub(crate) fn is_paid_product(product: &str) -> bool {
+    matches!(product, "STD" | "ADV")
+}
+
+/// The paid plan a trial becomes.
+pub(crate) fn paid_of(product: &str) -> &'static str {
+    if product.starts_with("ADV") {
+        "ADV"
+    } else {
+        "STD"
+    }
+}
+
+pub(crate) fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(date)
+}
+
+pub(crate) fn month_start(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+pub(crate) fn month_end(date: NaiveDate) -> NaiveDate {
+    add_months(month_start(date), 1) - Duration::days(1)
+}
+
+impl Subscription {
+    pub fn is_trial(&self) -> bool {
+        is_trial_plan(&self.plan)
+    }
+
+    pub fn trial_end(&self) -> NaiveDate {
+        self.start + Duration::days(TRIAL_DAYS - 1)
+    }
+
+    /// Last day of the current term: the month for monthly plans, the contract year for
+    /// annual ones (rolled forward so a seeded start long ago still has a current term).
+    pub fn term_end(&self, today: NaiveDate) -> Option<NaiveDate> {
+        match self.plan.as_str() {
+            "TRIAL" => None,
+            "MONTHLY" => Some(month_end(today.max(self.start))),
+            _ => {
+                let mut years = 1;
+                loop {
+                    let end = add_months(self.start, 12 * years) - Duration::days(1);
+                    if end >= today || years > 200 {
+                        return Some(end);
+                    }
+                    years += 1;
+                }
+            }
+        }
+    }
+
+    pub fn status(&self, today: NaiveDate) -> &'static str {
+        if self.is_trial() && today > self.trial_end() {
+            "SUSPENDED_TRIALEND"
+        } else {
+            "ACTIVE"
+        }
+    }
+
+    /// Renewal terms that keep everything as it is.
+    pub fn stay_renewal(&self) -> Option<types::Renewal> {
+        if self.is_trial() {
+            return None;
+        }
+        Some(types::Renewal {
+            subscription_id: self.id,
+            type_: types::RenewalType::from("STAY"),
+            product_id: Some(types::PaidProductId::from(paid_of(self.product.as_str()))),
+            plan: Some(types::PaidPlan::from(self.plan.as_str())),
+            license_count: self.license_count,
+        })
+    }
+
+    pub fn to_api(&self, domain_id: i64, today: NaiveDate) -> types::Subscription {
+        types::Subscription {
+            domain_id,
+            subscription_id: self.id,
+            product_id: self.product.clone(),
+            plan: self.plan.clone(),
+            plan_start_date: self.start,
+            plan_end_date: self.term_end(today),
+            license_assign_type: None,
+            license_count: self.license_count,
+            status: types::SubscriptionStatus::from(self.status(today)),
+            renewal: self.renewal.clone(),
+        }
+    }
+}
+
+impl Customer {
+    /// The LINE WORKS subscription (a tenant has at most one).
+    pub fn works_subscription(&self) -> Option<&Subscription> {
+        self.subscriptions.values().next()
+    }
+
+    pub fn product_id(&self) -> Option<types::CustomerProductId> {
+        match self.works_subscription() {
+            Some(s) => Some(types::CustomerProductId::from(s.product.as_str())),
+            None if self.free_plan => Some(types::CustomerProductId::from("FR")),
+            None => None,
+        }
+    }
+
+    pub fn to_api(&self) -> types::Customer {
+        types::Customer {
+            tenant_id: self.tenant_id,
+            domain_id: self.domain_id,
+            domain: self.domain.clone(),
+            product_id: self.product_id(),
+            company_name: self.company_name.clone(),
+            phone_number: self.phone_number.clone(),
+            time_zone: self.time_zone.clone(),
+            locale: self.locale.clone(),
+            enable_active_mxrecord: self.domain_active,
+            enable_active_domain: self.domain_active,
+            domain_type: types::DomainType::from(if self.group { "GROUP" } else { "DOMAIN" }),
+            administrator: self.administrator.clone(),
+            partnership: Some(self.partnership.clone()),
+        }
+    }
+
+    pub fn usage_status(&self) -> types::UsageStatus {
+        let status = if self.pending_deletion {
+            "SUSPENDED_WITHDRAWAL"
+        } else {
+            "ACTIVE"
+        };
+        types::UsageStatus {
+            domain_id: Some(self.domain_id),
+            status: Some(types::CustomerStatus::from(status)),
+            member_count: Some(self.member_count),
+            max_member_count: self.max_member_count,
+            withdrawal_date: self.withdrawal_date,
+            renewal: self.usage_renewal.clone(),
+        }
+    }
+}
+
+/// The option a sub-option (tier) belongs to, by its documented prefix.
+pub(crate) fn option_of(sub_option: &str) -> Option<&'static str> {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("ACV20", "ACV2"),
+        ("ACV30", "ACV3"),
+        ("DRV", "DRV"),
+        ("SSTG20", "SSTG2"),
+        ("BCT0", "BCT"),
+        ("CST_S", "CST_S"),
+        ("CST_M", "CST_M"),
+        ("CST_L", "CST_L"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| sub_option.starts_with(prefix))
+        .map(|(_, option)| *option)
+}
+
+/// Trial tiers: `ACV200`, `DRV00`, `DRV_PS_T`, `DRV_PA_T`, `ACV300`, `CST_*00`.
+pub(crate) fn is_trial_tier(sub_option: &str) -> bool {
+    matches!(
+        sub_option,
+        "ACV200" | "DRV00" | "DRV_PS_T" | "DRV_PA_T" | "ACV300"
+    ) || (sub_option.starts_with("CST_") && sub_option.ends_with("00"))
+}
+
+/// Options sold by the unit rather than by tier.
+pub(crate) fn is_quantity_tier(sub_option: &str) -> bool {
+    matches!(sub_option, "DRV01" | "DRV_PS" | "DRV_PA")
+        || (sub_option.starts_with("CST_") && sub_option.ends_with("01"))
+}
+
+/// Options that need a paid plan (shared storage, extended contacts).
+pub(crate) fn needs_paid_plan(option: &str) -> bool {
+    matches!(option, "SSTG2" | "BCT")
+}
+
+/// Rank of a tier within its option; higher is bigger. Trial tiers rank lowest.
+pub(crate) fn tier_rank(sub_option: &str) -> u32 {
+    if is_trial_tier(sub_option) {
+        return 0;
+    }
+    match sub_option {
+        "DRV01" => 1,
+        "DRV_PS" => 2,
+        "DRV_PA" => 3,
+        other => other
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect::<String>()
+            .parse::<u32>()
+            .map_or(1, |n| n % 100 + 1),
+    }
+}
+
+/// Drive Plus tiers are tied to the plan they were made for.
+pub(crate) fn tier_fits_product(sub_option: &str, product: &str) -> bool {
+    if sub_option.starts_with("DRV_PS") {
+        return product.starts_with("STD");
+    }
+    if sub_option.starts_with("DRV_PA") {
+        return product.starts_with("ADV");
+    }
+    true
+}
+
+/// Monthly list price of a plan per licence or user, in yen.
+pub(crate) fn unit_price(product: &str, plan: &str) -> i64 {
+    let base = if product.starts_with("ADV") { 800 } else { 450 };
+    match plan {
+        "TRIAL" => 0,
+        "MONTHLY" => base * 6 / 5,
+        _ => base,
+    }
+}
+
+/// Monthly price of an option tier, in yen.
+pub(crate) fn option_price(sub_option: &str, quantity: Option<i32>) -> i64 {
+    if is_trial_tier(sub_option) {
+        return 0;
+    }
+    let per_unit = match option_of(sub_option) {
+        Some("ACV2") | Some("ACV3") => 300,
+        Some("DRV") => 200 * i64::from(tier_rank(sub_option)),
+        Some("SSTG2") => 1500 * i64::from(tier_rank(sub_option)),
+        Some("BCT") => 5000 * i64::from(tier_rank(sub_option)),
+        _ => 1000,
+    };
+    per_unit * i64::from(quantity.unwrap_or(1).max(1))
+}
+
+/// A stable 64-bit hash (FNV-1a) for deterministic DNS tokens and invoice numbers.
+pub(crate) fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(is_group_name("acme.by-works.com"));
+        assert!(is_group_name("acme"));
+        assert!(!is_group_name("acme.co.jp"));
+        assert!(domain_syntax_error("acme.co.jp").is_none());
+        assert!(domain_syntax_error("Acme.com").is_some());
+        assert!(domain_syntax_error("-acme.com").is_some());
+        assert!(domain_syntax_error("ac--me.com").is_some());
+        assert!(domain_syntax_error("acme..com").is_some());
+    }
+
+    #[test]
+    fn tiers() {
+        assert_eq!(option_of("SSTG203"), Some("SSTG2"));
+        assert_eq!(option_of("DRV_PA_T"), Some("DRV"));
+        assert!(tier_rank("SSTG203") > tier_rank("SSTG202"));
+        assert!(tier_rank("DRV_PA") > tier_rank("DRV01"));
+        assert!(is_trial_tier("CST_M00") && !is_trial_tier("CST_M01"));
+    }
+
+    #[test]
+    fn annual_terms_roll_forward() {
+        let start = NaiveDate::from_ymd_opt(2020, 4, 1).unwrap();
+        let sub = Subscription {
+            id: 1,
+            product: "STD".into(),
+            plan: "ANNUAL_LICENSE".into(),
+            start,
+            license_count: Some(5),
+            renewal: None,
+            reservation: None,
+            customer_code: None,
+            memo: None,
+        };
+        let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
+        assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));
+    }
+}
