@@ -165,7 +165,12 @@ impl Spec {
             let mut literal = 0;
             let matched = op.segments.iter().zip(&actual).all(|(t, a)| {
                 if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                    params.push((name, percent_decode(a)));
+                    params.push((
+                        name,
+                        percent_encoding::percent_decode_str(a)
+                            .decode_utf8_lossy()
+                            .into_owned(),
+                    ));
                     !a.is_empty()
                 } else {
                     literal += 1;
@@ -399,28 +404,6 @@ pub(crate) fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
         return None;
     }
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-/// Decodes `%XX` escapes in a path segment; invalid escapes are kept as they are.
-pub(crate) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
