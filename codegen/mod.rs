@@ -53,6 +53,13 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
             [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
         );
     }
+    for (placeholder, inner) in &prepared.nullables {
+        settings.with_replacement(
+            placeholder,
+            format!("crate::Nullable<{inner}>"),
+            std::iter::empty(),
+        );
+    }
     let mut generator = progenitor::Generator::new(&settings);
     let raw = generator
         .generate_tokens(&openapi)

@@ -73,6 +73,8 @@ pub struct Prepared {
     pub spec: Value,
     pub enums: Vec<EnumDef>,
     pub operations: Vec<Operation>,
+    /// Placeholder components to replace with `crate::Nullable<T>`: (component, Rust type of T).
+    pub nullables: Vec<(String, String)>,
 }
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -149,9 +151,11 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
     let enums = collect_enums(&spec);
     let operations = collect_operations(original, &spec)?;
 
+    let nullables = nullable_request_fields(&mut spec);
     relax(&mut spec);
     strip_strictness(&mut spec);
     Ok(Prepared {
+        nullables,
         spec,
         enums,
         operations,
@@ -548,6 +552,117 @@ fn pagination(
         next_cursor,
         count_max,
     })
+}
+
+/// Names of the component schemas a request body can reach.
+fn request_schemas(spec: &Value) -> Vec<String> {
+    fn visit(spec: &Value, schema: &Value, out: &mut Vec<String>, depth: u32) {
+        if depth > 12 {
+            return;
+        }
+        if let Some(name) = ref_name(schema) {
+            if out.contains(&name) {
+                return;
+            }
+            out.push(name);
+        }
+        let schema = resolve(spec, schema);
+        for (_, p) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            visit(spec, p, out, depth + 1);
+        }
+        if let Some(items) = schema.get("items") {
+            visit(spec, items, out, depth + 1);
+        }
+    }
+    let mut out = Vec::new();
+    for (_, item) in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            if let Some(body) = item.pointer(&format!(
+                "/{method}/requestBody/content/application~1json/schema"
+            )) {
+                visit(spec, body, &mut out, 0);
+            }
+        }
+    }
+    out
+}
+
+/// The Rust type typify would give a scalar schema (or a named enum).
+fn scalar_rust_type(spec: &Value, schema: &Value) -> Option<String> {
+    if let Some(name) = ref_name(schema) {
+        return is_string_enum(resolve(spec, schema))
+            .then(|| format!("crate::generated::enums::{name}"));
+    }
+    let format = schema.get("format").and_then(Value::as_str);
+    Some(
+        match (schema.get("type").and_then(Value::as_str)?, format) {
+            ("integer", Some("int32")) => "i32",
+            ("integer", _) => "i64",
+            ("number", _) => "f64",
+            ("boolean", _) => "bool",
+            ("string", Some("date")) => "::chrono::NaiveDate",
+            ("string", Some("date-time")) => "::chrono::DateTime<::chrono::offset::Utc>",
+            ("string", _) => "::std::string::String",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// A nullable field of a request body is one the API lets the caller clear with an explicit
+/// `null`; `Option<T>` cannot say that. Each such property points to a placeholder component
+/// that build.rs replaces with `crate::Nullable<T>`, so the field reads
+/// `Option<Nullable<T>>`: absent, `null`, or a value.
+fn nullable_request_fields(spec: &mut Value) -> Vec<(String, String)> {
+    let mut replacements = Vec::new();
+    for name in request_schemas(spec) {
+        let pointer = format!("/components/schemas/{name}/properties");
+        let Some(props) = spec.pointer(&pointer).and_then(Value::as_object).cloned() else {
+            continue;
+        };
+        for (prop, schema) in props {
+            if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
+                continue;
+            }
+            let Some(rust) = scalar_rust_type(spec, &schema) else {
+                continue;
+            };
+            let placeholder = format!("{name}{}Nullable", prop.to_upper_camel_case());
+            let mut reference = Map::new();
+            reference.insert(
+                "$ref".into(),
+                Value::String(format!("#/components/schemas/{placeholder}")),
+            );
+            for key in ["description", "example"] {
+                if let Some(v) = schema.get(key) {
+                    reference.insert(key.into(), v.clone());
+                }
+            }
+            // A $ref with siblings is ignored by typify beyond docs; keep only the reference.
+            let reference =
+                Value::Object(reference.into_iter().filter(|(k, _)| k == "$ref").collect());
+            if let Some(slot) = spec.pointer_mut(&format!("{pointer}/{prop}")) {
+                *slot = reference;
+            }
+            let schemas = spec
+                .pointer_mut("/components/schemas")
+                .and_then(Value::as_object_mut)
+                .expect("checked in prepare");
+            schemas.insert(placeholder.clone(), serde_json::json!({"type": "string"}));
+            replacements.push((placeholder, rust));
+        }
+    }
+    replacements
 }
 
 /// Nullable properties become optional ones (`Option<T>` reads `null` and absence alike), so a

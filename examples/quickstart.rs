@@ -10,7 +10,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 use futures_util::TryStreamExt;
-use lineworks_partner::{Client, Credentials, types};
+use lineworks_partner::{Client, Credentials, Nullable, types};
 use lineworks_partner_sandbox::{Sandbox, Seed};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -95,7 +95,7 @@ async fn walk(api: &Client) -> Result {
             apply_date: today + Duration::days(14),
             product_id: "STD".into(),
             plan: Some("ANNUAL_LICENSE".into()),
-            license_count: Some(20),
+            license_count: Some(Nullable::Value(20)),
         })
         .send()
         .await?;
@@ -127,7 +127,7 @@ async fn walk(api: &Client) -> Result {
         .domain_id(id)
         .body_map(|b| {
             b.apply_date(today + Duration::days(30))
-                .max_member_count(Some(50))
+                .max_member_count(Nullable::Value(50))
         })
         .send()
         .await?;
@@ -173,7 +173,7 @@ async fn walk(api: &Client) -> Result {
     let status = api
         .update_usage_status_partially()
         .domain_id(id)
-        .body_map(|b| b.withdrawal_date(Some(end)))
+        .body_map(|b| b.withdrawal_date(Nullable::Value(end)))
         .send()
         .await?;
     println!(

@@ -7,6 +7,7 @@ mod client;
 mod error;
 mod generated;
 mod hooks;
+mod nullable;
 pub mod paginate;
 pub mod retry;
 pub mod validate;
@@ -18,6 +19,7 @@ pub use generated::builder;
 #[cfg(feature = "httpmock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 pub use generated::mock;
+pub use nullable::Nullable;
 pub use retry::{RateLimit, RetryPolicy};
 
 /// Request and response types, generated from the spec. Enums are open: see

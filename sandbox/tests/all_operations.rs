@@ -5,6 +5,7 @@ mod common;
 
 use common::{client, days, demo, status_code, today};
 use futures_util::TryStreamExt;
+use lineworks_partner::Nullable;
 use lineworks_partner::types;
 use std::collections::BTreeSet;
 
@@ -162,7 +163,7 @@ async fn every_operation_is_served_with_real_state() {
         .update_usage_status_partially()
         .domain_id(id)
         .body(types::UsageStatusPatchRequest {
-            max_member_count: Some(50),
+            max_member_count: Some(Nullable::Value(50)),
             withdrawal_date: None,
         })
         .send()
@@ -175,7 +176,7 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .body(types::UsageStatusRenewalCreateRequest {
             apply_date: days(10),
-            max_member_count: Some(80),
+            max_member_count: Some(Nullable::Value(80)),
         })
         .send()
         .await
@@ -278,7 +279,7 @@ async fn every_operation_is_served_with_real_state() {
             apply_date: days(5),
             product_id: "STD".into(),
             plan: Some("ANNUAL_LICENSE".into()),
-            license_count: Some(10),
+            license_count: Some(Nullable::Value(10)),
         })
         .send()
         .await
@@ -427,7 +428,7 @@ async fn every_operation_is_served_with_real_state() {
         .body(types::SubscriptionPaidServiceRequest {
             plan: "ANNUAL_LICENSE".into(),
             product_id: None,
-            license_count: Some(20),
+            license_count: Some(Nullable::Value(20)),
         })
         .send()
         .await
@@ -515,7 +516,7 @@ async fn every_operation_is_served_with_real_state() {
         .update_subscription_memo()
         .domain_id(id)
         .subscription_id(sid)
-        .body_map(|b| b.customer_code(Some("SUB-1".to_string())))
+        .body_map(|b| b.customer_code(Nullable::Value("SUB-1".to_string())))
         .send()
         .await
         .unwrap();
@@ -561,7 +562,7 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| {
             b.option_product_id("DRV")
                 .sub_option_id("DRV_PA")
-                .quantity(Some(2))
+                .quantity(Nullable::Value(2))
         })
         .send()
         .await

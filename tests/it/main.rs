@@ -5,6 +5,7 @@ mod compat;
 mod errors;
 #[cfg(feature = "httpmock")]
 mod mock;
+mod nullable;
 mod operations;
 mod paginate;
 mod retry;

@@ -8,6 +8,7 @@ use crate::model::{
 };
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
+use lineworks_partner::Nullable;
 use lineworks_partner::types;
 
 fn option_key(ctx: &Ctx) -> Result<String> {
@@ -126,7 +127,7 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         option_product_id: req.option_product_id.clone(),
         sub_option_id: req.sub_option_id.clone(),
         applied_time: Some(ctx.now),
-        quantity: quantity_for(tier, req.quantity)?,
+        quantity: quantity_for(tier, req.quantity.and_then(Nullable::into_value))?,
     };
     // Adding an option drops the changes scheduled for it.
     c.option_orders.remove(&option);
@@ -244,7 +245,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         ));
     }
     o.product.sub_option_id = types::SubOptionId::from(target);
-    o.product.quantity = quantity_for(target, req.quantity)?;
+    o.product.quantity = quantity_for(target, req.quantity.and_then(Nullable::into_value))?;
     o.renewal = stay(&o.product);
     ok(&o.product)
 }
@@ -344,7 +345,7 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             }
             let tier = need_tier()?;
             check_tier(ctx, "subOptionId", &option, tier.as_str(), &product, trial)?;
-            let q = quantity_for(tier.as_str(), req.quantity)?;
+            let q = quantity_for(tier.as_str(), req.quantity.and_then(Nullable::into_value))?;
             (tier, q)
         }
         _ => {
@@ -372,7 +373,10 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                             format!("must be another paid tier of {option}"),
                         ));
                     }
-                    let q = quantity_for(tier.as_str(), req.quantity.or(cur.quantity))?;
+                    let q = quantity_for(
+                        tier.as_str(),
+                        req.quantity.and_then(Nullable::into_value).or(cur.quantity),
+                    )?;
                     (tier, q)
                 }
                 _ => {
@@ -382,7 +386,7 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                             format!("{option} is not sold by quantity"),
                         ));
                     }
-                    match req.quantity {
+                    match req.quantity.and_then(Nullable::into_value) {
                         Some(n) if n >= 1 => (cur.sub_option_id.clone(), Some(n)),
                         _ => {
                             return Err(ApiError::invalid_field(
@@ -450,7 +454,7 @@ pub fn update_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         o.sub_option_id = tier;
         o.quantity = quantity_for(o.sub_option_id.as_str(), o.quantity)?;
     }
-    if let Some(q) = req.quantity {
+    if let Some(q) = req.quantity.and_then(Nullable::into_value) {
         if !is_quantity_tier(o.sub_option_id.as_str()) || kind == "CANCEL" {
             return Err(ApiError::invalid_field(
                 "quantity",
@@ -490,7 +494,11 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let key = option_key(ctx)?;
     let c = writable(st, ctx)?;
     let o = in_use(c, &key)?;
-    let kind = match (&req.type_, &req.sub_option_id, req.quantity) {
+    let kind = match (
+        &req.type_,
+        &req.sub_option_id,
+        req.quantity.and_then(Nullable::into_value),
+    ) {
         (Some(t), _, _) => t.as_str().to_string(),
         (None, None, None) => return ok(&o.renewal),
         _ => "CHANGE".to_string(),
@@ -509,9 +517,14 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         ));
     }
     let quantity = if is_quantity_tier(tier.as_str()) {
-        quantity_for(tier.as_str(), req.quantity.or(o.product.quantity))?
+        quantity_for(
+            tier.as_str(),
+            req.quantity
+                .and_then(Nullable::into_value)
+                .or(o.product.quantity),
+        )?
     } else {
-        quantity_for(tier.as_str(), req.quantity)?
+        quantity_for(tier.as_str(), req.quantity.and_then(Nullable::into_value))?
     };
     o.renewal = types::OptionRenewal {
         subscription_id: Some(o.product.subscription_id),

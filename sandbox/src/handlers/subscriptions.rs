@@ -7,6 +7,7 @@ use crate::model::{
 };
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
+use lineworks_partner::Nullable;
 use lineworks_partner::types;
 use serde_json::Value;
 
@@ -83,7 +84,11 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             ),
         ));
     }
-    let licenses = check_licenses(plan, req.license_count, c.member_count)?;
+    let licenses = check_licenses(
+        plan,
+        req.license_count.and_then(Nullable::into_value),
+        c.member_count,
+    )?;
     let mut s = Subscription {
         id,
         product: req.product_id,
@@ -147,7 +152,11 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         .plan
         .clone()
         .unwrap_or_else(|| types::PaidPlan::from("MONTHLY"));
-    let licenses = check_licenses(plan.as_str(), req.license_count, c.member_count)?;
+    let licenses = check_licenses(
+        plan.as_str(),
+        req.license_count.and_then(Nullable::into_value),
+        c.member_count,
+    )?;
     c.pre_orders.insert(
         id,
         types::PreOrder {
@@ -384,7 +393,11 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     if today > s.trial_end() + Duration::days(GRACE_DAYS) {
         return Err(ctx.conflict("TRIAL_EXPIRED", "the trial and its grace period are over"));
     }
-    let licenses = check_licenses(req.plan.as_str(), req.license_count, members)?;
+    let licenses = check_licenses(
+        req.plan.as_str(),
+        req.license_count.and_then(Nullable::into_value),
+        members,
+    )?;
     let product = req
         .product_id
         .map(|p| p.as_str().to_string())

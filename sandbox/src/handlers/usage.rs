@@ -4,6 +4,7 @@ use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
 use crate::model::{State, add_months};
 use axum::http::StatusCode;
+use lineworks_partner::Nullable;
 use lineworks_partner::types;
 use serde_json::Value;
 
@@ -73,7 +74,12 @@ pub fn create_usage_status_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         add_months(ctx.today, 12),
     )?;
     let c = writable(st, ctx)?;
-    check_limit(ctx, "maxMemberCount", req.max_member_count, 0)?;
+    check_limit(
+        ctx,
+        "maxMemberCount",
+        req.max_member_count.and_then(Nullable::into_value),
+        0,
+    )?;
     if c.usage_renewal.is_some() {
         return Err(ctx.conflict(
             "RENEWAL_ALREADY_SCHEDULED",
@@ -82,7 +88,7 @@ pub fn create_usage_status_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     }
     c.usage_renewal = Some(types::UsageStatusRenewal {
         apply_date: req.apply_date,
-        max_member_count: req.max_member_count,
+        max_member_count: req.max_member_count.and_then(Nullable::into_value),
     });
     created(&c.usage_status())
 }
