@@ -194,7 +194,13 @@ async fn main() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let http = reqwest::Client::new();
+    // Configured as the crate configures its own client, so the comparison is of the code
+    // around the request, not of timer settings.
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
     type Call = Box<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>;
     let by_hand: Call = {
         let http = http.clone();
@@ -235,10 +241,10 @@ async fn main() {
         ("bare generated", generated(&bare)),
     ];
     println!(
-        "GET one customer, {calls} calls per batch, 5 interleaved rounds, loopback, 2 worker threads"
+        "GET one customer, {calls} calls per batch, 7 interleaved rounds, loopback, 2 worker threads"
     );
     for concurrency in [1, 64] {
-        let r = compare(&variants, calls, concurrency, 5).await;
+        let r = compare(&variants, calls, concurrency, 7).await;
         for ((name, _), (latency, throughput)) in variants.iter().zip(&r) {
             println!(
                 "  concurrency {concurrency:>2}  {name:<19} median {latency:>10.1?}  {throughput:>7.0} calls/s"

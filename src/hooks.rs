@@ -334,8 +334,15 @@ impl ClientHooks<Shared> for raw::Client {
             if let Some(limit) = &shared.rate_limit {
                 limit.acquire(info.operation_id).await;
             }
-            // A body that cannot be cloned (a stream) is sent once.
-            let spare = current_request.try_clone();
+            // A copy for a second attempt, when one can happen at all. A body that cannot be
+            // cloned (a stream) is sent once.
+            let may_resend =
+                policy.is_enabled() || shared.auth.as_ref().is_some_and(Authenticator::can_renew);
+            let spare = if may_resend {
+                current_request.try_clone()
+            } else {
+                None
+            };
             let sent_authorization = current_request.headers().get(AUTHORIZATION).cloned();
             let result = self.client().execute(current_request).await;
             if let Some(state) = &state {
