@@ -123,6 +123,18 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// CPU time used by the whole process so far (client and in-process server).
+fn process_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec it is given and nothing else.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "CLOCK_PROCESS_CPUTIME_ID is available on Linux");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 /// One batch: `calls` calls with `concurrency` in flight; every call timed on its own.
 async fn batch<F, Fut>(calls: usize, concurrency: usize, call: &F) -> (Vec<Duration>, f64)
 where
@@ -149,7 +161,7 @@ async fn compare<F, Fut>(
     calls: usize,
     concurrency: usize,
     rounds: usize,
-) -> Vec<(Duration, f64)>
+) -> Vec<(Duration, f64, Duration)>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -159,19 +171,24 @@ where
     }
     let mut latencies = vec![Vec::new(); variants.len()];
     let mut throughputs = vec![Vec::new(); variants.len()];
+    let mut cpu = vec![Duration::ZERO; variants.len()];
     for _ in 0..rounds {
         for (i, (_, call)) in variants.iter().enumerate() {
+            let before = process_cpu();
             let (l, t) = batch(calls, concurrency, call).await;
+            cpu[i] += process_cpu() - before;
             latencies[i].extend(l);
             throughputs[i].push(t);
         }
     }
+    let total_calls = (calls * rounds) as u32;
     latencies
         .into_iter()
         .zip(throughputs)
-        .map(|(l, mut t)| {
+        .zip(cpu)
+        .map(|((l, mut t), cpu)| {
             t.sort_by(f64::total_cmp);
-            (median(l), t[t.len() / 2])
+            (median(l), t[t.len() / 2], cpu / total_calls)
         })
         .collect()
 }
@@ -240,22 +257,48 @@ async fn main() {
         ("generated + layers", generated(&full)),
         ("bare generated", generated(&bare)),
     ];
+    // `BENCH_PROFILE=<variant>` (with `BENCH_CONCURRENCY=n`, default 1) runs that variant alone
+    // for 30,000 calls and prints its figures, for `perf stat` or a profiler to watch.
+    if let Ok(name) = std::env::var("BENCH_PROFILE") {
+        let (_, call) = variants
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("a variant name");
+        let concurrency = std::env::var("BENCH_CONCURRENCY")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1);
+        batch(calls, concurrency, call).await;
+        let (before, started) = (process_cpu(), Instant::now());
+        for _ in 0..10 {
+            batch(calls, concurrency, call).await;
+        }
+        let n = (calls * 10) as u32;
+        println!(
+            "{name}, concurrency {concurrency}: {:.0} calls/s, {:?} CPU per call (client + server)",
+            f64::from(n) / started.elapsed().as_secs_f64(),
+            (process_cpu() - before) / n
+        );
+        return;
+    }
     println!(
         "GET one customer, {calls} calls per batch, 7 interleaved rounds, loopback, 2 worker threads"
     );
     for concurrency in [1, 64] {
         let r = compare(&variants, calls, concurrency, 7).await;
-        for ((name, _), (latency, throughput)) in variants.iter().zip(&r) {
+        for ((name, _), (latency, throughput, cpu)) in variants.iter().zip(&r) {
             println!(
-                "  concurrency {concurrency:>2}  {name:<19} median {latency:>10.1?}  {throughput:>7.0} calls/s"
+                "  concurrency {concurrency:>2}  {name:<19} median {latency:>10.1?}  {throughput:>7.0} calls/s  {cpu:>8.1?} CPU per call (client + server)"
             );
         }
         println!(
-            "  concurrency {concurrency:>2}  generated+layers / by hand: latency {:.3}, throughput {:.3}; layers / bare: latency {:.3}, throughput {:.3}",
+            "  concurrency {concurrency:>2}  generated+layers / by hand: latency {:.3}, throughput {:.3}, CPU {:.3}; layers / bare: latency {:.3}, throughput {:.3}, CPU {:.3}",
             r[1].0.as_secs_f64() / r[0].0.as_secs_f64(),
             r[1].1 / r[0].1,
+            r[1].2.as_secs_f64() / r[0].2.as_secs_f64(),
             r[1].0.as_secs_f64() / r[2].0.as_secs_f64(),
             r[1].1 / r[2].1,
+            r[1].2.as_secs_f64() / r[2].2.as_secs_f64(),
         );
     }
 
