@@ -34,6 +34,7 @@
 
 #![deny(missing_docs)]
 
+mod clock;
 mod error;
 mod handlers;
 mod model;
@@ -42,6 +43,7 @@ mod server;
 mod spec;
 mod token;
 
+pub use clock::ClockError;
 pub use seed::{
     Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
 };
@@ -57,6 +59,7 @@ use tokio::task::JoinHandle;
 /// [`shutdown`]: Sandbox::shutdown
 pub struct Sandbox {
     addr: SocketAddr,
+    app: Arc<server::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -115,6 +118,38 @@ impl Sandbox {
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The sandbox's current day: the pinned day (see [`SandboxBuilder::today`]) or, until the
+    /// clock is first moved, today's UTC date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.app.today()
+    }
+
+    /// Moves the sandbox's calendar forward to `date` and applies, in date order, every
+    /// scheduled change that has come due: subscription pre-orders, reservations and
+    /// renewals, option orders and renewals, user-limit changes and customer withdrawals.
+    /// From then on the calendar stays on `date` until moved again. Moving to the current day
+    /// is allowed (and changes nothing that was not already due); moving backwards, or more
+    /// than 50 years ahead, is refused. Returns the new day.
+    ///
+    /// The running binary offers the same as `POST /sandbox/clock` with `{"today":
+    /// "2027-01-01"}` or `{"advanceDays": 30}`; `GET /sandbox/clock` reads the day.
+    pub async fn advance_to(
+        &self,
+        date: chrono::NaiveDate,
+    ) -> Result<chrono::NaiveDate, ClockError> {
+        self.app.state().advance_to(date)
+    }
+
+    /// Moves the calendar forward by `days` days; see [`advance_to`](Sandbox::advance_to).
+    pub async fn advance_days(&self, days: u32) -> Result<chrono::NaiveDate, ClockError> {
+        let mut state = self.app.state();
+        let today = state.current_day();
+        let target = today
+            .checked_add_signed(chrono::Duration::days(i64::from(days)))
+            .unwrap_or(chrono::NaiveDate::MAX);
+        state.advance_to(target)
     }
 
     /// Stops the server and waits until it has stopped.
@@ -211,11 +246,12 @@ impl SandboxBuilder {
             .config
             .today
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let state = self
+        let mut state = self
             .seed
             .unwrap_or_default()
             .into_state(today)
             .map_err(StartError::Seed)?;
+        state.pinned_today = self.config.today;
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -224,9 +260,10 @@ impl SandboxBuilder {
             .map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let app = Arc::new(server::App::new(self.config, state));
+        let handle = app.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, server::router(app))
+            let _ = axum::serve(listener, server::router(handle))
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
@@ -234,6 +271,7 @@ impl SandboxBuilder {
         });
         Ok(Sandbox {
             addr,
+            app,
             stop: Some(stop),
             task: Some(task),
         })
