@@ -286,20 +286,18 @@ fn apply_reservation(c: &mut Customer, sid: i64, r: &types::Reservation, day: Na
     };
     s.reservation = None;
     match r.type_.as_str() {
-        "START_PAID_SERVICE" => {
-            if s.is_trial() {
-                let product = r
-                    .product_id
-                    .as_ref()
-                    .map_or_else(|| crate::model::paid_of(s.product.as_str()), |p| p.as_str())
-                    .to_string();
-                let plan = r
-                    .plan
-                    .as_ref()
-                    .map_or("MONTHLY", |p| p.as_str())
-                    .to_string();
-                s.start_term(&product, &plan, r.license_count, day);
-            }
+        "START_PAID_SERVICE" if s.is_trial() => {
+            let product = r
+                .product_id
+                .as_ref()
+                .map_or_else(|| crate::model::paid_of(s.product.as_str()), |p| p.as_str())
+                .to_string();
+            let plan = r
+                .plan
+                .as_ref()
+                .map_or("MONTHLY", |p| p.as_str())
+                .to_string();
+            s.start_term(&product, &plan, r.license_count, day);
         }
         "ADD_LICENSE" => {
             if let Some(n) = r.license_count {

@@ -31,6 +31,9 @@
 //! ```
 //!
 //! or as a server: `cargo run -p lineworks-partner-sandbox -- --listen 127.0.0.1:8080`.
+//!
+//! Scheduled changes take effect when the sandbox's calendar reaches their day; see
+//! [`Sandbox`] for moving the calendar forward (`POST /sandbox/clock` on the server).
 
 #![deny(missing_docs)]
 
@@ -56,7 +59,56 @@ use tokio::task::JoinHandle;
 
 /// A running sandbox. The server stops when this handle is dropped or [`shutdown`] is awaited.
 ///
+/// Scheduled changes (subscription pre-orders, reservations and renewals, option orders and
+/// renewals, user-limit changes, customer withdrawals) take effect when the sandbox's calendar
+/// reaches their day. Pin the calendar with [`SandboxBuilder::today`] and move it forward with
+/// [`advance_to`] or [`advance_days`] to watch them happen:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lineworks_partner::{Client, Credentials, Nullable, types};
+/// use lineworks_partner_sandbox::{Sandbox, Seed};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let day = |text: &str| text.parse::<NaiveDate>();
+/// let sandbox = Sandbox::builder()
+///     .today(day("2025-06-10")?)
+///     .seed(Seed::from_json(r#"{"customers": [{"domain": "acme.example", "maxMemberCount": 50}]}"#)?)
+///     .start()
+///     .await?;
+/// let client = Client::builder()
+///     .base_url(sandbox.base_url())
+///     .credentials(Credentials::access_token("test"))
+///     .build()?;
+/// let id = client.list_customers().send().await?.customers[0].domain_id;
+/// client
+///     .create_usage_status_renewal()
+///     .domain_id(id)
+///     .body(types::UsageStatusRenewalCreateRequest {
+///         apply_date: day("2025-07-01")?,
+///         max_member_count: Some(Nullable::Value(100)),
+///     })
+///     .send()
+///     .await?;
+///
+/// sandbox.advance_days(10).await?; // 2025-06-20: not yet
+/// let usage = client.get_usage_status().domain_id(id).send().await?;
+/// assert_eq!(usage.max_member_count, Some(50));
+///
+/// sandbox.advance_to(day("2025-07-01")?).await?; // the day has come
+/// let usage = client.get_usage_status().domain_id(id).send().await?;
+/// assert_eq!(usage.max_member_count, Some(100));
+/// assert!(usage.renewal.is_none());
+///
+/// assert!(sandbox.advance_to(day("2025-06-30")?).await.is_err()); // no going back
+/// sandbox.shutdown().await;
+/// # Ok(()) }
+/// ```
+///
 /// [`shutdown`]: Sandbox::shutdown
+/// [`advance_to`]: Sandbox::advance_to
+/// [`advance_days`]: Sandbox::advance_days
 pub struct Sandbox {
     addr: SocketAddr,
     app: Arc<server::App>,
