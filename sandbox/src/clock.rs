@@ -349,3 +349,40 @@ fn apply_option_order(c: &mut Customer, o: &types::OptionProductOrder, day: Naiv
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::seed::Seed;
+    use chrono::NaiveDate;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn long_jumps_renew_every_term_and_end_in_time() {
+        let seed = Seed::from_json(
+            r#"{"customers": [{"domain": "m.example", "subscriptions": [
+                {"productId": "STD", "plan": "MONTHLY", "planStartDate": "2025-01-01"}]}]}"#,
+        )
+        .unwrap();
+        let today = day("2025-06-10");
+        let mut st = seed.into_state(today).unwrap();
+        st.pinned_today = Some(today);
+        let far = day("2075-06-01");
+        assert_eq!(st.advance_to(far), Ok(far));
+        assert_eq!(st.applied_through, Some(far));
+        let s = st
+            .customers
+            .values()
+            .next()
+            .unwrap()
+            .works_subscription()
+            .unwrap();
+        assert_eq!(s.term_end(far), Some(day("2075-06-30")));
+        assert!(matches!(
+            st.advance_to(day("2200-01-01")),
+            Err(super::ClockError::TooFar { .. })
+        ));
+    }
+}
