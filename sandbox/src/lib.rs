@@ -31,9 +31,13 @@
 //! ```
 //!
 //! or as a server: `cargo run -p lineworks-partner-sandbox -- --listen 127.0.0.1:8080`.
+//!
+//! Scheduled changes take effect when the sandbox's calendar reaches their day; see
+//! [`Sandbox`] for moving the calendar forward (`POST /sandbox/clock` on the server).
 
 #![deny(missing_docs)]
 
+mod clock;
 mod error;
 mod handlers;
 mod model;
@@ -42,6 +46,7 @@ mod server;
 mod spec;
 mod token;
 
+pub use clock::ClockError;
 pub use seed::{
     Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
 };
@@ -54,9 +59,59 @@ use tokio::task::JoinHandle;
 
 /// A running sandbox. The server stops when this handle is dropped or [`shutdown`] is awaited.
 ///
+/// Scheduled changes (subscription pre-orders, reservations and renewals, option orders and
+/// renewals, user-limit changes, customer withdrawals) take effect when the sandbox's calendar
+/// reaches their day. Pin the calendar with [`SandboxBuilder::today`] and move it forward with
+/// [`advance_to`] or [`advance_days`] to watch them happen:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lineworks_partner::{Client, Credentials, Nullable, types};
+/// use lineworks_partner_sandbox::{Sandbox, Seed};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let day = |text: &str| text.parse::<NaiveDate>();
+/// let sandbox = Sandbox::builder()
+///     .today(day("2025-06-10")?)
+///     .seed(Seed::from_json(r#"{"customers": [{"domain": "acme.example", "maxMemberCount": 50}]}"#)?)
+///     .start()
+///     .await?;
+/// let client = Client::builder()
+///     .base_url(sandbox.base_url())
+///     .credentials(Credentials::access_token("test"))
+///     .build()?;
+/// let id = client.list_customers().send().await?.customers[0].domain_id;
+/// client
+///     .create_usage_status_renewal()
+///     .domain_id(id)
+///     .body(types::UsageStatusRenewalCreateRequest {
+///         apply_date: day("2025-07-01")?,
+///         max_member_count: Some(Nullable::Value(100)),
+///     })
+///     .send()
+///     .await?;
+///
+/// sandbox.advance_days(10).await?; // 2025-06-20: not yet
+/// let usage = client.get_usage_status().domain_id(id).send().await?;
+/// assert_eq!(usage.max_member_count, Some(50));
+///
+/// sandbox.advance_to(day("2025-07-01")?).await?; // the day has come
+/// let usage = client.get_usage_status().domain_id(id).send().await?;
+/// assert_eq!(usage.max_member_count, Some(100));
+/// assert!(usage.renewal.is_none());
+///
+/// assert!(sandbox.advance_to(day("2025-06-30")?).await.is_err()); // no going back
+/// sandbox.shutdown().await;
+/// # Ok(()) }
+/// ```
+///
 /// [`shutdown`]: Sandbox::shutdown
+/// [`advance_to`]: Sandbox::advance_to
+/// [`advance_days`]: Sandbox::advance_days
 pub struct Sandbox {
     addr: SocketAddr,
+    app: Arc<server::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -115,6 +170,38 @@ impl Sandbox {
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The sandbox's current day: the pinned day (see [`SandboxBuilder::today`]) or, until the
+    /// clock is first moved, today's UTC date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.app.today()
+    }
+
+    /// Moves the sandbox's calendar forward to `date` and applies, in date order, every
+    /// scheduled change that has come due: subscription pre-orders, reservations and
+    /// renewals, option orders and renewals, user-limit changes and customer withdrawals.
+    /// From then on the calendar stays on `date` until moved again. Moving to the current day
+    /// is allowed (and changes nothing that was not already due); moving backwards, or more
+    /// than 50 years ahead, is refused. Returns the new day.
+    ///
+    /// The running binary offers the same as `POST /sandbox/clock` with `{"today":
+    /// "2027-01-01"}` or `{"advanceDays": 30}`; `GET /sandbox/clock` reads the day.
+    pub async fn advance_to(
+        &self,
+        date: chrono::NaiveDate,
+    ) -> Result<chrono::NaiveDate, ClockError> {
+        self.app.state().advance_to(date)
+    }
+
+    /// Moves the calendar forward by `days` days; see [`advance_to`](Sandbox::advance_to).
+    pub async fn advance_days(&self, days: u32) -> Result<chrono::NaiveDate, ClockError> {
+        let mut state = self.app.state();
+        let today = state.current_day();
+        let target = today
+            .checked_add_signed(chrono::Duration::days(i64::from(days)))
+            .unwrap_or(chrono::NaiveDate::MAX);
+        state.advance_to(target)
     }
 
     /// Stops the server and waits until it has stopped.
@@ -211,11 +298,12 @@ impl SandboxBuilder {
             .config
             .today
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let state = self
+        let mut state = self
             .seed
             .unwrap_or_default()
             .into_state(today)
             .map_err(StartError::Seed)?;
+        state.pinned_today = self.config.today;
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -224,9 +312,10 @@ impl SandboxBuilder {
             .map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let app = Arc::new(server::App::new(self.config, state));
+        let handle = app.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, server::router(app))
+            let _ = axum::serve(listener, server::router(handle))
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
@@ -234,6 +323,7 @@ impl SandboxBuilder {
         });
         Ok(Sandbox {
             addr,
+            app,
             stop: Some(stop),
             task: Some(task),
         })

@@ -30,6 +30,10 @@ struct Args {
     /// Delay added to every answer, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency: u64,
+    /// Pin the calendar to this day (YYYY-MM-DD) instead of today's UTC date. Move it forward
+    /// with `POST /sandbox/clock {"today": "YYYY-MM-DD"}`.
+    #[arg(long, value_name = "DATE")]
+    today: Option<chrono::NaiveDate>,
 }
 
 fn parse_rate(text: &str) -> Result<u32, String> {
@@ -60,6 +64,9 @@ async fn main() -> ExitCode {
     }
     if let Some(token) = args.token {
         builder = builder.token(token);
+    }
+    if let Some(day) = args.today {
+        builder = builder.today(day);
     }
     if let Some(n) = args.rate_limit {
         builder = builder.rate_limit_per_minute(n);

@@ -29,6 +29,10 @@ pub(crate) struct State {
     pub refresh_tokens: HashMap<String, (String, Vec<String>)>,
     pub issued: u64,
     pub partner_name: String,
+    /// The calendar: a pinned day, or `None` to follow the UTC date.
+    pub pinned_today: Option<NaiveDate>,
+    /// The last day whose scheduled changes have been applied (see `clock.rs`).
+    pub applied_through: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +93,34 @@ pub(crate) struct Subscription {
 pub(crate) struct OptionRec {
     pub product: types::OptionProduct,
     pub renewal: types::OptionRenewal,
+}
+
+/// Renewal terms that keep an option as it is.
+pub(crate) fn option_stay(p: &types::OptionProduct) -> types::OptionRenewal {
+    types::OptionRenewal {
+        subscription_id: Some(p.subscription_id),
+        option_product_id: Some(p.option_product_id.clone()),
+        sub_option_id: Some(p.sub_option_id.clone()),
+        type_: Some(types::OptionRenewalType::from("STAY")),
+        quantity: p.quantity,
+    }
+}
+
+impl OptionRec {
+    /// Moves the option to `tier` with `quantity`; it then renews on those terms.
+    pub fn set_tier(&mut self, tier: types::SubOptionId, quantity: Option<i32>) {
+        self.product.sub_option_id = tier;
+        self.product.quantity = quantity;
+        self.renewal = option_stay(&self.product);
+    }
+
+    /// Sets the number of units; renewal terms that keep things as they are follow.
+    pub fn set_quantity(&mut self, total: i32) {
+        self.product.quantity = Some(total);
+        if self.renewal.type_.as_ref().map(|t| t.as_str()) == Some("STAY") {
+            self.renewal.quantity = Some(total);
+        }
+    }
 }
 
 impl State {
@@ -188,6 +220,63 @@ pub(crate) fn month_end(date: NaiveDate) -> NaiveDate {
 }
 
 impl Subscription {
+    /// A subscription starting on `start`, renewing on its own terms.
+    pub fn new(
+        id: i64,
+        product: types::ProductId,
+        plan: types::Plan,
+        license_count: Option<i32>,
+        start: NaiveDate,
+    ) -> Self {
+        let mut s = Subscription {
+            id,
+            product,
+            plan,
+            start,
+            license_count,
+            renewal: None,
+            reservation: None,
+            customer_code: None,
+            memo: None,
+        };
+        s.renewal = s.stay_renewal();
+        s
+    }
+
+    /// A trial becomes (or a plan changes to) `product` on `plan` from `start`: a new term
+    /// begins, and changes scheduled under the old terms no longer apply.
+    pub fn start_term(
+        &mut self,
+        product: &str,
+        plan: &str,
+        licenses: Option<i32>,
+        start: NaiveDate,
+    ) {
+        self.product = types::ProductId::from(product);
+        self.plan = types::Plan::from(plan);
+        self.license_count = licenses;
+        self.start = start;
+        self.reservation = None;
+        self.renewal = self.stay_renewal();
+    }
+
+    /// Adds `n` licences (at most 1000000 in all); renewal terms that keep things as they
+    /// are follow. `None` when the total would be out of range.
+    pub fn add_licenses(&mut self, n: i32) -> Option<i32> {
+        let total = self
+            .license_count
+            .unwrap_or(0)
+            .checked_add(n)
+            .filter(|t| (1..=1_000_000).contains(t))?;
+        self.license_count = Some(total);
+        if let Some(r) = self.renewal.as_mut()
+            && r.type_.as_str() == "STAY"
+        {
+            r.license_count = Some(total);
+        }
+        Some(total)
+    }
+
     pub fn is_trial(&self) -> bool {
         is_trial_plan(&self.plan)
     }
@@ -254,6 +343,33 @@ impl Subscription {
 }
 
 impl Customer {
+    /// Ends subscription `id`; its options and their scheduled changes end with it.
+    pub fn end_subscription(&mut self, id: i64) {
+        self.subscriptions.remove(&id);
+        self.options.retain(|_, o| o.product.subscription_id != id);
+        self.option_orders
+            .retain(|_, o| o.subscription_id != Some(id));
+    }
+
+    /// Sets the user limit; a new limit replaces whatever change was scheduled.
+    pub fn set_max_members(&mut self, limit: Option<i32>) {
+        self.max_member_count = limit;
+        self.usage_renewal = None;
+    }
+
+    /// Starts using an option; the changes scheduled for it are dropped.
+    pub fn add_option(&mut self, product: types::OptionProduct) {
+        let key = product.option_product_id.as_str().to_string();
+        self.option_orders.remove(&key);
+        self.options.insert(
+            key,
+            OptionRec {
+                renewal: option_stay(&product),
+                product,
+            },
+        );
+    }
+
     /// The LINE WORKS subscription (a tenant has at most one).
     pub fn works_subscription(&self) -> Option<&Subscription> {
         self.subscriptions.values().next()

@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 pub(crate) const BASE_PATH: &str = "/v1.0";
 /// The token endpoint, as on `auth.worksmobile.com`.
 pub(crate) const TOKEN_PATH: &str = "/oauth2/v2.0/token";
+/// The sandbox's own calendar control, outside the Partner API paths.
+pub(crate) const CLOCK_PATH: &str = "/sandbox/clock";
 /// Largest request body read; the API's bodies are a few hundred bytes.
 const BODY_LIMIT: usize = 256 * 1024;
 
@@ -56,10 +58,9 @@ impl App {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn today(&self) -> chrono::NaiveDate {
-        self.config
-            .today
-            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    /// The sandbox's current day (scheduled changes due by then are applied first).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.state().current_day()
     }
 
     /// A uniform draw in [0, 1) from a fixed-seed xorshift, so fault runs are repeatable.
@@ -136,6 +137,9 @@ async fn handle(
         }
     };
     let path = parts.uri.path();
+    if path == CLOCK_PATH {
+        return clock(&app, &parts.method, &parts.headers, &body);
+    }
     if path == TOKEN_PATH {
         if parts.method != Method::POST {
             return method_not_allowed(&["POST"]);
@@ -202,12 +206,17 @@ async fn handle(
                 .collect()
         })
         .unwrap_or_default();
-    let ctx = match checked_request(op, api_path, path_params, &query, &body, app.today()) {
+    let mut ctx = match checked_request(op, api_path, path_params, &query, &body) {
         Ok(ctx) => ctx,
         Err(e) => return error_response(&e),
     };
     let result = {
         let mut state = app.state();
+        // Read the calendar under the same lock, so a change that came due is applied before
+        // the request sees the state and the clock cannot move in between.
+        let today = state.current_day();
+        ctx.today = today;
+        ctx.now = now_on(today);
         handlers::dispatch(&mut state, &ctx)
     };
     match result {
@@ -216,6 +225,58 @@ async fn handle(
             None => reply.status.into_response(),
         },
         Err(e) => error_response(&e),
+    }
+}
+
+/// `GET /sandbox/clock` answers `{"today": "YYYY-MM-DD"}`; `POST` with `{"today": DAY}` or
+/// `{"advanceDays": N}` moves the calendar forward, applies what came due and answers the same.
+fn clock(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Response {
+    if *method != Method::GET && *method != Method::POST {
+        return method_not_allowed(&["GET", "POST"]);
+    }
+    if let Err(e) = authenticate(app, headers) {
+        return error_response(&e);
+    }
+    let answer = |today: chrono::NaiveDate| {
+        json_response(
+            StatusCode::OK,
+            &serde_json::json!({ "today": today.to_string() }),
+        )
+    };
+    if *method == Method::GET {
+        return answer(app.today());
+    }
+    let invalid = |why: &str| error_response(&ApiError::invalid_field("body", why));
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+        return invalid("must be a JSON object such as {\"today\": \"2027-01-01\"}");
+    };
+    if fields.keys().any(|k| k != "today" && k != "advanceDays") {
+        return invalid("accepts only \"today\" or \"advanceDays\"");
+    }
+    let mut state = app.state();
+    let current = state.current_day();
+    let target = match (fields.get("today"), fields.get("advanceDays")) {
+        (Some(day), None) => match day.as_str().and_then(spec::parse_date) {
+            Some(d) => d,
+            None => return invalid("\"today\" must be a date, YYYY-MM-DD"),
+        },
+        (None, Some(n)) => match n.as_u64().and_then(|n| i64::try_from(n).ok()) {
+            Some(n) => match current.checked_add_signed(chrono::Duration::days(n.min(1 << 20))) {
+                Some(d) => d,
+                None => return invalid("\"advanceDays\" is too large"),
+            },
+            None => return invalid("\"advanceDays\" must be a whole number of days, 0 or more"),
+        },
+        _ => return invalid("needs exactly one of \"today\" and \"advanceDays\""),
+    };
+    match state.advance_to(target) {
+        Ok(today) => answer(today),
+        Err(e @ crate::clock::ClockError::Backwards { .. }) => error_response(&ApiError::new(
+            StatusCode::CONFLICT,
+            "CLOCK_BACKWARDS",
+            e.to_string(),
+        )),
+        Err(e) => error_response(&ApiError::invalid_field("today", e.to_string())),
     }
 }
 
@@ -260,7 +321,6 @@ fn checked_request(
     path_params: Vec<(&'static str, String)>,
     query: &[(String, String)],
     body: &Bytes,
-    today: chrono::NaiveDate,
 ) -> Result<Ctx, ApiError> {
     let spec = spec::spec();
     let mut params = Vec::new();
@@ -309,12 +369,18 @@ fn checked_request(
     };
     validate::check(op.rules, path, query, body.as_ref())
         .map_err(|e| ApiError::invalid_field(e.field(), e.violation()))?;
+    // The calendar is read under the state lock when the request runs.
+    let today = chrono::NaiveDate::MIN;
     Ok(Ctx {
         op,
         params,
         body,
         today,
-        // Keep the time of day but follow a pinned `today`, so dates and times agree.
-        now: today.and_time(chrono::Utc::now().time()).and_utc(),
+        now: now_on(today),
     })
+}
+
+/// The current time of day on `today`, so dates and times agree under a pinned calendar.
+fn now_on(today: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    today.and_time(chrono::Utc::now().time()).and_utc()
 }

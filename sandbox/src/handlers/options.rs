@@ -4,7 +4,8 @@ use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
 use crate::model::{
     Customer, GRACE_DAYS, OptionRec, State, Subscription, TRIAL_DAYS, add_months, is_quantity_tier,
-    is_trial_tier, month_start, needs_paid_plan, option_of, tier_fits_product, tier_rank,
+    is_trial_tier, month_start, needs_paid_plan, option_of, option_stay, tier_fits_product,
+    tier_rank,
 };
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
@@ -92,16 +93,6 @@ fn quantity_for(tier: &str, quantity: Option<i32>) -> Result<Option<i32>> {
     }
 }
 
-fn stay(p: &types::OptionProduct) -> types::OptionRenewal {
-    types::OptionRenewal {
-        subscription_id: Some(p.subscription_id),
-        option_product_id: Some(p.option_product_id.clone()),
-        sub_option_id: Some(p.sub_option_id.clone()),
-        type_: Some(types::OptionRenewalType::from("STAY")),
-        quantity: p.quantity,
-    }
-}
-
 pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::OptionProductCreateRequest = ctx.body()?;
     let c = writable(st, ctx)?;
@@ -129,15 +120,7 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         applied_time: Some(ctx.now),
         quantity: quantity_for(tier, req.quantity.and_then(Nullable::into_value))?,
     };
-    // Adding an option drops the changes scheduled for it.
-    c.option_orders.remove(&option);
-    c.options.insert(
-        option,
-        OptionRec {
-            renewal: stay(&product),
-            product: product.clone(),
-        },
-    );
+    c.add_option(product.clone());
     ok(&product)
 }
 
@@ -183,13 +166,12 @@ pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             format!("{target} is not above the current tier {current}; lower tiers are set in the renewal terms"),
         ));
     }
-    o.product.sub_option_id = req.sub_option_id.clone();
-    o.product.quantity = if is_quantity_tier(target) {
+    let quantity = if is_quantity_tier(target) {
         Some(o.product.quantity.unwrap_or(1))
     } else {
         None
     };
-    o.renewal = stay(&o.product);
+    o.set_tier(req.sub_option_id.clone(), quantity);
     ok(&o.product)
 }
 
@@ -214,10 +196,7 @@ pub fn add_quantity(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         .checked_add(req.quantity)
         .filter(|n| *n >= 1)
         .ok_or_else(|| ApiError::invalid_field("quantity", "makes the total too large"))?;
-    o.product.quantity = Some(total);
-    if o.renewal.type_.as_ref().map(|t| t.as_str()) == Some("STAY") {
-        o.renewal.quantity = Some(total);
-    }
+    o.set_quantity(total);
     ok(&o.product)
 }
 
@@ -244,9 +223,8 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             "convert the subscription to paid before its options",
         ));
     }
-    o.product.sub_option_id = types::SubOptionId::from(target);
-    o.product.quantity = quantity_for(target, req.quantity.and_then(Nullable::into_value))?;
-    o.renewal = stay(&o.product);
+    let quantity = quantity_for(target, req.quantity.and_then(Nullable::into_value))?;
+    o.set_tier(types::SubOptionId::from(target), quantity);
     ok(&o.product)
 }
 
@@ -504,7 +482,7 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         _ => "CHANGE".to_string(),
     };
     if kind == "STAY" {
-        o.renewal = stay(&o.product);
+        o.renewal = option_stay(&o.product);
         return ok(&o.renewal);
     }
     let tier = req

@@ -89,18 +89,7 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         req.license_count.and_then(Nullable::into_value),
         c.member_count,
     )?;
-    let mut s = Subscription {
-        id,
-        product: req.product_id,
-        plan: req.plan,
-        start: ctx.today,
-        license_count: licenses,
-        renewal: None,
-        reservation: None,
-        customer_code: None,
-        memo: None,
-    };
-    s.renewal = s.stay_renewal();
+    let s = Subscription::new(id, req.product_id, req.plan, licenses, ctx.today);
     let body = s.to_api(c.domain_id, ctx.today);
     c.free_plan = false;
     c.subscriptions.insert(id, s);
@@ -111,10 +100,7 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 pub fn cancel_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = writable(st, ctx)?;
     let id = sub(c, ctx)?.id;
-    c.subscriptions.remove(&id);
-    // Options live on the subscription and end with it.
-    c.options.retain(|_, o| o.product.subscription_id != id);
-    c.option_orders.retain(|_, o| o.subscription_id != Some(id));
+    c.end_subscription(id);
     empty(StatusCode::NO_CONTENT)
 }
 
@@ -402,13 +388,8 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         .product_id
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| paid_of(s.product.as_str()).to_string());
-    s.product = types::ProductId::from(product.as_str());
-    s.plan = types::Plan::from(req.plan.as_str());
-    s.license_count = licenses;
     // The paid term starts today; scheduled changes made for the trial no longer apply.
-    s.start = today;
-    s.reservation = None;
-    s.renewal = s.stay_renewal();
+    s.start_term(&product, req.plan.as_str(), licenses, today);
     ok(&s.to_api(domain_id, today))
 }
 
@@ -451,20 +432,9 @@ pub fn add_license_count(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             format!("{} is not a licence-based contract", s.plan.as_str()),
         ));
     }
-    let total = s
-        .license_count
-        .unwrap_or(0)
-        .checked_add(req.license_count)
-        .filter(|n| *n <= 1_000_000)
-        .ok_or_else(|| {
-            ApiError::invalid_field("licenseCount", "would take the total above 1000000")
-        })?;
-    s.license_count = Some(total);
-    if let Some(r) = s.renewal.as_mut()
-        && r.type_.as_str() == "STAY"
-    {
-        r.license_count = Some(total);
-    }
+    s.add_licenses(req.license_count).ok_or_else(|| {
+        ApiError::invalid_field("licenseCount", "would take the total above 1000000")
+    })?;
     ok(&s.to_api(domain_id, ctx.today))
 }
 

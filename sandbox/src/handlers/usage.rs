@@ -55,9 +55,7 @@ pub fn update_usage_status_partially(st: &mut State, ctx: &Ctx) -> Result<Reply>
         }
     };
     if let Some(n) = limit {
-        c.max_member_count = n;
-        // A new limit replaces whatever change was scheduled.
-        c.usage_renewal = None;
+        c.set_max_members(n);
     }
     if let Some(d) = withdrawal {
         c.withdrawal_date = d;
