@@ -66,7 +66,7 @@ pub fn operations_table(spec: &Spec) -> String {
     });
     let root_security = spec.root.get("security");
     let mut out = String::from(
-        "| Operation | Method | Path | Scope | Rust method |\n|---|---|---|---|---|\n",
+        "| Operation | Path | Scope | Method | Rust method |\n|---|---|---|---|---|\n",
     );
     for o in &ops {
         let id = o.op.get("operationId").and_then(Value::as_str);
@@ -99,11 +99,12 @@ pub fn operations_table(spec: &Spec) -> String {
         };
         let method = id.map_or_else(|| "—".to_string(), |id| format!("`client.{id}()`"));
         out += &format!(
-            "| {} | {} | `{}` | {} | {} |\n",
+            // Method after path and scope: the row reads as a fact table, not as the docs' lines.
+            "| {} | `{}` | {} | {} | {} |\n",
             cell(summary),
-            o.method,
             o.path,
             scope,
+            o.method,
             method
         );
     }
@@ -324,9 +325,9 @@ paths:
         assert_eq!(
             rows,
             [
-                "| Get a \\| widget | GET | `/widgets/{id}` | `widget`, `widget.read` | `client.get_widget()` |",
-                "| Delete a widget | DELETE | `/widgets/{id}` | `widget` | `client.delete_widget()` |",
-                "| Reset | POST | `/admin/reset` | `widget` | `client.reset()` |",
+                "| Get a \\| widget | `/widgets/{id}` | `widget`, `widget.read` | GET | `client.get_widget()` |",
+                "| Delete a widget | `/widgets/{id}` | `widget` | DELETE | `client.delete_widget()` |",
+                "| Reset | `/admin/reset` | `widget` | POST | `client.reset()` |",
             ]
         );
     }
