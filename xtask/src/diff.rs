@@ -11,7 +11,7 @@
 //! `readOnly` spec properties missing from a request and `writeOnly` ones from a response, and
 //! error statuses (only success statuses are compared).
 
-use crate::docs::{DocOp, DocParam, DocProp, ParamIn};
+use crate::docs::{DocOp, DocParam, DocProp, DocResponse, ParamIn, UNSTATED};
 use crate::spec::{Spec, SpecOp, schema_nullable, schema_type};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
@@ -20,7 +20,8 @@ use std::collections::BTreeSet;
 pub struct Finding {
     pub method: String,
     pub path: String,
-    /// `parameter`, `request`, `response <status>`, `status` or `operation`.
+    /// `parameter`, `request`, `response <status>`, `status`, `operation` or `page` (a row
+    /// the page reader could not read).
     pub location: String,
     /// Dotted property path (`a[].b`), parameter name, or `-`.
     pub target: String,
@@ -88,10 +89,23 @@ pub fn compare(docs: &[&DocOp], spec: &Spec) -> Report {
     let ops = spec.operations();
     let mut matched = vec![false; ops.len()];
     for d in docs {
+        for e in &d.problems {
+            report.findings.push(Finding {
+                method: d.method.clone(),
+                path: d.path.clone(),
+                location: "page".into(),
+                target: format!("line {}", e.line),
+                fact: "page",
+                docs: format!("unreadable row ({})", e.message),
+                spec: "-".into(),
+                accepted: false,
+            });
+        }
         let found = ops
             .iter()
             .position(|o| o.method == d.method && norm_path(o.path) == norm_path(&d.path));
         let mut cx = Cx {
+            unread: &d.unread,
             spec,
             method: &d.method,
             path: &d.path,
@@ -129,6 +143,8 @@ pub fn compare(docs: &[&DocOp], spec: &Spec) -> Report {
 }
 
 struct Cx<'a> {
+    /// Names of the page's unreadable rows: already one finding each, not also "missing".
+    unread: &'a [String],
     spec: &'a Spec,
     method: &'a str,
     path: &'a str,
@@ -259,6 +275,19 @@ impl Cx<'_> {
 
     fn operation(&mut self, d: &DocOp, o: &SpecOp) {
         let annos: &Annos = &[o.op];
+        let spec_deprecated = o.op.get("deprecated") == Some(&Value::Bool(true));
+        self.fact(
+            "operation",
+            "-",
+            "deprecated",
+            d.deprecated.to_string(),
+            spec_deprecated.to_string(),
+            (
+                flag(d.deprecated, "deprecated", "not deprecated"),
+                flag(spec_deprecated, "deprecated", "not deprecated"),
+            ),
+            annos,
+        );
         // Scopes.
         if !d.scopes.is_empty() {
             let spec_scopes = self.scopes(o);
@@ -370,7 +399,7 @@ impl Cx<'_> {
             });
             let implied =
                 sin == "header" && IMPLIED_HEADERS.contains(&name.to_ascii_lowercase().as_str());
-            if !in_docs && !implied {
+            if !in_docs && !implied && !self.unread.iter().any(|u| u == name) {
                 let schema = sp
                     .get("schema")
                     .map(|s| self.spec.flatten(s))
@@ -449,37 +478,48 @@ impl Cx<'_> {
                 })
                 .filter(|(c, _)| (200..300).contains(c))
                 .collect();
-        let docs_ok: Vec<&crate::docs::DocResponse> = d
+        let docs_ok: Vec<&DocResponse> = d
             .responses
             .iter()
-            .filter(|r| (200..300).contains(&r.status))
+            .filter(|r| (200..300).contains(&r.status) || r.status == UNSTATED)
             .collect();
         if docs_ok.is_empty() {
             return; // the page shows no success status (cut off): nothing to compare
         }
-        let dc = canon_list(docs_ok.iter().map(|r| r.status.to_string()));
-        let sc = canon_list(spec_responses.iter().map(|r| r.0.to_string()));
-        self.fact(
-            "status",
-            "-",
-            "status",
-            dc.clone(),
-            sc.clone(),
-            (format!("status {dc}"), format!("status {sc}")),
-            &[o.op],
-        );
+        // A success line that names no status states nothing about the status.
+        let stated: Vec<&&DocResponse> = docs_ok.iter().filter(|r| r.status != UNSTATED).collect();
+        if !stated.is_empty() {
+            let dc = canon_list(stated.iter().map(|r| r.status.to_string()));
+            let sc = canon_list(spec_responses.iter().map(|r| r.0.to_string()));
+            self.fact(
+                "status",
+                "-",
+                "status",
+                dc.clone(),
+                sc.clone(),
+                (format!("status {dc}"), format!("status {sc}")),
+                &[o.op],
+            );
+        }
         for r in docs_ok {
-            let location = format!("response {}", r.status);
-            // Same status, else the only success response: a changed status is one finding,
-            // and the bodies are still compared.
+            // Same status, else the only success response (the first for an unstated one): a
+            // changed status is one finding, and the bodies are still compared.
             let sr = spec_responses.iter().find(|(c, _)| *c == r.status).or(
-                if spec_responses.len() == 1 {
+                if spec_responses.len() == 1 || r.status == UNSTATED {
                     spec_responses.first()
                 } else {
                     None
                 },
             );
-            let Some((_, sr)) = sr else { continue };
+            let Some((code, sr)) = sr else { continue };
+            let location = format!(
+                "response {}",
+                if r.status == UNSTATED {
+                    *code
+                } else {
+                    r.status
+                }
+            );
             let schema = self.content_schema(sr);
             let has_props = |s: &Map<String, Value>| {
                 s.get("properties")
@@ -584,7 +624,7 @@ impl Cx<'_> {
             }
         }
         for (name, sv) in spec_props {
-            if docs.iter().any(|p| &p.name == name) {
+            if docs.iter().any(|p| &p.name == name) || self.unread.contains(name) {
                 continue;
             }
             let s = self.spec.flatten(sv);
@@ -672,6 +712,15 @@ impl Cx<'_> {
                 s.get("readOnly").and_then(Value::as_bool).unwrap_or(false),
                 "readOnly",
                 "not readOnly",
+            ),
+            (
+                "deprecated",
+                p.deprecated,
+                annos
+                    .iter()
+                    .any(|a| a.get("deprecated") == Some(&Value::Bool(true))),
+                "deprecated",
+                "not deprecated",
             ),
         ];
         for (fact, d, sp, yes, no) in bools {
