@@ -208,6 +208,7 @@ fn fetch_pages(
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
+    let hints = spec.object_hints();
     let mut pages = Vec::new();
     for url in urls {
         let html = agent
@@ -223,7 +224,7 @@ fn fetch_pages(
             std::fs::write(dir.join(&name), &text)
                 .map_err(|e| format!("cannot write {}: {e}", dir.join(&name).display()))?;
         }
-        let page = docs::parse_page_with(&text, &spec.object_hints()).map_err(|e| e.to_string());
+        let page = docs::parse_page_with(&text, &hints).map_err(|e| e.to_string());
         pages.push((name, page));
     }
     Ok(pages)
