@@ -107,3 +107,26 @@ fn inferred_property_missing_from_a_cut_off_page_is_accepted() {
         ]
     );
 }
+
+#[test]
+fn upstream_deprecated_accepts_a_deprecation_the_docs_do_not_state() {
+    // The spec deprecates a property ahead of the docs, and records that they do not say so.
+    let with = |extra: &str| {
+        SPEC.replace(
+            "nickname: {type: string, maxLength: 20}",
+            &format!("nickname: {{type: string, maxLength: 20, deprecated: true{extra}}}"),
+        )
+    };
+    for layout in [Layout::Plain, Layout::Markdown] {
+        let pages = all_pages(layout);
+        let r = compare(&pages, &with(""));
+        assert_eq!(r.unaccepted(), 2, "{layout:?} {:#?}", lines(&r)); // request and response
+        let r = compare(&pages, &with(", x-upstream-deprecated: false"));
+        assert_eq!(
+            (r.unaccepted(), r.accepted()),
+            (0, 2),
+            "{layout:?} {:#?}",
+            lines(&r)
+        );
+    }
+}
