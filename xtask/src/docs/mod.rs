@@ -4,8 +4,9 @@
 //! rendered page gives: `PropertyTypeDescription` headers, one property per block, nested
 //! objects as named sections) and the *markdown-table* layout (`| Property | Type | Description |`
 //! rows, constraints inline in the description cell, nested tables without their name, statuses
-//! only as reason phrases). Both are first turned into the same event stream ([`Event`]) so that
-//! one assembler builds the operation; layout quirks stay in the two small tokenizers.
+//! as reason phrases, often glued to the example before them). Both are first turned into the
+//! same event stream ([`assemble::Event`]) so that one assembler builds the operation; layout
+//! quirks stay in the two small tokenizers (`plain`, `markdown`).
 //!
 //! Nothing here panics on odd input. A page without its `METHOD/path` line is a [`PageError`]
 //! (`diff` exits 2 naming the file); one unreadable row is only a problem of that page
