@@ -70,6 +70,10 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
     // doctests. The public wrappers carry compiled examples instead.
     syn::visit_mut::VisitMut::visit_file_mut(&mut DropIgnoredExamples, &mut raw_file);
 
+    let mut api: syn::File = syn::parse2(emit::client_api(&raw_file, &prepared.operations)?)
+        .map_err(|e| format!("api: generated code does not parse: {e}"))?;
+    emit::mark_deprecated(spec, &mut raw_file, &mut api);
+
     let mocks = generator
         .httpmock(&openapi, "crate")
         .map_err(|e| format!("progenitor httpmock: {e}"))?;
@@ -83,10 +87,7 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
             OUTPUTS[2],
             pretty(emit::operations_table(&prepared.operations), "operations")?,
         ),
-        (
-            OUTPUTS[3],
-            pretty(emit::client_api(&raw_file, &prepared.operations)?, "api")?,
-        ),
+        (OUTPUTS[3], prettyplease::unparse(&api)),
         (OUTPUTS[4], pretty(mocks, "httpmock")?),
     ];
     Ok(Generated { files })

@@ -16,6 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The largest page the operation allows, so a long list takes few calls.
     let mut customers = std::pin::pin!(client.list_customers().count(30).stream());
     while let Some(c) = customers.try_next().await? {
+        // `productId` is deprecated (the subscriptions hold the plan) but still returned.
+        #[allow(deprecated)]
         let plan = c.product_id.as_ref().map_or("-", |p| p.as_str());
         println!(
             "{}\t{}\t{}\t{}",

@@ -383,6 +383,8 @@ impl Customer {
         }
     }
 
+    // The API still returns the deprecated `productId`.
+    #[allow(deprecated)]
     pub fn to_api(&self) -> types::Customer {
         types::Customer {
             tenant_id: self.tenant_id,

@@ -103,6 +103,7 @@ fn option(list: &[(String, String, Option<i32>)], id: &str) -> Option<(String, O
 }
 
 #[tokio::test]
+#[allow(deprecated)] // checks the deprecated `productId` the API still returns
 async fn a_pre_order_becomes_a_subscription_on_its_day() {
     let (sandbox, api) = start().await;
     api.create_pre_order()

@@ -2,6 +2,7 @@
 
 mod auth;
 mod compat;
+mod deprecated;
 mod errors;
 #[cfg(feature = "httpmock")]
 mod mock;

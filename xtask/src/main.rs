@@ -4,6 +4,8 @@
 //!   difference is either fixed or recorded on purpose (`x-upstream-*`).
 //! - `regen`: rewrites the artifacts derived from the spec; `--check` fails when they are stale.
 //! - `parse`: shows what the page parser reads from pages, to review it on a new page.
+//! - `render-markdown`: renders plain-layout pages in the markdown-table layout, to check that
+//!   both readers read the same facts.
 
 mod diff;
 mod docs;
@@ -27,7 +29,9 @@ usage: cargo xtask <command>
         rewrite openapi/partner.json and the README operation table from the spec; --check
         writes nothing and fails when either is stale.
   parse FILE...
-        print what the page parser reads from upstream pages.";
+        print what the page parser reads from upstream pages.
+  render-markdown IN_DIR OUT_DIR
+        write each *.txt page of IN_DIR again in the docs' markdown-table layout.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,9 +60,13 @@ fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             _ => usage_error(err, "regen takes only --check"),
         },
         Some("parse") if args.len() > 1 => {
+            // The repository's spec, when there is one, helps attribute unnamed tables.
+            let hints = spec::Spec::load(&workspace_root().join(regen::SPEC_YAML))
+                .map(|s| s.object_hints())
+                .unwrap_or_default();
             let mut code = 0;
             for file in &args[1..] {
-                match read_page(Path::new(file)) {
+                match read_page(Path::new(file), &hints) {
                     Ok(op) => {
                         let _ = writeln!(out, "# {file}\n{}", docs::outline(&op));
                     }
@@ -70,6 +78,10 @@ fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             }
             code
         }
+        Some("render-markdown") => match &args[1..] {
+            [from, to] => render_markdown(Path::new(from), Path::new(to), err),
+            _ => usage_error(err, "render-markdown takes IN_DIR OUT_DIR"),
+        },
         Some("help" | "-h" | "--help") => {
             let _ = writeln!(out, "{USAGE}");
             0
@@ -131,14 +143,14 @@ impl DiffOptions {
 /// Why a page could not be used: the message names the file.
 type PageResult = Result<docs::DocOp, String>;
 
-fn read_page(path: &Path) -> PageResult {
+fn read_page(path: &Path, hints: &docs::Hints) -> PageResult {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
-    docs::parse_page(&text).map_err(|e| e.to_string())
+    docs::parse_page_with(&text, hints).map_err(|e| e.to_string())
 }
 
-/// Reads every `*.txt` page in `dir`, sorted by file name.
-fn load_dir(dir: &Path) -> Result<Vec<(String, PageResult)>, String> {
+/// The `*.txt` files of `dir`, sorted by name.
+fn page_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut files: Vec<PathBuf> = entries
@@ -149,7 +161,12 @@ fn load_dir(dir: &Path) -> Result<Vec<(String, PageResult)>, String> {
     if files.is_empty() {
         return Err(format!("no *.txt pages in {}", dir.display()));
     }
-    Ok(files
+    Ok(files)
+}
+
+/// Reads every `*.txt` page in `dir`, sorted by file name.
+fn load_dir(dir: &Path, hints: &docs::Hints) -> Result<Vec<(String, PageResult)>, String> {
+    Ok(page_files(dir)?
         .iter()
         .map(|p| {
             let name = p
@@ -157,7 +174,7 @@ fn load_dir(dir: &Path) -> Result<Vec<(String, PageResult)>, String> {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            (name, read_page(p))
+            (name, read_page(p, hints))
         })
         .collect())
 }
@@ -191,6 +208,7 @@ fn fetch_pages(
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
+    let hints = spec.object_hints();
     let mut pages = Vec::new();
     for url in urls {
         let html = agent
@@ -206,9 +224,43 @@ fn fetch_pages(
             std::fs::write(dir.join(&name), &text)
                 .map_err(|e| format!("cannot write {}: {e}", dir.join(&name).display()))?;
         }
-        pages.push((name, docs::parse_page(&text).map_err(|e| e.to_string())));
+        let page = docs::parse_page_with(&text, &hints).map_err(|e| e.to_string());
+        pages.push((name, page));
     }
     Ok(pages)
+}
+
+/// Renders every page of `from` in the markdown-table layout into `to` (same file names).
+fn render_markdown(from: &Path, to: &Path, err: &mut dyn Write) -> i32 {
+    let files = match page_files(from) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(to) {
+        let _ = writeln!(err, "error: cannot create {}: {e}", to.display());
+        return 2;
+    }
+    let mut code = 0;
+    for file in &files {
+        let name = file.file_name().unwrap_or_default();
+        let written = read_page(file, &docs::Hints::default()).and_then(|op| {
+            std::fs::write(to.join(name), docs::render::markdown(&op)).map_err(|e| e.to_string())
+        });
+        if let Err(e) = written {
+            let _ = writeln!(err, "error: {}: {e}", file.display());
+            code = 2;
+        }
+    }
+    let _ = writeln!(
+        err,
+        "render-markdown: {} pages written to {}",
+        files.len(),
+        to.display()
+    );
+    code
 }
 
 /// `https://host/en/docs/partner-customer-get?lang=en` → `partner-customer-get`.
@@ -247,7 +299,7 @@ fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
         }
     };
     let pages = match &opts.docs {
-        Some(dir) => load_dir(dir),
+        Some(dir) => load_dir(dir, &spec.object_hints()),
         None => fetch_pages(&spec, opts.save.as_deref()),
     };
     let pages = match pages {

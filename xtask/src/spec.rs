@@ -93,6 +93,50 @@ impl Spec {
         self.flatten_depth(v, 0)
     }
 
+    /// The property names of every object the spec describes, keyed by the name of the
+    /// property holding it and by its component name, for attributing a markdown page's
+    /// unnamed nested tables.
+    pub fn object_hints(&self) -> crate::docs::Hints {
+        let mut hints = crate::docs::Hints::default();
+        let names = |s: &Map<String, Value>| {
+            s.get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let schemas = self
+            .root
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
+        for (name, schema) in schemas.into_iter().flatten() {
+            hints.add(name, names(&self.flatten(schema)));
+        }
+        let mut stack = vec![&self.root];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(m) => {
+                    for (holder, sv) in m
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let s = self.flatten(sv);
+                        let object = match s.get("items") {
+                            Some(items) => self.flatten(items),
+                            None => s,
+                        };
+                        hints.add(holder, names(&object));
+                    }
+                    stack.extend(m.values());
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        hints
+    }
+
     fn flatten_depth(&self, v: &Value, depth: usize) -> Map<String, Value> {
         let Some(obj) = v.as_object() else {
             return Map::new();
