@@ -103,6 +103,7 @@ impl State {
             for id in ids {
                 self.apply_day(id, cursor, day);
             }
+            self.record(day);
             cursor = cursor.max(day);
         }
         self.applied_through = Some(today);

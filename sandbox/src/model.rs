@@ -15,7 +15,7 @@ pub(crate) const FIRST_DOMAIN_ID: i64 = 10_000_001;
 pub(crate) const FIRST_SUBSCRIPTION_ID: i64 = 20_000_001;
 pub(crate) const FIRST_PRE_ORDER_ID: i64 = 30_000_001;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct State {
     pub customers: BTreeMap<i64, Customer>,
     /// Online Direct tenants that can be transferred, by domain.
@@ -33,6 +33,9 @@ pub(crate) struct State {
     pub pinned_today: Option<NaiveDate>,
     /// The last day whose scheduled changes have been applied (see `clock.rs`).
     pub applied_through: Option<NaiveDate>,
+    /// What each customer used, day by day, kept after the customer is gone (see `ledger.rs`).
+    pub ledger: crate::ledger::Ledger,
+    pub prices: crate::ledger::Prices,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +70,13 @@ pub(crate) struct Customer {
     pub withdrawal_date: Option<NaiveDate>,
     /// Deleted, waiting for the final charges (`SUSPENDED_WITHDRAWAL`).
     pub pending_deletion: bool,
+    /// The customer's side, which the API cannot change (see `control.rs`): whether the
+    /// administrator accepted the terms of service, whether the DNS records for the domain
+    /// are published, and whether an administrator suspended the tenant.
+    pub terms_accepted: bool,
+    pub dns_published: bool,
+    pub suspended: bool,
+    pub paid_apps: bool,
     pub usage_renewal: Option<types::UsageStatusRenewal>,
     pub upgrade_domain: Option<String>,
     pub subscriptions: BTreeMap<i64, Subscription>,
@@ -132,6 +142,11 @@ impl State {
             partner_name: "Sandbox Partner".into(),
             ..State::default()
         }
+    }
+
+    /// Records in the ledger what every customer uses on `day` (after a change).
+    pub fn record(&mut self, day: NaiveDate) {
+        self.ledger.record(&self.customers, day);
     }
 
     pub fn domain_taken(&self, domain: &str) -> bool {
@@ -401,15 +416,22 @@ impl Customer {
         }
     }
 
-    pub fn usage_status(&self) -> types::UsageStatus {
-        let status = if self.pending_deletion {
+    /// `SUSPENDED_WITHDRAWAL` while a deletion waits, `SUSPENDED_ADMIN` when an administrator
+    /// stopped the tenant, else `ACTIVE`.
+    pub fn status(&self) -> &'static str {
+        if self.pending_deletion {
             "SUSPENDED_WITHDRAWAL"
+        } else if self.suspended {
+            "SUSPENDED_ADMIN"
         } else {
             "ACTIVE"
-        };
+        }
+    }
+
+    pub fn usage_status(&self) -> types::UsageStatus {
         types::UsageStatus {
             domain_id: Some(self.domain_id),
-            status: Some(types::CustomerStatus::from(status)),
+            status: Some(types::CustomerStatus::from(self.status())),
             member_count: Some(self.member_count),
             max_member_count: self.max_member_count,
             withdrawal_date: self.withdrawal_date,
@@ -486,31 +508,6 @@ pub(crate) fn tier_fits_product(sub_option: &str, product: &str) -> bool {
         return product.starts_with("ADV");
     }
     true
-}
-
-/// Monthly list price of a plan per licence or user, in yen.
-pub(crate) fn unit_price(product: &str, plan: &str) -> i64 {
-    let base = if product.starts_with("ADV") { 800 } else { 450 };
-    match plan {
-        "TRIAL" => 0,
-        "MONTHLY" => base * 6 / 5,
-        _ => base,
-    }
-}
-
-/// Monthly price of an option tier, in yen.
-pub(crate) fn option_price(sub_option: &str, quantity: Option<i32>) -> i64 {
-    if is_trial_tier(sub_option) {
-        return 0;
-    }
-    let per_unit = match option_of(sub_option) {
-        Some("ACV2") | Some("ACV3") => 300,
-        Some("DRV") => 200 * i64::from(tier_rank(sub_option)),
-        Some("SSTG2") => 1500 * i64::from(tier_rank(sub_option)),
-        Some("BCT") => 5000 * i64::from(tier_rank(sub_option)),
-        _ => 1000,
-    };
-    per_unit * i64::from(quantity.unwrap_or(1).max(1))
 }
 
 /// A stable 64-bit hash (FNV-1a) for deterministic DNS tokens and invoice numbers.

@@ -1,5 +1,6 @@
 //! The HTTP side: routing by the spec, authentication, fault injection, request checks.
 
+use crate::control::{self, Fault, FaultKind, LOG_LIMIT, RequestRecord};
 use crate::error::ApiError;
 use crate::handlers::{self, Ctx};
 use crate::model::State;
@@ -12,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lineworks_partner::validate;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,8 @@ pub(crate) const BASE_PATH: &str = "/v1.0";
 pub(crate) const TOKEN_PATH: &str = "/oauth2/v2.0/token";
 /// The sandbox's own calendar control, outside the Partner API paths.
 pub(crate) const CLOCK_PATH: &str = "/sandbox/clock";
+/// The other test handles (`control.rs`) live under this prefix.
+pub(crate) const CONTROL_PREFIX: &str = "/sandbox/";
 /// Largest request body read; the API's bodies are a few hundred bytes.
 const BODY_LIMIT: usize = 256 * 1024;
 
@@ -33,23 +36,67 @@ pub(crate) struct Config {
     pub fail_rate: f64,
     pub latency: Duration,
     pub today: Option<chrono::NaiveDate>,
+    /// Refuse body fields the spec does not declare instead of ignoring them.
+    pub strict: bool,
+    /// How long an "applied then timeout" fault holds the answer back.
+    pub lost_answer_delay: Duration,
+    /// Print a line on stderr for every ignored body field (the binary does).
+    pub log_warnings: bool,
 }
 
 pub(crate) struct App {
     pub config: Config,
     pub state: Mutex<State>,
+    /// The state the sandbox started with, for `reset`.
+    pub initial: State,
+    pub log: Mutex<VecDeque<RequestRecord>>,
+    pub faults: Mutex<Vec<Fault>>,
+    /// Set when the server stops, so answers held back by a fault are released.
+    pub stopping: tokio::sync::watch::Sender<bool>,
     windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
     rng: Mutex<u64>,
+}
+
+/// Locks `m`, taking over a lock a panicking handler left poisoned.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl App {
     pub fn new(config: Config, state: State) -> Self {
         App {
             config,
+            initial: state.clone(),
             state: Mutex::new(state),
+            log: Mutex::new(VecDeque::new()),
+            faults: Mutex::new(Vec::new()),
+            stopping: tokio::sync::watch::Sender::new(false),
             windows: Mutex::new(HashMap::new()),
             rng: Mutex::new(0x9e37_79b9_7f4a_7c15),
         }
+    }
+
+    /// Back to the starting state: seed, calendar, no log, no faults. Issued tokens stay
+    /// valid, so a client holding one goes on working.
+    pub fn reset(&self) {
+        let mut state = self.state();
+        let tokens = std::mem::take(&mut state.tokens);
+        let refresh = std::mem::take(&mut state.refresh_tokens);
+        let issued = state.issued;
+        *state = self.initial.clone();
+        state.tokens = tokens;
+        state.refresh_tokens = refresh;
+        state.issued = issued;
+        lock(&self.log).clear();
+        lock(&self.faults).clear();
+    }
+
+    fn remember(&self, record: RequestRecord) {
+        let mut log = lock(&self.log);
+        if log.len() >= LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(record);
     }
 
     /// The state; a handler that panicked cannot leave it half-written in a way that matters
@@ -106,7 +153,7 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ))
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut res = (status, body.to_string()).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -140,25 +187,111 @@ async fn handle(
     if path == CLOCK_PATH {
         return clock(&app, &parts.method, &parts.headers, &body);
     }
+    if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
+        if let Err(e) = authenticate(&app, &parts.headers) {
+            return error_response(&e);
+        }
+        return crate::control::serve(&app, &parts.method, rest, &body);
+    }
     if path == TOKEN_PATH {
         if parts.method != Method::POST {
             return method_not_allowed(&["POST"]);
         }
         return token::handle(&app, &parts.headers, &body);
     }
-    let Some(api_path) = path.strip_prefix(BASE_PATH) else {
+    if !path.starts_with(BASE_PATH) {
         return error_response(&ApiError::not_found(format!("path {path}")));
+    }
+    let call = api_call(&app, &parts, &body).await;
+    let (head, bytes) = {
+        let (head, out) = call.response.into_parts();
+        (
+            head,
+            axum::body::to_bytes(out, usize::MAX)
+                .await
+                .unwrap_or_default(),
+        )
+    };
+    let as_json = |b: &[u8]| {
+        (!b.is_empty()).then(|| {
+            serde_json::from_slice(b)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
+        })
+    };
+    if app.config.log_warnings && !call.ignored.is_empty() {
+        eprintln!(
+            "sandbox warning: {} {}: ignored unknown body field(s) {}",
+            parts.method,
+            path,
+            call.ignored.join(", ")
+        );
+    }
+    app.remember(RequestRecord {
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| path.to_string(), |p| p.to_string()),
+        operation: call.op.map(str::to_string),
+        status: head.status.as_u16(),
+        body: as_json(&body),
+        response: as_json(&bytes),
+        ignored_fields: call.ignored.clone(),
+        answer_lost: call.lost,
+    });
+    if call.lost {
+        // The change is applied; the answer never comes (until the delay, or shutdown).
+        let mut stopping = app.stopping.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(app.config.lost_answer_delay) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+        return error_response(&ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "GATEWAY_TIMEOUT",
+            "injected fault: the request was applied and its answer withheld",
+        ));
+    }
+    Response::from_parts(head, axum::body::Body::from(bytes))
+}
+
+/// What the API part of a request produced.
+struct Call {
+    op: Option<&'static str>,
+    response: Response,
+    ignored: Vec<String>,
+    /// An "applied then timeout" fault took this call.
+    lost: bool,
+}
+
+async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -> Call {
+    let done = |op: Option<&'static str>, response: Response| Call {
+        op,
+        response,
+        ignored: Vec::new(),
+        lost: false,
+    };
+    let path = parts.uri.path();
+    let Some(api_path) = path.strip_prefix(BASE_PATH) else {
+        return done(
+            None,
+            error_response(&ApiError::not_found(format!("path {path}"))),
+        );
     };
     let (op, path_params) = match spec::spec().route(parts.method.as_str(), api_path) {
         Ok(found) => found,
         Err(allowed) if allowed.is_empty() => {
-            return error_response(&ApiError::not_found(format!("path {path}")));
+            return done(
+                None,
+                error_response(&ApiError::not_found(format!("path {path}"))),
+            );
         }
-        Err(allowed) => return method_not_allowed(&allowed),
+        Err(allowed) => return done(None, method_not_allowed(&allowed)),
     };
-    let scopes = match authenticate(&app, &parts.headers) {
+    let op_id = Some(op.id());
+    let scopes = match authenticate(app, &parts.headers) {
         Ok(scopes) => scopes,
-        Err(e) => return error_response(&e),
+        Err(e) => return done(op_id, error_response(&e)),
     };
     if let Some(granted) = scopes
         && !op
@@ -167,14 +300,17 @@ async fn handle(
             .iter()
             .any(|s| granted.iter().any(|g| g == s))
     {
-        return error_response(&ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            format!(
-                "the token's scopes do not include {}",
-                op.rules.scopes.join(" or ")
-            ),
-        ));
+        return done(
+            op_id,
+            error_response(&ApiError::new(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                format!(
+                    "the token's scopes do not include {}",
+                    op.rules.scopes.join(" or ")
+                ),
+            )),
+        );
     }
     if let Some(limit) = app.config.rate_limit_per_minute
         && let Err((remaining, reset)) = app.admit(op.id(), limit)
@@ -188,14 +324,29 @@ async fn handle(
         h.insert("rateLimit-limit", HeaderValue::from(limit));
         h.insert("rateLimit-remaining", HeaderValue::from(remaining));
         h.insert("rateLimit-reset", HeaderValue::from(reset));
-        return res;
+        return done(op_id, res);
+    }
+    let fault = control::take_fault(&mut lock(&app.faults), op.id());
+    if let Some(FaultKind::Answer(status)) = fault {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        let code = match status.as_u16() {
+            429 => "TOO_MANY_REQUESTS",
+            500 => "INTERNAL_SERVER_ERROR",
+            503 => "SERVICE_UNAVAILABLE",
+            _ => "INJECTED_FAULT",
+        };
+        let why = format!("injected fault: {} answers {status}", op.id());
+        return done(op_id, error_response(&ApiError::new(status, code, why)));
     }
     if app.config.fail_rate > 0.0 && app.draw() < app.config.fail_rate {
-        return error_response(&ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_UNAVAILABLE",
-            "injected failure (--fail-rate)",
-        ));
+        return done(
+            op_id,
+            error_response(&ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "injected failure (--fail-rate)",
+            )),
+        );
     }
     let query: Vec<(String, String)> = parts
         .uri
@@ -206,9 +357,10 @@ async fn handle(
                 .collect()
         })
         .unwrap_or_default();
-    let mut ctx = match checked_request(op, api_path, path_params, &query, &body) {
+    let mut ctx = match checked_request(op, api_path, path_params, &query, body, app.config.strict)
+    {
         Ok(ctx) => ctx,
-        Err(e) => return error_response(&e),
+        Err(e) => return done(op_id, error_response(&e)),
     };
     let result = {
         let mut state = app.state();
@@ -217,14 +369,32 @@ async fn handle(
         let today = state.current_day();
         ctx.today = today;
         ctx.now = now_on(today);
-        handlers::dispatch(&mut state, &ctx)
+        let result = handlers::dispatch(&mut state, &ctx);
+        if parts.method != Method::GET {
+            state.record(today);
+        }
+        result
     };
-    match result {
+    let mut response = match result {
         Ok(reply) => match reply.body {
             Some(body) => json_response(reply.status, &body),
             None => reply.status.into_response(),
         },
         Err(e) => error_response(&e),
+    };
+    if !ctx.ignored.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "ignored unknown body field(s): {}",
+            ctx.ignored.join(", ")
+        ))
+    {
+        response.headers_mut().insert("Sandbox-Warning", v);
+    }
+    Call {
+        op: op_id,
+        response,
+        ignored: ctx.ignored,
+        lost: fault == Some(FaultKind::AppliedThenTimeout),
     }
 }
 
@@ -280,7 +450,7 @@ fn clock(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Respo
     }
 }
 
-fn method_not_allowed(allowed: &[&str]) -> Response {
+pub(crate) fn method_not_allowed(allowed: &[&str]) -> Response {
     let mut res = error_response(&ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
@@ -321,7 +491,9 @@ fn checked_request(
     path_params: Vec<(&'static str, String)>,
     query: &[(String, String)],
     body: &Bytes,
+    strict: bool,
 ) -> Result<Ctx, ApiError> {
+    let mut ignored = Vec::new();
     let spec = spec::spec();
     let mut params = Vec::new();
     for p in &op.params {
@@ -363,6 +535,13 @@ fn checked_request(
                 })?;
                 spec.check_value(schema, &value, "")
                     .map_err(|e| ApiError::invalid_field(&e.field, e.why))?;
+                spec.unknown_fields(schema, &value, "", &mut ignored);
+                if strict && let Some(first) = ignored.first() {
+                    return Err(ApiError::invalid_field(
+                        first,
+                        "is not a field of this request (strict mode)",
+                    ));
+                }
                 Some(value)
             }
         }
@@ -377,10 +556,12 @@ fn checked_request(
         body,
         today,
         now: now_on(today),
+        ignored,
     })
 }
 
-/// The current time of day on `today`, so dates and times agree under a pinned calendar.
+/// The time stamp of changes made on `today`: its midnight (UTC), so answers are the same on
+/// every run under a pinned calendar.
 fn now_on(today: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    today.and_time(chrono::Utc::now().time()).and_utc()
+    today.and_time(chrono::NaiveTime::MIN).and_utc()
 }

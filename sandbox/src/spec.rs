@@ -297,6 +297,65 @@ impl Spec {
         Ok(())
     }
 
+    /// The dotted paths of the fields of `value` that `schema` does not declare (the API
+    /// most plausibly ignores them; the sandbox tells the test author, or refuses them in
+    /// strict mode).
+    pub fn unknown_fields(&self, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+        let schema = self.resolve(schema);
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            // Fields any part declares are known; look into each part for nested objects.
+            let mut merged = Map::new();
+            for part in parts {
+                if let Some(props) = self
+                    .resolve(part)
+                    .get("properties")
+                    .and_then(Value::as_object)
+                {
+                    merged.extend(props.clone());
+                }
+            }
+            let joined = serde_json::json!({"type": "object", "properties": merged});
+            return self.unknown_fields(&joined, value, at, out);
+        }
+        match value {
+            Value::Object(object) => {
+                let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                if schema
+                    .get("additionalProperties")
+                    .is_some_and(|a| a != false)
+                {
+                    return;
+                }
+                for (name, v) in object {
+                    match props.get(name) {
+                        Some(sub) => self.unknown_fields(sub, v, &join(at, name), out),
+                        None => out.push(join(at, name)),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        self.unknown_fields(item_schema, item, &format!("{at}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the named component schema's `enum` lists `value` (so an answer never uses a
+    /// value the published spec does not allow).
+    pub fn enum_allows(&self, schema: &str, value: &str) -> bool {
+        self.schemas
+            .get(schema)
+            .and_then(|s| s.get("enum"))
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|v| v == value))
+    }
+
     /// Converts a query or path value to JSON according to its schema, then checks it.
     pub fn check_param(&self, param: &Param, raw: &str) -> Result<Value, Invalid> {
         let schema = self.resolve(&param.schema);

@@ -74,6 +74,16 @@ async fn every_operation_is_served_with_real_state() {
     assert_eq!(dns.is_active_domain, Some(false));
     mark("get_upgrade_domain");
 
+    // The customer accepts the terms and publishes the DNS records; only then can it be
+    // activated (the refusals are tested in divergences.rs).
+    sandbox
+        .change_customer(
+            id,
+            lineworks_partner_sandbox::CustomerChange::default()
+                .accept_terms()
+                .publish_dns(true),
+        )
+        .unwrap();
     let active = api.activate_customer().domain_id(id).send().await.unwrap();
     assert!(active.enable_active_domain);
     assert_eq!(
@@ -810,6 +820,13 @@ async fn every_operation_is_served_with_real_state() {
             .is_empty()
     );
 
+    // A tenant using paid apps billed without real-time billing waits for its last charges.
+    sandbox
+        .change_customer(
+            id,
+            lineworks_partner_sandbox::CustomerChange::default().paid_apps(true),
+        )
+        .unwrap();
     api.delete_customer().domain_id(id).send().await.unwrap();
     mark("delete_customer");
     let u = api.get_usage_status().domain_id(id).send().await.unwrap();

@@ -133,9 +133,17 @@ pub fn list(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 
 pub fn cancel(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let key = option_key(ctx)?;
+    let prices = st.prices.clone();
     let c = writable(st, ctx)?;
     in_use(c, &key)?;
+    // Cancelling an annual option costs a penalty (facts: partner-customer-option-products-delete).
+    let penalty = crate::ledger::option_early_end(c, &key, &prices, ctx.today);
+    let domain_id = c.domain_id;
     c.options.remove(&key);
+    st.record(ctx.today);
+    st.ledger
+        .penalties(domain_id, penalty.into_iter().collect());
+    let c = writable(st, ctx)?;
     c.option_orders.remove(&key);
     empty(StatusCode::NO_CONTENT)
 }

@@ -47,21 +47,48 @@ fn check_licenses(plan: &str, count: Option<i32>, members: i32) -> Result<Option
     }
 }
 
+/// A subscription as read: while its customer's deletion waits it shows
+/// `SUSPENDED_WITHDRAWAL` (facts: partner-customer-delete), when the spec's enum has it.
+fn shown(c: &Customer, s: &Subscription, today: chrono::NaiveDate) -> types::Subscription {
+    let mut api = s.to_api(c.domain_id, today);
+    if c.pending_deletion
+        && crate::spec::spec().enum_allows("SubscriptionStatus", "SUSPENDED_WITHDRAWAL")
+    {
+        api.status = types::SubscriptionStatus::from("SUSPENDED_WITHDRAWAL");
+    }
+    api
+}
+
 pub fn list_subscriptions(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = customer(st, ctx)?;
     ok(&types::SubscriptionList {
         subscriptions: c
             .subscriptions
             .values()
-            .map(|s| s.to_api(c.domain_id, ctx.today))
+            .map(|s| shown(c, s, ctx.today))
             .collect(),
     })
 }
 
 pub fn get_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = customer(st, ctx)?;
-    let domain_id = c.domain_id;
-    ok(&sub(c, ctx)?.to_api(domain_id, ctx.today))
+    let s = sub(c, ctx)?.clone();
+    ok(&shown(c, &s, ctx.today))
+}
+
+/// A paid plan needs a customer that is activated or has at least accepted the terms
+/// (facts: partner-customer-activate; the API would have no contract to bill).
+fn check_contract(ctx: &Ctx, c: &Customer, product: &str) -> Result<()> {
+    if is_paid_product(product) && !c.domain_active && !c.terms_accepted {
+        return Err(ctx.conflict(
+            "TERMS_NOT_ACCEPTED",
+            format!(
+                "customer {} is not activated and its administrator has not accepted the terms of service",
+                c.domain_id
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
@@ -76,6 +103,7 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     }
     let product = req.product_id.as_str();
     let plan = req.plan.as_str();
+    check_contract(ctx, c, product)?;
     if is_paid_product(product) == (plan == "TRIAL") {
         return Err(ApiError::invalid_field(
             "plan",
@@ -98,9 +126,16 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 }
 
 pub fn cancel_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let prices = st.prices.clone();
     let c = writable(st, ctx)?;
     let id = sub(c, ctx)?.id;
+    // Ending an annual contract early costs a penalty (facts: partner-customer-delete,
+    // partner-customer-option-products-delete); its amount is a sandbox assumption.
+    let penalties = crate::ledger::early_end(c, Some(id), &prices, ctx.today);
+    let domain_id = c.domain_id;
     c.end_subscription(id);
+    st.record(ctx.today);
+    st.ledger.penalties(domain_id, penalties);
     empty(StatusCode::NO_CONTENT)
 }
 
