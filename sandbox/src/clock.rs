@@ -133,6 +133,18 @@ impl State {
         for sid in renewing {
             renew(c, sid, day);
         }
+        // Facts: partner-customer-option-products-paidservice: a trial not converted by the
+        // end of its grace period loses its trial options. What becomes of the trial itself
+        // the facts leave open; the sandbox ends it too, so the customer can subscribe anew.
+        let ended: Vec<i64> = c
+            .subscriptions
+            .values()
+            .filter(|s| s.is_trial() && s.grace_end() + Duration::days(1) == day)
+            .map(|s| s.id)
+            .collect();
+        for sid in ended {
+            c.end_subscription(sid);
+        }
         let pre_orders: Vec<types::PreOrder> = c
             .pre_orders
             .values()
@@ -184,6 +196,13 @@ fn due_days(c: &Customer, cursor: NaiveDate) -> Vec<NaiveDate> {
         c.subscriptions
             .values()
             .filter_map(|s| renewal_day(s, cursor)),
+    );
+    days.extend(
+        c.subscriptions
+            .values()
+            .filter(|s| s.is_trial())
+            .map(|s| s.grace_end() + Duration::days(1))
+            .filter(|d| *d > cursor),
     );
     days.extend(c.pre_orders.values().map(|p| p.apply_date));
     days.extend(

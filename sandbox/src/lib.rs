@@ -422,6 +422,7 @@ impl Drop for Sandbox {
 #[derive(Clone, Debug, Default)]
 pub struct SandboxBuilder {
     listen: Option<SocketAddr>,
+    trial: Option<(u32, u32)>,
     lost_answer_delay: Option<Duration>,
     config: server::Config,
     seed: Option<Seed>,
@@ -488,6 +489,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// Length of a trial and of the grace period after it, in days (default 30 and 30: the
+    /// facts give no figures, so these are sandbox assumptions). When the grace period ends
+    /// without a conversion, the trial and its trial options end.
+    pub fn trial_days(mut self, trial: u32, grace: u32) -> Self {
+        self.trial = Some((trial, grace));
+        self
+    }
+
     /// Print a line on stderr for each ignored body field (default off; the binary turns
     /// it on).
     pub fn log_warnings(mut self, on: bool) -> Self {
@@ -517,6 +526,15 @@ impl SandboxBuilder {
             .into_state(today)
             .map_err(StartError::Seed)?;
         state.pinned_today = self.config.today;
+        if let Some((days, grace)) = self.trial {
+            if days == 0 {
+                return Err(StartError::Config("a trial lasts at least 1 day".into()));
+            }
+            state.set_trial_terms(model::TrialTerms {
+                days: i64::from(days),
+                grace: i64::from(grace),
+            });
+        }
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));

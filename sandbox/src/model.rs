@@ -7,9 +7,26 @@ use chrono::{Datelike, Duration, NaiveDate};
 use lineworks_partner::types;
 use std::collections::{BTreeMap, HashMap};
 
-/// Length of a trial, and of the grace period after it, in days.
+/// Length of a trial, and of the grace period after it, in days: not in the facts, so
+/// sandbox assumptions (`SandboxBuilder::trial_days`, `grace_days`).
 pub(crate) const TRIAL_DAYS: i64 = 30;
 pub(crate) const GRACE_DAYS: i64 = 30;
+
+/// How long trials last, and their grace period after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TrialTerms {
+    pub days: i64,
+    pub grace: i64,
+}
+
+impl Default for TrialTerms {
+    fn default() -> Self {
+        TrialTerms {
+            days: TRIAL_DAYS,
+            grace: GRACE_DAYS,
+        }
+    }
+}
 
 pub(crate) const FIRST_DOMAIN_ID: i64 = 10_000_001;
 pub(crate) const FIRST_SUBSCRIPTION_ID: i64 = 20_000_001;
@@ -36,6 +53,8 @@ pub(crate) struct State {
     /// What each customer used, day by day, kept after the customer is gone (see `ledger.rs`).
     pub ledger: crate::ledger::Ledger,
     pub prices: crate::ledger::Prices,
+    /// Trial lengths given to new trials.
+    pub trial: TrialTerms,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +116,8 @@ pub(crate) struct Subscription {
     pub reservation: Option<types::Reservation>,
     pub customer_code: Option<String>,
     pub memo: Option<String>,
+    /// The trial's length and grace period (kept by the subscription once paid).
+    pub trial: TrialTerms,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +182,16 @@ impl State {
         self.next_domain_id += 1;
         id
     }
+    /// Gives every trial, present and future, these lengths.
+    pub fn set_trial_terms(&mut self, terms: TrialTerms) {
+        self.trial = terms;
+        for c in self.customers.values_mut() {
+            for s in c.subscriptions.values_mut() {
+                s.trial = terms;
+            }
+        }
+    }
+
     pub fn take_subscription_id(&mut self) -> i64 {
         let id = self.next_subscription_id;
         self.next_subscription_id += 1;
@@ -253,6 +284,7 @@ impl Subscription {
             reservation: None,
             customer_code: None,
             memo: None,
+            trial: TrialTerms::default(),
         };
         s.renewal = s.stay_renewal();
         s
@@ -297,7 +329,12 @@ impl Subscription {
     }
 
     pub fn trial_end(&self) -> NaiveDate {
-        self.start + Duration::days(TRIAL_DAYS - 1)
+        self.start + Duration::days(self.trial.days - 1)
+    }
+
+    /// The last day of a trial's grace period; the day after, the trial is over.
+    pub fn grace_end(&self) -> NaiveDate {
+        self.trial_end() + Duration::days(self.trial.grace)
     }
 
     /// Last day of the current term: the month for monthly plans, the contract year for
@@ -555,6 +592,7 @@ mod tests {
             reservation: None,
             customer_code: None,
             memo: None,
+            trial: TrialTerms::default(),
         };
         let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
         assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));

@@ -281,6 +281,7 @@ impl Seed {
                     None
                 };
                 let mut s = Subscription {
+                    trial: model::TrialTerms::default(),
                     id: sid,
                     product: ss.product_id,
                     plan: ss.plan,

@@ -91,8 +91,14 @@ pub(crate) fn new_customer(
     }
 }
 
-pub(crate) fn trial_subscription(id: i64, product: &str, start: NaiveDate) -> Subscription {
+pub(crate) fn trial_subscription(
+    id: i64,
+    product: &str,
+    start: NaiveDate,
+    trial: model::TrialTerms,
+) -> Subscription {
     Subscription {
+        trial,
         id,
         product: types::ProductId::from(product),
         plan: types::Plan::from("TRIAL"),
@@ -153,7 +159,7 @@ pub fn create_customer(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         Some(trial @ ("STD_T" | "ADV_T")) => {
             let sid = st.take_subscription_id();
             c.subscriptions
-                .insert(sid, trial_subscription(sid, trial, ctx.today));
+                .insert(sid, trial_subscription(sid, trial, ctx.today, st.trial));
         }
         _ => {}
     }
@@ -347,7 +353,7 @@ pub fn transfer_potential_customer(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             (_, true) => "STD",
             (_, false) => "STD_T",
         };
-        let mut sub = trial_subscription(sid, target, ctx.today);
+        let mut sub = trial_subscription(sid, target, ctx.today, st.trial);
         if paid {
             sub.plan = types::Plan::from("MONTHLY");
             sub.renewal = sub.stay_renewal();

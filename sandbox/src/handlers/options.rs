@@ -3,9 +3,8 @@
 use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
 use crate::model::{
-    Customer, GRACE_DAYS, OptionRec, State, Subscription, TRIAL_DAYS, add_months, is_quantity_tier,
-    is_trial_tier, month_start, needs_paid_plan, option_of, option_stay, tier_fits_product,
-    tier_rank,
+    Customer, OptionRec, State, Subscription, add_months, is_quantity_tier, is_trial_tier,
+    month_start, needs_paid_plan, option_of, option_stay, tier_fits_product, tier_rank,
 };
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
@@ -267,10 +266,15 @@ fn order_window(ctx: &Ctx, c: &Customer, kind: &str) -> Result<(NaiveDate, Naive
             }
             (first, first)
         }
-        "START_PAID_SERVICE" => (tomorrow, ctx.today + Duration::days(TRIAL_DAYS + 1)),
+        // Facts: partner-customer-option-product-orders-post: the window follows the trial's
+        // end (and its grace period), not today.
+        "START_PAID_SERVICE" => match s.filter(|s| s.is_trial()) {
+            Some(s) => (tomorrow, s.grace_end()),
+            None => (tomorrow, ctx.today + Duration::days(31)),
+        },
         _ => match (s, renewal_day) {
             (Some(_), Some(end)) => (tomorrow, end),
-            (Some(s), None) => (tomorrow, s.trial_end() + Duration::days(GRACE_DAYS)),
+            (Some(s), None) => (tomorrow, s.grace_end()),
             (None, _) => (tomorrow, ctx.today + Duration::days(31)),
         },
     })

@@ -2,9 +2,7 @@
 
 use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
-use crate::model::{
-    Customer, GRACE_DAYS, State, Subscription, is_license_plan, is_paid_product, paid_of,
-};
+use crate::model::{Customer, State, Subscription, is_license_plan, is_paid_product, paid_of};
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use lineworks_partner::Nullable;
@@ -94,11 +92,20 @@ fn check_contract(ctx: &Ctx, c: &Customer, product: &str) -> Result<()> {
 pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::SubscriptionCreateRequest = ctx.body()?;
     let id = st.next_subscription_id;
+    let st_trial = st.trial;
     let c = writable(st, ctx)?;
     if c.works_subscription().is_some() {
         return Err(ctx.conflict(
             "SUBSCRIPTION_EXISTS",
             "the customer already has a LINE WORKS subscription; upgrade or convert it instead",
+        ));
+    }
+    // Facts: partner-customer-preorders-post schedules the subscription; creating one at
+    // once as well would contradict it (the pre-order would be dropped on its day).
+    if !c.pre_orders.is_empty() {
+        return Err(ctx.conflict(
+            "PRE_ORDER_EXISTS",
+            "a subscription is already scheduled by a pre-order; delete the pre-order first",
         ));
     }
     let product = req.product_id.as_str();
@@ -117,7 +124,8 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         req.license_count.and_then(Nullable::into_value),
         c.member_count,
     )?;
-    let s = Subscription::new(id, req.product_id, req.plan, licenses, ctx.today);
+    let mut s = Subscription::new(id, req.product_id, req.plan, licenses, ctx.today);
+    s.trial = st_trial;
     let body = s.to_api(c.domain_id, ctx.today);
     c.free_plan = false;
     c.subscriptions.insert(id, s);
@@ -231,7 +239,7 @@ pub fn delete_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 fn reservation_window(ctx: &Ctx, s: &Subscription, kind: &str) -> (NaiveDate, NaiveDate) {
     let from = ctx.tomorrow();
     let to = match kind {
-        "START_PAID_SERVICE" => s.trial_end() + Duration::days(GRACE_DAYS),
+        "START_PAID_SERVICE" => s.grace_end(),
         "ADD_LICENSE" => s.term_end(ctx.today).unwrap_or(ctx.today),
         _ => s.term_end(ctx.today).unwrap_or(ctx.today) + Duration::days(1),
     };
@@ -411,7 +419,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     if !s.is_trial() {
         return Err(ctx.conflict("NOT_A_TRIAL", "the subscription is already paid"));
     }
-    if today > s.trial_end() + Duration::days(GRACE_DAYS) {
+    if today > s.grace_end() {
         return Err(ctx.conflict("TRIAL_EXPIRED", "the trial and its grace period are over"));
     }
     let licenses = check_licenses(
