@@ -261,7 +261,12 @@ fn renew(c: &mut Customer, sid: i64, day: NaiveDate) {
                 s.start_term(&product, &plan, terms.license_count, day);
             }
         }
-        _ => {}
+        // Renewed on the same terms: the new term starts today, so planStartDate moves.
+        _ => {
+            if let Some(s) = c.subscriptions.get_mut(&sid) {
+                s.start = day;
+            }
+        }
     }
 }
 

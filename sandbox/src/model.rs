@@ -385,7 +385,12 @@ impl Subscription {
             product_id: self.product.clone(),
             plan: self.plan.clone(),
             plan_start_date: self.start,
-            plan_end_date: self.term_end(today),
+            // A trial ends on its last trial day (the grace period comes after).
+            plan_end_date: if self.is_trial() {
+                Some(self.trial_end())
+            } else {
+                self.term_end(today)
+            },
             license_assign_type: None,
             license_count: self.license_count,
             status: types::SubscriptionStatus::from(self.status(today)),

@@ -377,7 +377,12 @@ async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -
     };
     let mut response = match result {
         Ok(reply) => match reply.body {
-            Some(body) => json_response(reply.status, &body),
+            Some(mut body) => {
+                if let Some(schema) = op.answers.get(&reply.status.as_u16()) {
+                    spec::spec().fill_empty_arrays(schema, &mut body);
+                }
+                json_response(reply.status, &body)
+            }
             None => reply.status.into_response(),
         },
         Err(e) => error_response(&e),

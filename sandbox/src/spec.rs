@@ -37,6 +37,8 @@ pub(crate) struct Operation {
     pub body: Option<(Value, bool)>,
     /// Documented response statuses.
     pub statuses: Vec<u16>,
+    /// The JSON schema of each documented answer that has a body, by status.
+    pub answers: HashMap<u16, Value>,
 }
 
 impl Operation {
@@ -132,12 +134,23 @@ impl Spec {
                     .flat_map(|r| r.keys())
                     .filter_map(|k| k.parse().ok())
                     .collect();
+                let answers = op
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, r)| {
+                        let schema = r.pointer("/content/application~1json/schema")?;
+                        Some((k.parse().ok()?, schema.clone()))
+                    })
+                    .collect();
                 Operation {
                     rules,
                     segments: rules.path.trim_start_matches('/').split('/').collect(),
                     params,
                     body,
                     statuses,
+                    answers,
                 }
             })
             .collect();
@@ -339,6 +352,42 @@ impl Spec {
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
                         self.unknown_fields(item_schema, item, &format!("{at}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Puts `[]` where `schema` declares an array that `value` leaves out: the generated
+    /// types skip empty lists, and the API answers them as empty arrays.
+    pub fn fill_empty_arrays(&self, schema: &Value, value: &mut Value) {
+        let schema = self.resolve(schema);
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            for part in parts {
+                self.fill_empty_arrays(part, value);
+            }
+        }
+        match value {
+            Value::Object(object) => {
+                let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                for (name, sub) in props {
+                    let resolved = self.resolve(sub);
+                    match object.get_mut(name) {
+                        Some(v) => self.fill_empty_arrays(sub, v),
+                        None if resolved.get("type").and_then(Value::as_str) == Some("array") => {
+                            object.insert(name.clone(), Value::Array(Vec::new()));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for item in items {
+                        self.fill_empty_arrays(item_schema, item);
                     }
                 }
             }

@@ -339,7 +339,7 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("create_subscription");
     let sid = trial.subscription_id;
-    assert_eq!(trial.plan_end_date, None);
+    assert_eq!(trial.plan_end_date, Some(days(29)), "the trial's last day");
     let got = api
         .get_subscription()
         .domain_id(id)

@@ -480,3 +480,72 @@ async fn partner_customer_option_products_post_applied_time_is_repeatable_under_
         Some("2025-06-10T00:00:00+00:00")
     );
 }
+
+#[tokio::test]
+async fn partner_customer_usage_status_renewal_post_a_scheduled_limit_below_the_users_is_refused() {
+    let sb = demo().await;
+    let api = client(&sb);
+    // example.com has 25 users.
+    let e = api
+        .create_usage_status_renewal()
+        .domain_id(EXAMPLE)
+        .body(types::UsageStatusRenewalCreateRequest {
+            apply_date: common::days(5),
+            max_member_count: Some(Nullable::Value(10)),
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&e).0, 400);
+    assert!(e.to_string().contains("maxMemberCount"), "{e}");
+}
+
+#[tokio::test]
+async fn partner_customer_subscriptions_get_trial_end_empty_lists_and_renewed_start_dates() {
+    let (sb, api) = seeded(
+        r#"{"customers": [
+            {"domain": "trial.by-works.com",
+             "subscriptions": [{"productId": "STD_T", "plan": "TRIAL", "planStartDate": "2025-06-01"}]},
+            {"domain": "monthly.example",
+             "subscriptions": [{"productId": "STD", "plan": "MONTHLY", "planStartDate": "2025-01-01"}]}]}"#,
+    )
+    .await;
+    let trial = api
+        .list_subscriptions()
+        .domain_id(10_000_001)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        trial.subscriptions[0].plan_end_date,
+        Some(date("2025-06-30"))
+    );
+
+    let url = format!(
+        "{}/partners/customers/10000001/option-products",
+        sb.base_url()
+    );
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body, json!({"optionProducts": []}));
+
+    sb.advance_to(date("2025-07-01")).await.unwrap();
+    let monthly = api
+        .list_subscriptions()
+        .domain_id(10_000_002)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(monthly.subscriptions[0].plan_start_date, date("2025-07-01"));
+    assert_eq!(
+        monthly.subscriptions[0].plan_end_date,
+        Some(date("2025-07-31"))
+    );
+}
