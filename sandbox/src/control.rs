@@ -404,6 +404,7 @@ pub(crate) fn serve(app: &App, method: &Method, rest: &str, body: &Bytes) -> Res
                 match state.change_customer(id, &change) {
                     Ok(()) => {
                         state.record(today);
+                        app.persist(&state);
                         let dump = state.customers.get(&id).map(|c| c.to_api());
                         json_response(StatusCode::OK, &json!({ "customer": dump }))
                     }

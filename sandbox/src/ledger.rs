@@ -12,37 +12,41 @@
 
 use crate::model::{Customer, add_months, is_license_plan};
 use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The key of the seeded starting point, before any day the API can name.
+pub(crate) const BASELINE: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+
 /// Everything recorded, by domain ID.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Ledger {
     pub accounts: BTreeMap<i64, Account>,
 }
 
 /// One customer's history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Account {
     pub domain: String,
     pub company_name: String,
     pub customer_code: Option<String>,
     pub created: NaiveDate,
-    /// What was in use from each day on (until the next entry). [`NaiveDate::MIN`] holds the
+    /// What was in use from each day on (until the next entry). [`BASELINE`] holds the
     /// seeded starting point: a seed describes how things have been since each start date.
     pub days: BTreeMap<NaiveDate, DayUse>,
     pub penalties: Vec<Penalty>,
 }
 
 /// What a customer used on one day.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub(crate) struct DayUse {
     pub member_count: i32,
     pub max_member_count: Option<i32>,
-    pub status: &'static str,
+    pub status: String,
     pub subscriptions: Vec<SubUse>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SubUse {
     pub id: i64,
     pub product: String,
@@ -52,7 +56,7 @@ pub(crate) struct SubUse {
     pub options: Vec<OptUse>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct OptUse {
     pub option_product_id: String,
     pub sub_option_id: String,
@@ -61,7 +65,7 @@ pub(crate) struct OptUse {
 }
 
 /// A one-off charge (an annual contract or option ended early), billed in the month of `day`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Penalty {
     pub day: NaiveDate,
     pub subscription_id: i64,
@@ -74,7 +78,7 @@ pub(crate) struct Penalty {
 /// per unit of an option. Sandbox assumptions: the facts give no prices. A seed's `prices`
 /// object overrides any of them with keys `"STD.MONTHLY"`, `"ADV.ANNUAL_LICENSE"`, ... and
 /// `"option.ACV2"`, ...
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Prices {
     pub overrides: BTreeMap<String, i64>,
 }
@@ -119,7 +123,7 @@ fn day_use(c: &Customer) -> DayUse {
     DayUse {
         member_count: c.member_count,
         max_member_count: c.max_member_count,
-        status: c.status(),
+        status: c.status().to_string(),
         subscriptions: c
             .subscriptions
             .values()

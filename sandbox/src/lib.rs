@@ -43,6 +43,7 @@ mod error;
 mod handlers;
 mod ledger;
 mod model;
+mod persist;
 mod seed;
 mod server;
 mod spec;
@@ -135,6 +136,8 @@ pub enum StartError {
     Seed(SeedError),
     /// A setting is out of range.
     Config(String),
+    /// The state file cannot be read or written.
+    State(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -143,6 +146,7 @@ impl std::fmt::Display for StartError {
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
             StartError::Seed(e) => e.fmt(f),
             StartError::Config(e) => write!(f, "invalid setting: {e}"),
+            StartError::State(e) => write!(f, "state file: {e}"),
         }
     }
 }
@@ -194,7 +198,10 @@ impl Sandbox {
         &self,
         date: chrono::NaiveDate,
     ) -> Result<chrono::NaiveDate, ClockError> {
-        self.app.state().advance_to(date)
+        let mut state = self.app.state();
+        let day = state.advance_to(date)?;
+        self.app.persist(&state);
+        Ok(day)
     }
 
     /// Moves the calendar forward by `days` days; see [`advance_to`](Sandbox::advance_to).
@@ -204,7 +211,9 @@ impl Sandbox {
         let target = today
             .checked_add_signed(chrono::Duration::days(i64::from(days)))
             .unwrap_or(chrono::NaiveDate::MAX);
-        state.advance_to(target)
+        let day = state.advance_to(target)?;
+        self.app.persist(&state);
+        Ok(day)
     }
 
     /// Puts everything back as it was when the sandbox started: the seed's data, the
@@ -388,6 +397,7 @@ impl Sandbox {
         let today = state.current_day();
         state.change_customer(domain_id, &change)?;
         state.record(today);
+        self.app.persist(&state);
         Ok(())
     }
 
@@ -497,6 +507,29 @@ impl SandboxBuilder {
         self
     }
 
+    /// Keep the state in `path`: read at start when the file exists (the seed and
+    /// [`today`](SandboxBuilder::today) are then ignored: the file has both), otherwise made
+    /// from the seed; written atomically after every change, before it is answered, so a
+    /// restart loses nothing acknowledged. Issued tokens are not kept.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use lineworks_partner_sandbox::{CustomerChange, Sandbox, Seed};
+    /// let path = std::env::temp_dir().join(format!("sandbox-doc-{}.json", std::process::id()));
+    /// let first = Sandbox::builder().seed(Seed::demo()).state_file(&path).start().await?;
+    /// first.change_customer(10000001, CustomerChange::default().member_count(42))?;
+    /// first.shutdown().await;
+    /// let again = Sandbox::builder().state_file(&path).start().await?;
+    /// assert_eq!(again.state()["customers"][0]["usageStatus"]["memberCount"], 42);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.state_file = Some(path.into());
+        self
+    }
+
     /// Print a line on stderr for each ignored body field (default off; the binary turns
     /// it on).
     pub fn log_warnings(mut self, on: bool) -> Self {
@@ -520,13 +553,24 @@ impl SandboxBuilder {
             .config
             .today
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let mut state = self
-            .seed
-            .unwrap_or_default()
-            .into_state(today)
-            .map_err(StartError::Seed)?;
-        state.pinned_today = self.config.today;
-        if let Some((days, grace)) = self.trial {
+        let saved = match &self.config.state_file {
+            Some(path) => persist::load(path).map_err(StartError::State)?,
+            None => None,
+        };
+        let from_file = saved.is_some();
+        let mut state = match saved {
+            Some(state) => state,
+            None => {
+                let mut state = self
+                    .seed
+                    .unwrap_or_default()
+                    .into_state(today)
+                    .map_err(StartError::Seed)?;
+                state.pinned_today = self.config.today;
+                state
+            }
+        };
+        if let Some((days, grace)) = self.trial.filter(|_| !from_file) {
             if days == 0 {
                 return Err(StartError::Config("a trial lasts at least 1 day".into()));
             }
@@ -543,6 +587,9 @@ impl SandboxBuilder {
             .map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let app = Arc::new(server::App::new(self.config, state));
+        if !from_file && !app.persist(&app.state()) {
+            return Err(StartError::State("cannot write the state file".into()));
+        }
         let handle = app.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -5,6 +5,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use lineworks_partner::types;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Length of a trial, and of the grace period after it, in days: not in the facts, so
@@ -13,7 +14,7 @@ pub(crate) const TRIAL_DAYS: i64 = 30;
 pub(crate) const GRACE_DAYS: i64 = 30;
 
 /// How long trials last, and their grace period after.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TrialTerms {
     pub days: i64,
     pub grace: i64,
@@ -32,7 +33,7 @@ pub(crate) const FIRST_DOMAIN_ID: i64 = 10_000_001;
 pub(crate) const FIRST_SUBSCRIPTION_ID: i64 = 20_000_001;
 pub(crate) const FIRST_PRE_ORDER_ID: i64 = 30_000_001;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct State {
     pub customers: BTreeMap<i64, Customer>,
     /// Online Direct tenants that can be transferred, by domain.
@@ -40,9 +41,12 @@ pub(crate) struct State {
     pub next_domain_id: i64,
     pub next_subscription_id: i64,
     pub next_pre_order_id: i64,
-    /// Access tokens the token endpoint issued, with their scopes.
+    /// Access tokens the token endpoint issued, with their scopes (never written to a state
+    /// file).
+    #[serde(skip)]
     pub tokens: HashMap<String, Vec<String>>,
     /// Refresh tokens, with the client and scopes they were issued for.
+    #[serde(skip)]
     pub refresh_tokens: HashMap<String, (String, Vec<String>)>,
     pub issued: u64,
     pub partner_name: String,
@@ -57,7 +61,7 @@ pub(crate) struct State {
     pub trial: TrialTerms,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Potential {
     pub tenant_id: i64,
     pub domain_id: i64,
@@ -68,7 +72,7 @@ pub(crate) struct Potential {
     pub company_name: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Customer {
     pub domain_id: i64,
     pub tenant_id: i64,
@@ -104,7 +108,7 @@ pub(crate) struct Customer {
     pub option_orders: BTreeMap<String, types::OptionProductOrder>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Subscription {
     pub id: i64,
     pub product: types::ProductId,
@@ -120,7 +124,7 @@ pub(crate) struct Subscription {
     pub trial: TrialTerms,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct OptionRec {
     pub product: types::OptionProduct,
     pub renewal: types::OptionRenewal,

@@ -352,7 +352,7 @@ impl Seed {
             );
         }
         // What the seed describes has held since each start date (the ledger's baseline).
-        st.record(NaiveDate::MIN);
+        st.record(crate::ledger::BASELINE);
         Ok(st)
     }
 }

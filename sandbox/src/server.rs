@@ -42,6 +42,8 @@ pub(crate) struct Config {
     pub lost_answer_delay: Duration,
     /// Print a line on stderr for every ignored body field (the binary does).
     pub log_warnings: bool,
+    /// Write the state here after every change (`persist.rs`).
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 pub(crate) struct App {
@@ -87,8 +89,24 @@ impl App {
         state.tokens = tokens;
         state.refresh_tokens = refresh;
         state.issued = issued;
+        self.persist(&state);
         lock(&self.log).clear();
         lock(&self.faults).clear();
+    }
+
+    /// Saves the state when a state file is configured; `false` (and a line on stderr) when
+    /// it could not be written.
+    pub fn persist(&self, state: &State) -> bool {
+        let Some(path) = &self.config.state_file else {
+            return true;
+        };
+        match crate::persist::save(path, state) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("sandbox: cannot write {}: {e}", path.display());
+                false
+            }
+        }
     }
 
     fn remember(&self, record: RequestRecord) {
@@ -369,9 +387,17 @@ async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -
         let today = state.current_day();
         ctx.today = today;
         ctx.now = now_on(today);
-        let result = handlers::dispatch(&mut state, &ctx);
+        let mut result = handlers::dispatch(&mut state, &ctx);
         if parts.method != Method::GET {
             state.record(today);
+            // Saved before it is answered, so nothing acknowledged can be lost.
+            if !app.persist(&state) {
+                result = Err(ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "the sandbox could not write its state file; the change may or may not survive a restart",
+                ));
+            }
         }
         result
     };
@@ -445,7 +471,10 @@ fn clock(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Respo
         _ => return invalid("needs exactly one of \"today\" and \"advanceDays\""),
     };
     match state.advance_to(target) {
-        Ok(today) => answer(today),
+        Ok(today) => {
+            app.persist(&state);
+            answer(today)
+        }
         Err(e @ crate::clock::ClockError::Backwards { .. }) => error_response(&ApiError::new(
             StatusCode::CONFLICT,
             "CLOCK_BACKWARDS",

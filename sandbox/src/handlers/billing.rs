@@ -44,7 +44,7 @@ pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                     license_count: Some(s.license_count.unwrap_or(0)),
                     member_count: Some(u.member_count),
                     max_member_count: u.max_member_count,
-                    status: types::CustomerStatus::from(u.status),
+                    status: types::CustomerStatus::from(u.status.as_str()),
                 });
             }
         }
