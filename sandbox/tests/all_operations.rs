@@ -516,10 +516,14 @@ async fn every_operation_is_served_with_real_state() {
     mark("upgrade_subscription");
     assert_eq!(up.product_id.as_str(), "ADV");
     let ren = up.renewal.unwrap();
+    // Only the upgrade part of the renewal terms goes (partner-customer-subscriptions-upgrade).
     assert_eq!(
-        (ren.type_.as_str(), ren.license_count),
-        ("STAY", Some(25)),
-        "the upgrade drops renewal changes"
+        (
+            ren.type_.as_str(),
+            ren.license_count,
+            ren.product_id.as_ref().map(|p| p.as_str())
+        ),
+        ("CHANGE", Some(30), Some("ADV")),
     );
 
     let memo = api

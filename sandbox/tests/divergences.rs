@@ -549,3 +549,68 @@ async fn partner_customer_subscriptions_get_trial_end_empty_lists_and_renewed_st
         Some(date("2025-07-31"))
     );
 }
+
+// 5. Upgrades.
+
+#[tokio::test]
+async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs_a_domain() {
+    let sb = demo().await;
+    let api = client(&sb);
+    let (aozora, sid) = (10_000_002, 20_000_002);
+    api.update_subscription_renewal()
+        .domain_id(aozora)
+        .subscription_id(sid)
+        .body(types::RenewalPatchRequest {
+            type_: "CANCEL".into(),
+            product_id: None,
+            plan: None,
+            license_count: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    api.upgrade_subscription()
+        .domain_id(aozora)
+        .subscription_id(sid)
+        .body_map(|b| b.product_id("ADV"))
+        .send()
+        .await
+        .unwrap();
+    let renewal = api
+        .get_subscription_renewal()
+        .domain_id(aozora)
+        .subscription_id(sid)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renewal.type_.as_str(), "CANCEL");
+
+    // Group names cannot go to Advanced: a trial's conversion, nor a pre-order.
+    let bluebird = 10_000_003; // bluebird.by-works.com, on a Standard trial
+    let e = api
+        .convert_subscription_to_paid()
+        .domain_id(bluebird)
+        .subscription_id(20_000_003)
+        .body(types::SubscriptionPaidServiceRequest {
+            plan: "MONTHLY".into(),
+            product_id: Some("ADV".into()),
+            license_count: None,
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&e), (400, "ADVANCED_NEEDS_DOMAIN".into()));
+    let e = api
+        .create_pre_order()
+        .domain_id(10_000_007) // fujimi-school, a group on the Free plan
+        .body(types::PreOrderCreateRequest {
+            apply_date: common::days(5),
+            product_id: "ADV".into(),
+            plan: Some("MONTHLY".into()),
+            license_count: None,
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&e), (400, "ADVANCED_NEEDS_DOMAIN".into()));
+}

@@ -74,6 +74,19 @@ pub fn get_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     ok(&shown(c, &s, ctx.today))
 }
 
+/// Advanced is for tenants on a DNS domain, not a group name (facts:
+/// partner-customer-subscriptions-upgrade, "Standard -> Advanced (domain only)"). Applied to
+/// the paid plan; Advanced trials stay open to groups (a sandbox assumption).
+fn check_advanced(ctx: &Ctx, group: bool, product: &str) -> Result<()> {
+    if group && product == "ADV" {
+        return Err(ctx.conflict(
+            "ADVANCED_NEEDS_DOMAIN",
+            "Advanced needs a DNS domain; move the tenant off its group name with change_domain first",
+        ));
+    }
+    Ok(())
+}
+
 /// A paid plan needs a customer that is activated or has at least accepted the terms
 /// (facts: partner-customer-activate; the API would have no contract to bill).
 fn check_contract(ctx: &Ctx, c: &Customer, product: &str) -> Result<()> {
@@ -111,6 +124,7 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let product = req.product_id.as_str();
     let plan = req.plan.as_str();
     check_contract(ctx, c, product)?;
+    check_advanced(ctx, c.group, product)?;
     if is_paid_product(product) == (plan == "TRIAL") {
         return Err(ApiError::invalid_field(
             "plan",
@@ -177,6 +191,7 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             "a subscription is already scheduled; move or delete it first",
         ));
     }
+    check_advanced(ctx, c.group, req.product_id.as_str())?;
     let plan = req
         .plan
         .clone()
@@ -373,7 +388,7 @@ pub fn get_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::RenewalPatchRequest = ctx.body()?;
     let c = writable(st, ctx)?;
-    let members = c.member_count;
+    let (members, group) = (c.member_count, c.group);
     let s = sub(c, ctx)?;
     paid_only(ctx, s)?;
     let renewal = match req.type_.as_str() {
@@ -389,6 +404,7 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             let product = req
                 .product_id
                 .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str())));
+            check_advanced(ctx, group, product.as_str())?;
             let plan = req
                 .plan
                 .unwrap_or_else(|| types::PaidPlan::from(s.plan.as_str()));
@@ -414,7 +430,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::SubscriptionPaidServiceRequest = ctx.body()?;
     let today = ctx.today;
     let c = writable(st, ctx)?;
-    let (members, domain_id) = (c.member_count, c.domain_id);
+    let (members, domain_id, group) = (c.member_count, c.domain_id, c.group);
     let s = sub(c, ctx)?;
     if !s.is_trial() {
         return Err(ctx.conflict("NOT_A_TRIAL", "the subscription is already paid"));
@@ -431,6 +447,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         .product_id
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| paid_of(s.product.as_str()).to_string());
+    check_advanced(ctx, group, &product)?;
     // The paid term starts today; scheduled changes made for the trial no longer apply.
     s.start_term(&product, req.plan.as_str(), licenses, today);
     ok(&s.to_api(domain_id, today))
@@ -439,10 +456,11 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::SubscriptionUpgradeRequest = ctx.body()?;
     let c = writable(st, ctx)?;
-    let domain_id = c.domain_id;
+    let (domain_id, group) = (c.domain_id, c.group);
     let s = sub(c, ctx)?;
     let current = s.product.as_str().to_string();
     let target = req.product_id.as_str();
+    check_advanced(ctx, group, target)?;
     if current.starts_with("ADV") {
         return Err(ctx.conflict(
             "ALREADY_ADVANCED",
@@ -457,9 +475,25 @@ pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         ));
     }
     s.product = types::ProductId::from(target);
-    // An upgrade set in the renewal terms is now moot.
-    if s.renewal.is_some() {
-        s.renewal = s.stay_renewal();
+    // Facts: partner-customer-subscriptions-upgrade: only the upgrade settings in the renewal
+    // terms go; a cancellation or a plan or licence change stays.
+    match s
+        .renewal
+        .as_ref()
+        .map(|r| r.type_.as_str().to_string())
+        .as_deref()
+    {
+        Some("STAY") => s.renewal = s.stay_renewal(),
+        Some("CHANGE") => {
+            let now = s.stay_renewal();
+            if let (Some(r), Some(now)) = (s.renewal.as_mut(), now) {
+                r.product_id = now.product_id.clone();
+                if r.plan == now.plan && r.license_count == now.license_count {
+                    *r = now;
+                }
+            }
+        }
+        _ => {}
     }
     ok(&s.to_api(domain_id, ctx.today))
 }
