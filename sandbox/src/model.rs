@@ -101,6 +101,9 @@ pub(crate) struct Customer {
     pub dns_published: bool,
     pub suspended: bool,
     pub paid_apps: bool,
+    /// Annual options cancelled, with the day: they can be added again from the next month.
+    #[serde(default)]
+    pub cancelled_annual: BTreeMap<String, NaiveDate>,
     pub usage_renewal: Option<types::UsageStatusRenewal>,
     pub upgrade_domain: Option<String>,
     pub subscriptions: BTreeMap<i64, Subscription>,

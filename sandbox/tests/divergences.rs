@@ -614,3 +614,98 @@ async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs
         .unwrap_err();
     assert_eq!(status_code(&e), (400, "ADVANCED_NEEDS_DOMAIN".into()));
 }
+
+// 6. Option rules.
+
+fn option_renewal(tier: &str) -> types::OptionRenewalPatchRequest {
+    types::OptionRenewalPatchRequest {
+        quantity: None,
+        sub_option_id: Some(tier.into()),
+        type_: Some("CHANGE".into()),
+    }
+}
+
+#[tokio::test]
+async fn partner_customer_option_products_renewal_patch_only_sstg2_and_bct_go_down_and_tiers_fit_the_plan()
+ {
+    let sb = demo().await;
+    let api = client(&sb);
+    let renew = |option: &'static str, tier: &'static str| {
+        api.update_option_product_renewal()
+            .domain_id(EXAMPLE)
+            .option_product_id(option)
+            .body(option_renewal(tier))
+            .send()
+    };
+    // Shared storage may renew on a smaller tier.
+    renew("SSTG2", "SSTG201").await.unwrap();
+    // Drive Plus for Advanced does not go with a Standard subscription.
+    let e = renew("DRV", "DRV_PA").await.unwrap_err();
+    assert_eq!(status_code(&e).0, 400);
+    assert!(e.to_string().contains("subOptionId"), "{e}");
+    // Drive cannot go down a tier.
+    api.upgrade_option_product()
+        .domain_id(EXAMPLE)
+        .option_product_id("DRV")
+        .body_map(|b| b.sub_option_id("DRV_PS"))
+        .send()
+        .await
+        .unwrap();
+    let e = renew("DRV", "DRV01").await.unwrap_err();
+    assert_eq!(status_code(&e), (400, "DOWNGRADE_NOT_ALLOWED".into()));
+}
+
+#[tokio::test]
+async fn partner_customer_option_products_delete_an_annual_option_comes_back_only_next_month() {
+    let sb = demo().await;
+    let api = client(&sb);
+    api.cancel_option_product()
+        .domain_id(EXAMPLE)
+        .option_product_id("ACV2")
+        .send()
+        .await
+        .unwrap();
+    let e = api
+        .create_option_product()
+        .domain_id(EXAMPLE)
+        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV201"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&e), (400, "READD_NEXT_MONTH".into()));
+    sb.advance_to(date("2025-07-01")).await.unwrap();
+    api.create_option_product()
+        .domain_id(EXAMPLE)
+        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV201"))
+        .send()
+        .await
+        .unwrap();
+    // The early cancellation was charged: nine months left after June at 300 yen.
+    let june = invoice(&api, 2025, 6).await;
+    assert_eq!(june.penalty_amount, Some(9 * 300));
+}
+
+#[tokio::test]
+async fn partner_customer_option_product_orders_post_no_cancel_order_on_a_trial_not_becoming_paid()
+{
+    let (_sb, api) = seeded(
+        r#"{"customers": [{"domain": "trial.by-works.com",
+            "subscriptions": [{"productId": "ADV_T", "plan": "TRIAL", "planStartDate": "2025-06-01"}],
+            "options": [{"optionProductId": "DRV", "subOptionId": "DRV_PA_T"}]}]}"#,
+    )
+    .await;
+    let e = api
+        .create_option_product_order()
+        .domain_id(10_000_001)
+        .body(types::OptionProductOrderCreateRequest {
+            apply_date: common::days(5),
+            option_product_id: "DRV".into(),
+            quantity: None,
+            sub_option_id: None,
+            type_: "CANCEL".into(),
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&e), (400, "TRIAL_NOT_BECOMING_PAID".into()));
+}

@@ -82,6 +82,7 @@ pub(crate) fn new_customer(
         dns_published: false,
         suspended: false,
         paid_apps: false,
+        cancelled_annual: BTreeMap::new(),
         usage_renewal: None,
         upgrade_domain: None,
         subscriptions: BTreeMap::new(),
