@@ -709,3 +709,36 @@ async fn partner_customer_option_product_orders_post_no_cancel_order_on_a_trial_
         .unwrap_err();
     assert_eq!(status_code(&e), (400, "TRIAL_NOT_BECOMING_PAID".into()));
 }
+
+#[tokio::test]
+async fn partner_customer_option_product_orders_patch_checks_the_new_tier_like_the_order() {
+    let sb = demo().await;
+    let api = client(&sb);
+    let aozora = 10_000_002; // Standard, no options
+    api.create_option_product_order()
+        .domain_id(aozora)
+        .body(types::OptionProductOrderCreateRequest {
+            apply_date: common::days(5),
+            option_product_id: "DRV".into(),
+            quantity: Some(Nullable::Value(1)),
+            sub_option_id: Some("DRV01".into()),
+            type_: "APPLY".into(),
+        })
+        .send()
+        .await
+        .unwrap();
+    let e = api
+        .update_option_product_order()
+        .domain_id(aozora)
+        .option_product_id("DRV")
+        .body(types::OptionProductOrderPatchRequest {
+            apply_date: None,
+            quantity: None,
+            sub_option_id: Some("DRV_PA".into()),
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&e).0, 400);
+    assert!(e.to_string().contains("DRV_PA"), "{e}");
+}
