@@ -107,7 +107,7 @@ impl Sandbox {
     /// The next `times` calls of `operation` are applied (the state changes) and then their
     /// answer is withheld, as when a connection times out after the server acted
     /// (`{"operation": ..., "appliedThenTimeout": true}`). The answer, a 504, comes only after
-    /// [`SandboxBuilder::lost_answer_delay`] (default 30 s), so a client with a shorter timeout
+    /// [`SandboxBuilder::lost_answer_delay`](crate::SandboxBuilder::lost_answer_delay) (default 30 s), so a client with a shorter timeout
     /// sees a timeout: "create, time out, retry" can be reproduced.
     ///
     /// ```
