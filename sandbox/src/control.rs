@@ -305,7 +305,7 @@ pub struct RequestRecord {
     pub operation: Option<String>,
     /// The status answered (for an applied-then-timed-out call: the status it would have had).
     pub status: u16,
-    /// The request body (JSON, or a string when it was not JSON).
+    /// The request body (JSON, or a string when it was not JSON), passwords redacted.
     pub body: Option<Value>,
     /// The answer's body.
     pub response: Option<Value>,

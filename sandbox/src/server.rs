@@ -244,6 +244,10 @@ async fn handle(
             call.ignored.join(", ")
         );
     }
+    let mut request_body = as_json(&body);
+    if let Some(b) = request_body.as_mut() {
+        redact(b);
+    }
     app.remember(RequestRecord {
         method: parts.method.to_string(),
         path: parts
@@ -252,7 +256,7 @@ async fn handle(
             .map_or_else(|| path.to_string(), |p| p.to_string()),
         operation: call.op.map(str::to_string),
         status: head.status.as_u16(),
-        body: as_json(&body),
+        body: request_body,
         response: as_json(&bytes),
         ignored_fields: call.ignored.clone(),
         answer_lost: call.lost,
@@ -271,6 +275,23 @@ async fn handle(
         ));
     }
     Response::from_parts(head, axum::body::Body::from(bytes))
+}
+
+/// Blanks passwords, so the request log never holds a secret.
+fn redact(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (name, v) in fields.iter_mut() {
+                if name.to_ascii_lowercase().contains("password") {
+                    *v = Value::String("[redacted]".into());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
 }
 
 /// What the API part of a request produced.

@@ -130,7 +130,24 @@ async fn request_log_records_method_path_operation_status_and_bodies() {
         .send()
         .await
         .unwrap();
-    let log = sb.requests();
+    let mut with_admin = new_customer("admin.example");
+    with_admin.administrator = Some(types::AdministratorCreateRequest {
+        last_name: "Yamada".into(),
+        first_name: None,
+        password: "Secret0pass".into(),
+        id: "admin".into(),
+        private_email: "admin@example.net".into(),
+        cellphone: None,
+        country_code: None,
+    });
+    api.create_customer().body(with_admin).send().await.unwrap();
+    let mut log = sb.requests();
+    let created = log.pop().unwrap();
+    let text = serde_json::to_string(&created.body).unwrap();
+    assert!(
+        !text.contains("Secret0pass") && text.contains("[redacted]"),
+        "{text}"
+    );
     assert_eq!(log.len(), 3);
     assert_eq!(log[0].method, "GET");
     assert_eq!(log[0].path, "/v1.0/partners/customers/10000001");
@@ -147,7 +164,7 @@ async fn request_log_records_method_path_operation_status_and_bodies() {
         None,
     )
     .await;
-    assert_eq!(over_http["requests"].as_array().map(Vec::len), Some(3));
+    assert_eq!(over_http["requests"].as_array().map(Vec::len), Some(4));
     let (s, _) = http(
         reqwest::Method::DELETE,
         format!("{}/sandbox/requests", root(&sb)),
