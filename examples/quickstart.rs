@@ -11,7 +11,7 @@
 use chrono::{Datelike, Duration, Utc};
 use futures_util::TryStreamExt;
 use lineworks_partner::{Client, Credentials, Nullable, types};
-use lineworks_partner_sandbox::{Sandbox, Seed};
+use lineworks_partner_sandbox::{CustomerChange, Sandbox, Seed};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -30,12 +30,12 @@ async fn main() -> Result {
         .base_url(sandbox.base_url())
         .credentials(Credentials::access_token("sandbox"))
         .build()?;
-    walk(&client).await?;
+    walk(&client, &sandbox).await?;
     sandbox.shutdown().await;
     Ok(())
 }
 
-async fn walk(api: &Client) -> Result {
+async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
     let today = Utc::now().date_naive();
     let domain = "quickstart-demo.jp";
 
@@ -64,6 +64,12 @@ async fn walk(api: &Client) -> Result {
         dns.txt_token.unwrap_or_default()
     );
 
+    // The customer's side, which the API cannot do: the administrator accepts the terms of
+    // service and the records are published. The sandbox plays it.
+    sandbox.change_customer(
+        id,
+        CustomerChange::default().accept_terms().publish_dns(true),
+    )?;
     let active = api.activate_customer().domain_id(id).send().await?;
     println!(
         "3. activated: domain active = {}",
@@ -88,23 +94,6 @@ async fn walk(api: &Client) -> Result {
         patched.company_name
     );
 
-    let pre = api
-        .create_pre_order()
-        .domain_id(id)
-        .body(types::PreOrderCreateRequest {
-            apply_date: today + Duration::days(14),
-            product_id: "STD".into(),
-            plan: Some("ANNUAL_LICENSE".into()),
-            license_count: Some(Nullable::Value(20)),
-        })
-        .send()
-        .await?;
-    let p = &pre.subscription_pre_orders[0];
-    println!(
-        "5. pre-ordered Standard with 20 licences from {}",
-        p.apply_date
-    );
-
     let trial = api
         .create_subscription()
         .domain_id(id)
@@ -118,8 +107,25 @@ async fn walk(api: &Client) -> Result {
         .send()
         .await?;
     println!(
-        "6. meanwhile a trial ({}) with the {} option ({})",
+        "5. a trial ({}) with the {} option ({})",
         trial.subscription_id, option.option_product_id, option.sub_option_id
+    );
+
+    let pre = api
+        .create_pre_order()
+        .domain_id(id)
+        .body(types::PreOrderCreateRequest {
+            apply_date: today + Duration::days(14),
+            product_id: "STD".into(),
+            plan: Some("ANNUAL_LICENSE".into()),
+            license_count: Some(Nullable::Value(20)),
+        })
+        .send()
+        .await?;
+    let p = &pre.subscription_pre_orders[0];
+    println!(
+        "6. the trial becomes Standard with 20 licences on {} (a pre-order)",
+        p.apply_date
     );
 
     let usage = api

@@ -103,6 +103,7 @@ impl State {
             for id in ids {
                 self.apply_day(id, cursor, day);
             }
+            self.record(day);
             cursor = cursor.max(day);
         }
         self.applied_through = Some(today);
@@ -131,6 +132,18 @@ impl State {
             .collect();
         for sid in renewing {
             renew(c, sid, day);
+        }
+        // Facts: partner-customer-option-products-paidservice: a trial not converted by the
+        // end of its grace period loses its trial options. What becomes of the trial itself
+        // the facts leave open; the sandbox ends it too, so the customer can subscribe anew.
+        let ended: Vec<i64> = c
+            .subscriptions
+            .values()
+            .filter(|s| s.is_trial() && s.grace_end() + Duration::days(1) == day)
+            .map(|s| s.id)
+            .collect();
+        for sid in ended {
+            c.end_subscription(sid);
         }
         let pre_orders: Vec<types::PreOrder> = c
             .pre_orders
@@ -183,6 +196,13 @@ fn due_days(c: &Customer, cursor: NaiveDate) -> Vec<NaiveDate> {
         c.subscriptions
             .values()
             .filter_map(|s| renewal_day(s, cursor)),
+    );
+    days.extend(
+        c.subscriptions
+            .values()
+            .filter(|s| s.is_trial())
+            .map(|s| s.grace_end() + Duration::days(1))
+            .filter(|d| *d > cursor),
     );
     days.extend(c.pre_orders.values().map(|p| p.apply_date));
     days.extend(
@@ -241,7 +261,12 @@ fn renew(c: &mut Customer, sid: i64, day: NaiveDate) {
                 s.start_term(&product, &plan, terms.license_count, day);
             }
         }
-        _ => {}
+        // Renewed on the same terms: the new term starts today, so planStartDate moves.
+        _ => {
+            if let Some(s) = c.subscriptions.get_mut(&sid) {
+                s.start = day;
+            }
+        }
     }
 }
 

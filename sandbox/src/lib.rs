@@ -37,16 +37,23 @@
 
 #![deny(missing_docs)]
 
+mod checks;
 mod clock;
+mod control;
 mod error;
 mod handlers;
+mod handles;
+mod ledger;
 mod model;
+mod persist;
 mod seed;
 mod server;
 mod spec;
+mod tiers;
 mod token;
 
 pub use clock::ClockError;
+pub use control::{ControlError, CustomerChange, RequestRecord};
 pub use seed::{
     Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
 };
@@ -132,6 +139,8 @@ pub enum StartError {
     Seed(SeedError),
     /// A setting is out of range.
     Config(String),
+    /// The state file cannot be read or written.
+    State(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -140,6 +149,7 @@ impl std::fmt::Display for StartError {
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
             StartError::Seed(e) => e.fmt(f),
             StartError::Config(e) => write!(f, "invalid setting: {e}"),
+            StartError::State(e) => write!(f, "state file: {e}"),
         }
     }
 }
@@ -191,7 +201,10 @@ impl Sandbox {
         &self,
         date: chrono::NaiveDate,
     ) -> Result<chrono::NaiveDate, ClockError> {
-        self.app.state().advance_to(date)
+        let mut state = self.app.state();
+        let day = state.advance_to(date)?;
+        self.app.persist(&state);
+        Ok(day)
     }
 
     /// Moves the calendar forward by `days` days; see [`advance_to`](Sandbox::advance_to).
@@ -201,11 +214,14 @@ impl Sandbox {
         let target = today
             .checked_add_signed(chrono::Duration::days(i64::from(days)))
             .unwrap_or(chrono::NaiveDate::MAX);
-        state.advance_to(target)
+        let day = state.advance_to(target)?;
+        self.app.persist(&state);
+        Ok(day)
     }
 
     /// Stops the server and waits until it has stopped.
     pub async fn shutdown(mut self) {
+        self.app.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -223,6 +239,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        self.app.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -233,6 +250,8 @@ impl Drop for Sandbox {
 #[derive(Clone, Debug, Default)]
 pub struct SandboxBuilder {
     listen: Option<SocketAddr>,
+    trial: Option<(u32, u32)>,
+    lost_answer_delay: Option<Duration>,
     config: server::Config,
     seed: Option<Seed>,
 }
@@ -283,8 +302,62 @@ impl SandboxBuilder {
         self
     }
 
+    /// Refuse body fields the spec does not declare (400 naming the field) instead of
+    /// ignoring them. By default they are ignored, as the real API most plausibly does (a
+    /// sandbox assumption), and named in a `Sandbox-Warning` answer header and the request log.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.config.strict = strict;
+        self
+    }
+
+    /// How long an answer withheld by [`Sandbox::time_out_after_applying`] is held back
+    /// before a 504 (default 30 s; the server's shutdown releases it at once).
+    pub fn lost_answer_delay(mut self, delay: Duration) -> Self {
+        self.lost_answer_delay = Some(delay);
+        self
+    }
+
+    /// Length of a trial and of the grace period after it, in days (default 30 and 30: the
+    /// facts give no figures, so these are sandbox assumptions). When the grace period ends
+    /// without a conversion, the trial and its trial options end.
+    pub fn trial_days(mut self, trial: u32, grace: u32) -> Self {
+        self.trial = Some((trial, grace));
+        self
+    }
+
+    /// Keep the state in `path`: read at start when the file exists (the seed and
+    /// [`today`](SandboxBuilder::today) are then ignored: the file has both), otherwise made
+    /// from the seed; written atomically after every change, before it is answered, so a
+    /// restart loses nothing acknowledged. Issued tokens are not kept.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use lineworks_partner_sandbox::{CustomerChange, Sandbox, Seed};
+    /// let path = std::env::temp_dir().join(format!("sandbox-doc-{}.json", std::process::id()));
+    /// let first = Sandbox::builder().seed(Seed::demo()).state_file(&path).start().await?;
+    /// first.change_customer(10000001, CustomerChange::default().member_count(42))?;
+    /// first.shutdown().await;
+    /// let again = Sandbox::builder().state_file(&path).start().await?;
+    /// assert_eq!(again.state()["customers"][0]["usageStatus"]["memberCount"], 42);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.state_file = Some(path.into());
+        self
+    }
+
+    /// Print a line on stderr for each ignored body field (default off; the binary turns
+    /// it on).
+    pub fn log_warnings(mut self, on: bool) -> Self {
+        self.config.log_warnings = on;
+        self
+    }
+
     /// Starts the server on the current Tokio runtime.
-    pub async fn start(self) -> Result<Sandbox, StartError> {
+    pub async fn start(mut self) -> Result<Sandbox, StartError> {
+        self.config.lost_answer_delay = self.lost_answer_delay.unwrap_or(Duration::from_secs(30));
         if !(0.0..=1.0).contains(&self.config.fail_rate) {
             return Err(StartError::Config(format!(
                 "fail rate {} is not between 0 and 1",
@@ -298,12 +371,32 @@ impl SandboxBuilder {
             .config
             .today
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let mut state = self
-            .seed
-            .unwrap_or_default()
-            .into_state(today)
-            .map_err(StartError::Seed)?;
-        state.pinned_today = self.config.today;
+        let saved = match &self.config.state_file {
+            Some(path) => persist::load(path).map_err(StartError::State)?,
+            None => None,
+        };
+        let from_file = saved.is_some();
+        let mut state = match saved {
+            Some(state) => state,
+            None => {
+                let mut state = self
+                    .seed
+                    .unwrap_or_default()
+                    .into_state(today)
+                    .map_err(StartError::Seed)?;
+                state.pinned_today = self.config.today;
+                state
+            }
+        };
+        if let Some((days, grace)) = self.trial.filter(|_| !from_file) {
+            if days == 0 {
+                return Err(StartError::Config("a trial lasts at least 1 day".into()));
+            }
+            state.set_trial_terms(model::TrialTerms {
+                days: i64::from(days),
+                grace: i64::from(grace),
+            });
+        }
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -312,6 +405,9 @@ impl SandboxBuilder {
             .map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let app = Arc::new(server::App::new(self.config, state));
+        if !from_file && !app.persist(&app.state()) {
+            return Err(StartError::State("cannot write the state file".into()));
+        }
         let handle = app.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -34,6 +34,20 @@ struct Args {
     /// with `POST /sandbox/clock {"today": "YYYY-MM-DD"}`.
     #[arg(long, value_name = "DATE")]
     today: Option<chrono::NaiveDate>,
+    /// Refuse body fields the spec does not declare (default: ignore them, with a
+    /// `Sandbox-Warning` header and a line on stderr).
+    #[arg(long)]
+    strict: bool,
+    /// Length of a trial in days (an assumption: the docs give none).
+    #[arg(long, default_value_t = 30)]
+    trial_days: u32,
+    /// Length of a trial's grace period in days (an assumption: the docs give none).
+    #[arg(long, default_value_t = 30)]
+    grace_days: u32,
+    /// Keep the state in FILE: read at start if it exists (then --seed, --demo and --today
+    /// are ignored), written atomically after every change.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
 }
 
 fn parse_rate(text: &str) -> Result<u32, String> {
@@ -50,7 +64,10 @@ async fn main() -> ExitCode {
     let mut builder = Sandbox::builder()
         .listen(args.listen)
         .fail_rate(args.fail_rate)
-        .latency(args.latency);
+        .latency(args.latency)
+        .strict(args.strict)
+        .trial_days(args.trial_days, args.grace_days)
+        .log_warnings(true);
     match (&args.seed, args.demo) {
         (Some(path), _) => match Seed::from_file(path) {
             Ok(seed) => builder = builder.seed(seed),
@@ -61,6 +78,9 @@ async fn main() -> ExitCode {
         },
         (None, true) => builder = builder.seed(Seed::demo()),
         (None, false) => {}
+    }
+    if let Some(path) = args.state {
+        builder = builder.state_file(path);
     }
     if let Some(token) = args.token {
         builder = builder.token(token);

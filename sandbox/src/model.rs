@@ -3,19 +3,38 @@
 //! Values the spec enumerates are kept as the generated open enums and compared through
 //! `as_str()`, so a variant renamed by the generator does not break the rules here.
 
+pub(crate) use crate::tiers::*;
 use chrono::{Datelike, Duration, NaiveDate};
 use lineworks_partner::types;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// Length of a trial, and of the grace period after it, in days.
+/// Length of a trial, and of the grace period after it, in days: not in the facts, so
+/// sandbox assumptions (`SandboxBuilder::trial_days`, `grace_days`).
 pub(crate) const TRIAL_DAYS: i64 = 30;
 pub(crate) const GRACE_DAYS: i64 = 30;
+
+/// How long trials last, and their grace period after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct TrialTerms {
+    pub days: i64,
+    pub grace: i64,
+}
+
+impl Default for TrialTerms {
+    fn default() -> Self {
+        TrialTerms {
+            days: TRIAL_DAYS,
+            grace: GRACE_DAYS,
+        }
+    }
+}
 
 pub(crate) const FIRST_DOMAIN_ID: i64 = 10_000_001;
 pub(crate) const FIRST_SUBSCRIPTION_ID: i64 = 20_000_001;
 pub(crate) const FIRST_PRE_ORDER_ID: i64 = 30_000_001;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct State {
     pub customers: BTreeMap<i64, Customer>,
     /// Online Direct tenants that can be transferred, by domain.
@@ -23,9 +42,12 @@ pub(crate) struct State {
     pub next_domain_id: i64,
     pub next_subscription_id: i64,
     pub next_pre_order_id: i64,
-    /// Access tokens the token endpoint issued, with their scopes.
+    /// Access tokens the token endpoint issued, with their scopes (never written to a state
+    /// file).
+    #[serde(skip)]
     pub tokens: HashMap<String, Vec<String>>,
     /// Refresh tokens, with the client and scopes they were issued for.
+    #[serde(skip)]
     pub refresh_tokens: HashMap<String, (String, Vec<String>)>,
     pub issued: u64,
     pub partner_name: String,
@@ -33,9 +55,14 @@ pub(crate) struct State {
     pub pinned_today: Option<NaiveDate>,
     /// The last day whose scheduled changes have been applied (see `clock.rs`).
     pub applied_through: Option<NaiveDate>,
+    /// What each customer used, day by day, kept after the customer is gone (see `ledger.rs`).
+    pub ledger: crate::ledger::Ledger,
+    pub prices: crate::ledger::Prices,
+    /// Trial lengths given to new trials.
+    pub trial: TrialTerms,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Potential {
     pub tenant_id: i64,
     pub domain_id: i64,
@@ -46,7 +73,7 @@ pub(crate) struct Potential {
     pub company_name: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Customer {
     pub domain_id: i64,
     pub tenant_id: i64,
@@ -67,6 +94,16 @@ pub(crate) struct Customer {
     pub withdrawal_date: Option<NaiveDate>,
     /// Deleted, waiting for the final charges (`SUSPENDED_WITHDRAWAL`).
     pub pending_deletion: bool,
+    /// The customer's side, which the API cannot change (see `control.rs`): whether the
+    /// administrator accepted the terms of service, whether the DNS records for the domain
+    /// are published, and whether an administrator suspended the tenant.
+    pub terms_accepted: bool,
+    pub dns_published: bool,
+    pub suspended: bool,
+    pub paid_apps: bool,
+    /// Annual options cancelled, with the day: they can be added again from the next month.
+    #[serde(default)]
+    pub cancelled_annual: BTreeMap<String, NaiveDate>,
     pub usage_renewal: Option<types::UsageStatusRenewal>,
     pub upgrade_domain: Option<String>,
     pub subscriptions: BTreeMap<i64, Subscription>,
@@ -75,7 +112,7 @@ pub(crate) struct Customer {
     pub option_orders: BTreeMap<String, types::OptionProductOrder>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Subscription {
     pub id: i64,
     pub product: types::ProductId,
@@ -87,9 +124,11 @@ pub(crate) struct Subscription {
     pub reservation: Option<types::Reservation>,
     pub customer_code: Option<String>,
     pub memo: Option<String>,
+    /// The trial's length and grace period (kept by the subscription once paid).
+    pub trial: TrialTerms,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct OptionRec {
     pub product: types::OptionProduct,
     pub renewal: types::OptionRenewal,
@@ -134,6 +173,11 @@ impl State {
         }
     }
 
+    /// Records in the ledger what every customer uses on `day` (after a change).
+    pub fn record(&mut self, day: NaiveDate) {
+        self.ledger.record(&self.customers, day);
+    }
+
     pub fn domain_taken(&self, domain: &str) -> bool {
         self.customers
             .values()
@@ -146,6 +190,16 @@ impl State {
         self.next_domain_id += 1;
         id
     }
+    /// Gives every trial, present and future, these lengths.
+    pub fn set_trial_terms(&mut self, terms: TrialTerms) {
+        self.trial = terms;
+        for c in self.customers.values_mut() {
+            for s in c.subscriptions.values_mut() {
+                s.trial = terms;
+            }
+        }
+    }
+
     pub fn take_subscription_id(&mut self) -> i64 {
         let id = self.next_subscription_id;
         self.next_subscription_id += 1;
@@ -238,6 +292,7 @@ impl Subscription {
             reservation: None,
             customer_code: None,
             memo: None,
+            trial: TrialTerms::default(),
         };
         s.renewal = s.stay_renewal();
         s
@@ -282,7 +337,12 @@ impl Subscription {
     }
 
     pub fn trial_end(&self) -> NaiveDate {
-        self.start + Duration::days(TRIAL_DAYS - 1)
+        self.start + Duration::days(self.trial.days - 1)
+    }
+
+    /// The last day of a trial's grace period; the day after, the trial is over.
+    pub fn grace_end(&self) -> NaiveDate {
+        self.trial_end() + Duration::days(self.trial.grace)
     }
 
     /// Last day of the current term: the month for monthly plans, the contract year for
@@ -333,7 +393,12 @@ impl Subscription {
             product_id: self.product.clone(),
             plan: self.plan.clone(),
             plan_start_date: self.start,
-            plan_end_date: self.term_end(today),
+            // A trial ends on its last trial day (the grace period comes after).
+            plan_end_date: if self.is_trial() {
+                Some(self.trial_end())
+            } else {
+                self.term_end(today)
+            },
             license_assign_type: None,
             license_count: self.license_count,
             status: types::SubscriptionStatus::from(self.status(today)),
@@ -403,116 +468,28 @@ impl Customer {
         }
     }
 
-    pub fn usage_status(&self) -> types::UsageStatus {
-        let status = if self.pending_deletion {
+    /// `SUSPENDED_WITHDRAWAL` while a deletion waits, `SUSPENDED_ADMIN` when an administrator
+    /// stopped the tenant, else `ACTIVE`.
+    pub fn status(&self) -> &'static str {
+        if self.pending_deletion {
             "SUSPENDED_WITHDRAWAL"
+        } else if self.suspended {
+            "SUSPENDED_ADMIN"
         } else {
             "ACTIVE"
-        };
+        }
+    }
+
+    pub fn usage_status(&self) -> types::UsageStatus {
         types::UsageStatus {
             domain_id: Some(self.domain_id),
-            status: Some(types::CustomerStatus::from(status)),
+            status: Some(types::CustomerStatus::from(self.status())),
             member_count: Some(self.member_count),
             max_member_count: self.max_member_count,
             withdrawal_date: self.withdrawal_date,
             renewal: self.usage_renewal.clone(),
         }
     }
-}
-
-/// The option a sub-option (tier) belongs to, by its documented prefix.
-pub(crate) fn option_of(sub_option: &str) -> Option<&'static str> {
-    const PREFIXES: &[(&str, &str)] = &[
-        ("ACV20", "ACV2"),
-        ("ACV30", "ACV3"),
-        ("DRV", "DRV"),
-        ("SSTG20", "SSTG2"),
-        ("BCT0", "BCT"),
-        ("CST_S", "CST_S"),
-        ("CST_M", "CST_M"),
-        ("CST_L", "CST_L"),
-    ];
-    PREFIXES
-        .iter()
-        .find(|(prefix, _)| sub_option.starts_with(prefix))
-        .map(|(_, option)| *option)
-}
-
-/// Trial tiers: `ACV200`, `DRV00`, `DRV_PS_T`, `DRV_PA_T`, `ACV300`, `CST_*00`.
-pub(crate) fn is_trial_tier(sub_option: &str) -> bool {
-    matches!(
-        sub_option,
-        "ACV200" | "DRV00" | "DRV_PS_T" | "DRV_PA_T" | "ACV300"
-    ) || (sub_option.starts_with("CST_") && sub_option.ends_with("00"))
-}
-
-/// Options sold by the unit rather than by tier.
-pub(crate) fn is_quantity_tier(sub_option: &str) -> bool {
-    matches!(sub_option, "DRV01" | "DRV_PS" | "DRV_PA")
-        || (sub_option.starts_with("CST_") && sub_option.ends_with("01"))
-}
-
-/// Options that need a paid plan (shared storage, extended contacts).
-pub(crate) fn needs_paid_plan(option: &str) -> bool {
-    matches!(option, "SSTG2" | "BCT")
-}
-
-/// Rank of a tier within its option; higher is bigger. Trial tiers rank lowest.
-pub(crate) fn tier_rank(sub_option: &str) -> u32 {
-    if is_trial_tier(sub_option) {
-        return 0;
-    }
-    match sub_option {
-        "DRV01" => 1,
-        "DRV_PS" => 2,
-        "DRV_PA" => 3,
-        other => other
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect::<String>()
-            .parse::<u32>()
-            .map_or(1, |n| n % 100 + 1),
-    }
-}
-
-/// Drive Plus tiers are tied to the plan they were made for.
-pub(crate) fn tier_fits_product(sub_option: &str, product: &str) -> bool {
-    if sub_option.starts_with("DRV_PS") {
-        return product.starts_with("STD");
-    }
-    if sub_option.starts_with("DRV_PA") {
-        return product.starts_with("ADV");
-    }
-    true
-}
-
-/// Monthly list price of a plan per licence or user, in yen.
-pub(crate) fn unit_price(product: &str, plan: &str) -> i64 {
-    let base = if product.starts_with("ADV") { 800 } else { 450 };
-    match plan {
-        "TRIAL" => 0,
-        "MONTHLY" => base * 6 / 5,
-        _ => base,
-    }
-}
-
-/// Monthly price of an option tier, in yen.
-pub(crate) fn option_price(sub_option: &str, quantity: Option<i32>) -> i64 {
-    if is_trial_tier(sub_option) {
-        return 0;
-    }
-    let per_unit = match option_of(sub_option) {
-        Some("ACV2") | Some("ACV3") => 300,
-        Some("DRV") => 200 * i64::from(tier_rank(sub_option)),
-        Some("SSTG2") => 1500 * i64::from(tier_rank(sub_option)),
-        Some("BCT") => 5000 * i64::from(tier_rank(sub_option)),
-        _ => 1000,
-    };
-    per_unit * i64::from(quantity.unwrap_or(1).max(1))
 }
 
 /// A stable 64-bit hash (FNV-1a) for deterministic DNS tokens and invoice numbers.
@@ -539,15 +516,6 @@ mod tests {
     }
 
     #[test]
-    fn tiers() {
-        assert_eq!(option_of("SSTG203"), Some("SSTG2"));
-        assert_eq!(option_of("DRV_PA_T"), Some("DRV"));
-        assert!(tier_rank("SSTG203") > tier_rank("SSTG202"));
-        assert!(tier_rank("DRV_PA") > tier_rank("DRV01"));
-        assert!(is_trial_tier("CST_M00") && !is_trial_tier("CST_M01"));
-    }
-
-    #[test]
     fn annual_terms_roll_forward() {
         let start = NaiveDate::from_ymd_opt(2020, 4, 1).unwrap();
         let sub = Subscription {
@@ -560,6 +528,7 @@ mod tests {
             reservation: None,
             customer_code: None,
             memo: None,
+            trial: TrialTerms::default(),
         };
         let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
         assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));

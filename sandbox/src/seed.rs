@@ -29,6 +29,12 @@ pub struct Seed {
     /// Online Direct tenants that can be looked up and transferred.
     #[serde(default)]
     pub potential_customers: Vec<SeedPotentialCustomer>,
+    /// Monthly list prices in yen that replace the sandbox's assumed ones: `"STD.MONTHLY"`,
+    /// `"STD.ANNUAL_LICENSE"`, `"ADV.ANNUAL_PREPAY_LICENSE"`, ... per licence or user, and
+    /// `"option.ACV2"`, `"option.SSTG2"`, ... per unit (tiered options multiply it by the
+    /// tier). The facts give no prices, so every price is an assumption.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub prices: std::collections::BTreeMap<String, i64>,
 }
 
 /// A customer of a [`Seed`]. Everything but `domain` has a default.
@@ -58,6 +64,10 @@ pub struct SeedCustomer {
     /// On the Free plan (only meaningful without subscriptions).
     #[serde(default)]
     pub free_plan: bool,
+    /// Uses paid apps billed without real-time billing, so a deletion waits for the last
+    /// charges (default false: deleted at once).
+    #[serde(default)]
+    pub paid_apps: bool,
     /// First administrator.
     #[serde(default)]
     pub administrator: Option<types::Administrator>,
@@ -182,6 +192,10 @@ impl Seed {
         if let Some(name) = self.partner_name {
             st.partner_name = name;
         }
+        if let Some((key, price)) = self.prices.iter().find(|(_, p)| **p < 0) {
+            return Err(SeedError(format!("price {key} is {price}, below 0")));
+        }
+        st.prices.overrides = self.prices;
         let explicit_max = self
             .customers
             .iter()
@@ -236,8 +250,11 @@ impl Seed {
             c.domain_active = c.group || sc.active.unwrap_or(true);
             if c.domain_active {
                 c.partnership.status = Some(types::PartnershipStatus::from("APPROVED"));
+                c.terms_accepted = true;
+                c.dns_published = !c.group;
             }
             c.free_plan = sc.free_plan && sc.subscriptions.is_empty();
+            c.paid_apps = sc.paid_apps;
             c.administrator = sc.administrator;
             c.partnership.customer_code = sc.customer_code;
             c.partnership.memo = sc.memo;
@@ -264,6 +281,7 @@ impl Seed {
                     None
                 };
                 let mut s = Subscription {
+                    trial: model::TrialTerms::default(),
                     id: sid,
                     product: ss.product_id,
                     plan: ss.plan,
@@ -333,6 +351,8 @@ impl Seed {
                 },
             );
         }
+        // What the seed describes has held since each start date (the ledger's baseline).
+        st.record(crate::ledger::BASELINE);
         Ok(st)
     }
 }

@@ -1,18 +1,19 @@
 //! The HTTP side: routing by the spec, authentication, fault injection, request checks.
 
+use crate::checks::{checked_request, now_on};
+use crate::control::{self, Fault, FaultKind, LOG_LIMIT, RequestRecord};
 use crate::error::ApiError;
-use crate::handlers::{self, Ctx};
+use crate::handlers;
 use crate::model::State;
-use crate::spec::{self, In};
+use crate::spec;
 use crate::token;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lineworks_partner::validate;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,8 @@ pub(crate) const BASE_PATH: &str = "/v1.0";
 pub(crate) const TOKEN_PATH: &str = "/oauth2/v2.0/token";
 /// The sandbox's own calendar control, outside the Partner API paths.
 pub(crate) const CLOCK_PATH: &str = "/sandbox/clock";
+/// The other test handles (`control.rs`) live under this prefix.
+pub(crate) const CONTROL_PREFIX: &str = "/sandbox/";
 /// Largest request body read; the API's bodies are a few hundred bytes.
 const BODY_LIMIT: usize = 256 * 1024;
 
@@ -33,23 +36,85 @@ pub(crate) struct Config {
     pub fail_rate: f64,
     pub latency: Duration,
     pub today: Option<chrono::NaiveDate>,
+    /// Refuse body fields the spec does not declare instead of ignoring them.
+    pub strict: bool,
+    /// How long an "applied then timeout" fault holds the answer back.
+    pub lost_answer_delay: Duration,
+    /// Print a line on stderr for every ignored body field (the binary does).
+    pub log_warnings: bool,
+    /// Write the state here after every change (`persist.rs`).
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 pub(crate) struct App {
     pub config: Config,
     pub state: Mutex<State>,
+    /// The state the sandbox started with, for `reset`.
+    pub initial: State,
+    pub log: Mutex<VecDeque<RequestRecord>>,
+    pub faults: Mutex<Vec<Fault>>,
+    /// Set when the server stops, so answers held back by a fault are released.
+    pub stopping: tokio::sync::watch::Sender<bool>,
     windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
     rng: Mutex<u64>,
+}
+
+/// Locks `m`, taking over a lock a panicking handler left poisoned.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl App {
     pub fn new(config: Config, state: State) -> Self {
         App {
             config,
+            initial: state.clone(),
             state: Mutex::new(state),
+            log: Mutex::new(VecDeque::new()),
+            faults: Mutex::new(Vec::new()),
+            stopping: tokio::sync::watch::Sender::new(false),
             windows: Mutex::new(HashMap::new()),
             rng: Mutex::new(0x9e37_79b9_7f4a_7c15),
         }
+    }
+
+    /// Back to the starting state: seed, calendar, no log, no faults. Issued tokens stay
+    /// valid, so a client holding one goes on working.
+    pub fn reset(&self) {
+        let mut state = self.state();
+        let tokens = std::mem::take(&mut state.tokens);
+        let refresh = std::mem::take(&mut state.refresh_tokens);
+        let issued = state.issued;
+        *state = self.initial.clone();
+        state.tokens = tokens;
+        state.refresh_tokens = refresh;
+        state.issued = issued;
+        self.persist(&state);
+        lock(&self.log).clear();
+        lock(&self.faults).clear();
+    }
+
+    /// Saves the state when a state file is configured; `false` (and a line on stderr) when
+    /// it could not be written.
+    pub fn persist(&self, state: &State) -> bool {
+        let Some(path) = &self.config.state_file else {
+            return true;
+        };
+        match crate::persist::save(path, state) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("sandbox: cannot write {}: {e}", path.display());
+                false
+            }
+        }
+    }
+
+    fn remember(&self, record: RequestRecord) {
+        let mut log = lock(&self.log);
+        if log.len() >= LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(record);
     }
 
     /// The state; a handler that panicked cannot leave it half-written in a way that matters
@@ -106,7 +171,7 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ))
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut res = (status, body.to_string()).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -140,25 +205,132 @@ async fn handle(
     if path == CLOCK_PATH {
         return clock(&app, &parts.method, &parts.headers, &body);
     }
+    if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
+        if let Err(e) = authenticate(&app, &parts.headers) {
+            return error_response(&e);
+        }
+        return crate::control::serve(&app, &parts.method, rest, &body);
+    }
     if path == TOKEN_PATH {
         if parts.method != Method::POST {
             return method_not_allowed(&["POST"]);
         }
         return token::handle(&app, &parts.headers, &body);
     }
-    let Some(api_path) = path.strip_prefix(BASE_PATH) else {
+    if !path.starts_with(BASE_PATH) {
         return error_response(&ApiError::not_found(format!("path {path}")));
+    }
+    let call = api_call(&app, &parts, &body).await;
+    let (head, bytes) = {
+        let (head, out) = call.response.into_parts();
+        (
+            head,
+            axum::body::to_bytes(out, usize::MAX)
+                .await
+                .unwrap_or_default(),
+        )
+    };
+    let as_json = |b: &[u8]| {
+        (!b.is_empty()).then(|| {
+            serde_json::from_slice(b)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(b).into_owned()))
+        })
+    };
+    if app.config.log_warnings && !call.ignored.is_empty() {
+        eprintln!(
+            "sandbox warning: {} {}: ignored unknown body field(s) {}",
+            parts.method,
+            path,
+            call.ignored.join(", ")
+        );
+    }
+    let mut request_body = as_json(&body);
+    if let Some(b) = request_body.as_mut() {
+        redact(b);
+    }
+    app.remember(RequestRecord {
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| path.to_string(), |p| p.to_string()),
+        operation: call.op.map(str::to_string),
+        status: head.status.as_u16(),
+        body: request_body,
+        response: as_json(&bytes),
+        ignored_fields: call.ignored.clone(),
+        answer_lost: call.lost,
+    });
+    if call.lost {
+        // The change is applied; the answer never comes (until the delay, or shutdown).
+        let mut stopping = app.stopping.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(app.config.lost_answer_delay) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+        return error_response(&ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "GATEWAY_TIMEOUT",
+            "injected fault: the request was applied and its answer withheld",
+        ));
+    }
+    Response::from_parts(head, axum::body::Body::from(bytes))
+}
+
+/// Blanks passwords, so the request log never holds a secret.
+fn redact(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (name, v) in fields.iter_mut() {
+                if name.to_ascii_lowercase().contains("password") {
+                    *v = Value::String("[redacted]".into());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+/// What the API part of a request produced.
+struct Call {
+    op: Option<&'static str>,
+    response: Response,
+    ignored: Vec<String>,
+    /// An "applied then timeout" fault took this call.
+    lost: bool,
+}
+
+async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -> Call {
+    let done = |op: Option<&'static str>, response: Response| Call {
+        op,
+        response,
+        ignored: Vec::new(),
+        lost: false,
+    };
+    let path = parts.uri.path();
+    let Some(api_path) = path.strip_prefix(BASE_PATH) else {
+        return done(
+            None,
+            error_response(&ApiError::not_found(format!("path {path}"))),
+        );
     };
     let (op, path_params) = match spec::spec().route(parts.method.as_str(), api_path) {
         Ok(found) => found,
         Err(allowed) if allowed.is_empty() => {
-            return error_response(&ApiError::not_found(format!("path {path}")));
+            return done(
+                None,
+                error_response(&ApiError::not_found(format!("path {path}"))),
+            );
         }
-        Err(allowed) => return method_not_allowed(&allowed),
+        Err(allowed) => return done(None, method_not_allowed(&allowed)),
     };
-    let scopes = match authenticate(&app, &parts.headers) {
+    let op_id = Some(op.id());
+    let scopes = match authenticate(app, &parts.headers) {
         Ok(scopes) => scopes,
-        Err(e) => return error_response(&e),
+        Err(e) => return done(op_id, error_response(&e)),
     };
     if let Some(granted) = scopes
         && !op
@@ -167,14 +339,17 @@ async fn handle(
             .iter()
             .any(|s| granted.iter().any(|g| g == s))
     {
-        return error_response(&ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            format!(
-                "the token's scopes do not include {}",
-                op.rules.scopes.join(" or ")
-            ),
-        ));
+        return done(
+            op_id,
+            error_response(&ApiError::new(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                format!(
+                    "the token's scopes do not include {}",
+                    op.rules.scopes.join(" or ")
+                ),
+            )),
+        );
     }
     if let Some(limit) = app.config.rate_limit_per_minute
         && let Err((remaining, reset)) = app.admit(op.id(), limit)
@@ -188,14 +363,29 @@ async fn handle(
         h.insert("rateLimit-limit", HeaderValue::from(limit));
         h.insert("rateLimit-remaining", HeaderValue::from(remaining));
         h.insert("rateLimit-reset", HeaderValue::from(reset));
-        return res;
+        return done(op_id, res);
+    }
+    let fault = control::take_fault(&mut lock(&app.faults), op.id());
+    if let Some(FaultKind::Answer(status)) = fault {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        let code = match status.as_u16() {
+            429 => "TOO_MANY_REQUESTS",
+            500 => "INTERNAL_SERVER_ERROR",
+            503 => "SERVICE_UNAVAILABLE",
+            _ => "INJECTED_FAULT",
+        };
+        let why = format!("injected fault: {} answers {status}", op.id());
+        return done(op_id, error_response(&ApiError::new(status, code, why)));
     }
     if app.config.fail_rate > 0.0 && app.draw() < app.config.fail_rate {
-        return error_response(&ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_UNAVAILABLE",
-            "injected failure (--fail-rate)",
-        ));
+        return done(
+            op_id,
+            error_response(&ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "injected failure (--fail-rate)",
+            )),
+        );
     }
     let query: Vec<(String, String)> = parts
         .uri
@@ -206,9 +396,10 @@ async fn handle(
                 .collect()
         })
         .unwrap_or_default();
-    let mut ctx = match checked_request(op, api_path, path_params, &query, &body) {
+    let mut ctx = match checked_request(op, api_path, path_params, &query, body, app.config.strict)
+    {
         Ok(ctx) => ctx,
-        Err(e) => return error_response(&e),
+        Err(e) => return done(op_id, error_response(&e)),
     };
     let result = {
         let mut state = app.state();
@@ -217,14 +408,45 @@ async fn handle(
         let today = state.current_day();
         ctx.today = today;
         ctx.now = now_on(today);
-        handlers::dispatch(&mut state, &ctx)
+        let mut result = handlers::dispatch(&mut state, &ctx);
+        if parts.method != Method::GET {
+            state.record(today);
+            // Saved before it is answered, so nothing acknowledged can be lost.
+            if !app.persist(&state) {
+                result = Err(ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "the sandbox could not write its state file; the change may or may not survive a restart",
+                ));
+            }
+        }
+        result
     };
-    match result {
+    let mut response = match result {
         Ok(reply) => match reply.body {
-            Some(body) => json_response(reply.status, &body),
+            Some(mut body) => {
+                if let Some(schema) = op.answers.get(&reply.status.as_u16()) {
+                    spec::spec().fill_empty_arrays(schema, &mut body);
+                }
+                json_response(reply.status, &body)
+            }
             None => reply.status.into_response(),
         },
         Err(e) => error_response(&e),
+    };
+    if !ctx.ignored.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "ignored unknown body field(s): {}",
+            ctx.ignored.join(", ")
+        ))
+    {
+        response.headers_mut().insert("Sandbox-Warning", v);
+    }
+    Call {
+        op: op_id,
+        response,
+        ignored: ctx.ignored,
+        lost: fault == Some(FaultKind::AppliedThenTimeout),
     }
 }
 
@@ -270,7 +492,10 @@ fn clock(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Respo
         _ => return invalid("needs exactly one of \"today\" and \"advanceDays\""),
     };
     match state.advance_to(target) {
-        Ok(today) => answer(today),
+        Ok(today) => {
+            app.persist(&state);
+            answer(today)
+        }
         Err(e @ crate::clock::ClockError::Backwards { .. }) => error_response(&ApiError::new(
             StatusCode::CONFLICT,
             "CLOCK_BACKWARDS",
@@ -280,7 +505,7 @@ fn clock(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Respo
     }
 }
 
-fn method_not_allowed(allowed: &[&str]) -> Response {
+pub(crate) fn method_not_allowed(allowed: &[&str]) -> Response {
     let mut res = error_response(&ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
@@ -312,75 +537,4 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Vec<String>>, A
         Some(expected) if expected != token => Err(unauthorized("the access token is not valid")),
         _ => Ok(None),
     }
-}
-
-/// Applies the spec to a request: parameter types, body structure, then the rule table.
-fn checked_request(
-    op: &'static spec::Operation,
-    path: &str,
-    path_params: Vec<(&'static str, String)>,
-    query: &[(String, String)],
-    body: &Bytes,
-) -> Result<Ctx, ApiError> {
-    let spec = spec::spec();
-    let mut params = Vec::new();
-    for p in &op.params {
-        let raw = match p.location {
-            In::Path => path_params
-                .iter()
-                .find(|(n, _)| *n == p.name)
-                .map(|(_, v)| v.as_str()),
-            In::Query => query
-                .iter()
-                .find(|(n, _)| *n == p.name)
-                .map(|(_, v)| v.as_str()),
-        };
-        match raw {
-            Some(raw) => {
-                let value = spec
-                    .check_param(p, raw)
-                    .map_err(|e| ApiError::invalid_field(&e.field, e.why))?;
-                params.push((p.name.clone(), value));
-            }
-            None if p.required => return Err(ApiError::invalid_field(&p.name, "is required")),
-            None => {}
-        }
-    }
-    let body = match &op.body {
-        None => None,
-        Some((schema, required)) => {
-            if body.iter().all(u8::is_ascii_whitespace) {
-                if *required {
-                    return Err(ApiError::bad_request(
-                        "INVALID_PARAMETER",
-                        "body: a JSON request body is required",
-                    ));
-                }
-                None
-            } else {
-                let value: Value = serde_json::from_slice(body).map_err(|e| {
-                    ApiError::bad_request("INVALID_PARAMETER", format!("body: malformed JSON: {e}"))
-                })?;
-                spec.check_value(schema, &value, "")
-                    .map_err(|e| ApiError::invalid_field(&e.field, e.why))?;
-                Some(value)
-            }
-        }
-    };
-    validate::check(op.rules, path, query, body.as_ref())
-        .map_err(|e| ApiError::invalid_field(e.field(), e.violation()))?;
-    // The calendar is read under the state lock when the request runs.
-    let today = chrono::NaiveDate::MIN;
-    Ok(Ctx {
-        op,
-        params,
-        body,
-        today,
-        now: now_on(today),
-    })
-}
-
-/// The current time of day on `today`, so dates and times agree under a pinned calendar.
-fn now_on(today: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    today.and_time(chrono::Utc::now().time()).and_utc()
 }

@@ -37,6 +37,8 @@ pub(crate) struct Operation {
     pub body: Option<(Value, bool)>,
     /// Documented response statuses.
     pub statuses: Vec<u16>,
+    /// The JSON schema of each documented answer that has a body, by status.
+    pub answers: HashMap<u16, Value>,
 }
 
 impl Operation {
@@ -132,12 +134,23 @@ impl Spec {
                     .flat_map(|r| r.keys())
                     .filter_map(|k| k.parse().ok())
                     .collect();
+                let answers = op
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, r)| {
+                        let schema = r.pointer("/content/application~1json/schema")?;
+                        Some((k.parse().ok()?, schema.clone()))
+                    })
+                    .collect();
                 Operation {
                     rules,
                     segments: rules.path.trim_start_matches('/').split('/').collect(),
                     params,
                     body,
                     statuses,
+                    answers,
                 }
             })
             .collect();
@@ -295,6 +308,101 @@ impl Spec {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The dotted paths of the fields of `value` that `schema` does not declare (the API
+    /// most plausibly ignores them; the sandbox tells the test author, or refuses them in
+    /// strict mode).
+    pub fn unknown_fields(&self, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+        let schema = self.resolve(schema);
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            // Fields any part declares are known; look into each part for nested objects.
+            let mut merged = Map::new();
+            for part in parts {
+                if let Some(props) = self
+                    .resolve(part)
+                    .get("properties")
+                    .and_then(Value::as_object)
+                {
+                    merged.extend(props.clone());
+                }
+            }
+            let joined = serde_json::json!({"type": "object", "properties": merged});
+            return self.unknown_fields(&joined, value, at, out);
+        }
+        match value {
+            Value::Object(object) => {
+                let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                if schema
+                    .get("additionalProperties")
+                    .is_some_and(|a| a != false)
+                {
+                    return;
+                }
+                for (name, v) in object {
+                    match props.get(name) {
+                        Some(sub) => self.unknown_fields(sub, v, &join(at, name), out),
+                        None => out.push(join(at, name)),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        self.unknown_fields(item_schema, item, &format!("{at}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Puts `[]` where `schema` declares an array that `value` leaves out: the generated
+    /// types skip empty lists, and the API answers them as empty arrays.
+    pub fn fill_empty_arrays(&self, schema: &Value, value: &mut Value) {
+        let schema = self.resolve(schema);
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            for part in parts {
+                self.fill_empty_arrays(part, value);
+            }
+        }
+        match value {
+            Value::Object(object) => {
+                let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                for (name, sub) in props {
+                    let resolved = self.resolve(sub);
+                    match object.get_mut(name) {
+                        Some(v) => self.fill_empty_arrays(sub, v),
+                        None if resolved.get("type").and_then(Value::as_str) == Some("array") => {
+                            object.insert(name.clone(), Value::Array(Vec::new()));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for item in items {
+                        self.fill_empty_arrays(item_schema, item);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the named component schema's `enum` lists `value` (so an answer never uses a
+    /// value the published spec does not allow).
+    pub fn enum_allows(&self, schema: &str, value: &str) -> bool {
+        self.schemas
+            .get(schema)
+            .and_then(|s| s.get("enum"))
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|v| v == value))
     }
 
     /// Converts a query or path value to JSON according to its schema, then checks it.

@@ -76,6 +76,16 @@ async fn every_operation_is_served_with_real_state() {
     assert_eq!(dns.is_active_domain, Some(false));
     mark("get_upgrade_domain");
 
+    // The customer accepts the terms and publishes the DNS records; only then can it be
+    // activated (the refusals are tested in divergences.rs).
+    sandbox
+        .change_customer(
+            id,
+            lineworks_partner_sandbox::CustomerChange::default()
+                .accept_terms()
+                .publish_dns(true),
+        )
+        .unwrap();
     let active = api.activate_customer().domain_id(id).send().await.unwrap();
     assert!(active.enable_active_domain);
     assert_eq!(
@@ -331,7 +341,7 @@ async fn every_operation_is_served_with_real_state() {
         .unwrap();
     mark("create_subscription");
     let sid = trial.subscription_id;
-    assert_eq!(trial.plan_end_date, None);
+    assert_eq!(trial.plan_end_date, Some(days(29)), "the trial's last day");
     let got = api
         .get_subscription()
         .domain_id(id)
@@ -508,10 +518,14 @@ async fn every_operation_is_served_with_real_state() {
     mark("upgrade_subscription");
     assert_eq!(up.product_id.as_str(), "ADV");
     let ren = up.renewal.unwrap();
+    // Only the upgrade part of the renewal terms goes (partner-customer-subscriptions-upgrade).
     assert_eq!(
-        (ren.type_.as_str(), ren.license_count),
-        ("STAY", Some(25)),
-        "the upgrade drops renewal changes"
+        (
+            ren.type_.as_str(),
+            ren.license_count,
+            ren.product_id.as_ref().map(|p| p.as_str())
+        ),
+        ("CHANGE", Some(30), Some("ADV")),
     );
 
     let memo = api
@@ -812,6 +826,13 @@ async fn every_operation_is_served_with_real_state() {
             .is_empty()
     );
 
+    // A tenant using paid apps billed without real-time billing waits for its last charges.
+    sandbox
+        .change_customer(
+            id,
+            lineworks_partner_sandbox::CustomerChange::default().paid_apps(true),
+        )
+        .unwrap();
     api.delete_customer().domain_id(id).send().await.unwrap();
     mark("delete_customer");
     let u = api.get_usage_status().domain_id(id).send().await.unwrap();

@@ -40,7 +40,7 @@ fn seed() -> Seed {
             {"productId": "STD", "plan": "MONTHLY", "planStartDate": "2025-01-01"}]},
         {"domain": "renewal-cancel.example", "subscriptions": [
             {"productId": "STD", "plan": "MONTHLY", "planStartDate": "2025-01-01"}]},
-        {"domain": "deleted.example", "subscriptions": [
+        {"domain": "deleted.example", "paidApps": true, "subscriptions": [
             {"productId": "STD", "plan": "MONTHLY", "planStartDate": "2025-01-01"}]},
         {"domain": "leaving.example", "freePlan": true}
     ]}"#,

@@ -1,13 +1,11 @@
-//! Daily usage, monthly invoices and invoice details, computed from the current state so the
-//! same state always gives the same figures.
+//! Daily usage, monthly invoices and invoice details, read from the ledger (`ledger.rs`):
+//! what was used on a day that is over never changes, so a closed month is fixed.
 
 use super::{Ctx, Reply, cursor, customer, ok};
 use crate::error::{ApiError, Result};
-use crate::model::{
-    Customer, State, Subscription, add_months, fnv, is_license_plan, month_end, month_start,
-    option_price, unit_price,
-};
-use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use crate::ledger::{Account, days};
+use crate::model::{State, add_months, fnv, month_end, month_start};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use lineworks_partner::types;
 
 /// The first and last day of `year`-`month`, or `None` for a year chrono cannot represent.
@@ -21,34 +19,34 @@ fn month(ctx: &Ctx) -> Result<Option<(NaiveDate, NaiveDate)>> {
     Ok(first.map(|f| (f, month_end(f))))
 }
 
-/// Days of `[from, to]`, bounded to a month so the loop is short.
-fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
-    (0..31)
-        .map(move |i| from + Duration::days(i))
-        .take_while(move |d| *d <= to)
+/// The ledger account of the customer of the path, which must exist.
+fn account<'s>(st: &'s mut State, ctx: &Ctx) -> Result<&'s Account> {
+    let id = customer(st, ctx)?.domain_id;
+    st.ledger
+        .accounts
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found(format!("usage of customer {id}")))
 }
 
 pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let range = month(ctx)?;
-    let c = customer(st, ctx)?;
+    let a = account(st, ctx)?;
     let mut usages = Vec::new();
-    if let (Some((first, last)), Some(s)) = (range, c.works_subscription()) {
-        let from = first.max(s.start).max(c.created);
-        for day in days(from, last.min(ctx.today)) {
-            usages.push(types::Usage {
-                product_group_id: types::ProductGroupId::from("WORKS"),
-                used_date: day,
-                product_id: s.product.clone(),
-                plan: s.plan.clone(),
-                license_count: Some(s.license_count.unwrap_or(0)),
-                member_count: Some(c.member_count),
-                max_member_count: c.max_member_count,
-                status: types::CustomerStatus::from(if c.pending_deletion {
-                    "SUSPENDED_WITHDRAWAL"
-                } else {
-                    "ACTIVE"
-                }),
-            });
+    if let Some((first, last)) = range {
+        for day in days(first, last.min(ctx.today)) {
+            // Follows partner-customer-usage-list: one row per day, with that day's figures.
+            for (u, s) in a.subscriptions_on(day) {
+                usages.push(types::Usage {
+                    product_group_id: types::ProductGroupId::from("WORKS"),
+                    used_date: day,
+                    product_id: types::ProductId::from(s.product.as_str()),
+                    plan: types::Plan::from(s.plan.as_str()),
+                    license_count: Some(s.license_count.unwrap_or(0)),
+                    member_count: Some(u.member_count),
+                    max_member_count: u.max_member_count,
+                    status: types::CustomerStatus::from(u.status.as_str()),
+                });
+            }
         }
     }
     ok(&types::UsageList { usages })
@@ -56,23 +54,26 @@ pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 
 pub fn list_option_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let range = month(ctx)?;
-    let c = customer(st, ctx)?;
+    let a = account(st, ctx)?;
     let mut records = Vec::new();
-    if let (Some((first, last)), Some(s)) = (range, c.works_subscription()) {
-        for o in c.options.values() {
-            let since = o.product.applied_time.map_or(s.start, |t| t.date_naive());
-            for day in days(first.max(since), last.min(ctx.today)) {
-                records.push(types::OptionProductUsage {
-                    product_group_id: types::ProductGroupId::from("WORKS"),
-                    option_product_id: o.product.option_product_id.clone(),
-                    sub_option_id: o.product.sub_option_id.clone(),
-                    used_date: day,
-                    plan: s.plan.clone(),
-                    member_count: Some(c.member_count),
-                    license_count: s.license_count,
-                    quantity: o.product.quantity,
-                    usage_count: None,
-                });
+    if let Some((first, last)) = range {
+        for day in days(first, last.min(ctx.today)) {
+            for (u, s) in a.subscriptions_on(day) {
+                for o in s.options.iter().filter(|o| o.since <= day) {
+                    records.push(types::OptionProductUsage {
+                        product_group_id: types::ProductGroupId::from("WORKS"),
+                        option_product_id: types::OptionProductId::from(
+                            o.option_product_id.as_str(),
+                        ),
+                        sub_option_id: types::SubOptionId::from(o.sub_option_id.as_str()),
+                        used_date: day,
+                        plan: types::Plan::from(s.plan.as_str()),
+                        member_count: Some(u.member_count),
+                        license_count: s.license_count,
+                        quantity: o.quantity,
+                        usage_count: None,
+                    });
+                }
             }
         }
     }
@@ -81,49 +82,15 @@ pub fn list_option_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     })
 }
 
-/// Whether `s` was in use at some point of the month ending on `last`.
-fn active_in(s: &Subscription, last: NaiveDate) -> bool {
-    s.start <= last
+/// Whether `a` used anything, or owes a penalty, in `[first, last]`.
+fn billed_in(a: &Account, first: NaiveDate, last: NaiveDate) -> bool {
+    days(first, last).any(|d| a.subscriptions_on(d).next().is_some())
+        || a.penalties.iter().any(|p| p.day >= first && p.day <= last)
 }
 
-/// What a customer is charged for one month, in yen.
-fn charge(c: &Customer, first: NaiveDate, last: NaiveDate) -> i64 {
-    let _ = first;
-    c.subscriptions
-        .values()
-        .filter(|s| active_in(s, last))
-        .map(|s| {
-            let units = if is_license_plan(s.plan.as_str()) {
-                s.license_count.unwrap_or(0)
-            } else {
-                c.member_count
-            };
-            let plan = unit_price(s.product.as_str(), s.plan.as_str()) * i64::from(units);
-            let options: i64 = c
-                .options
-                .values()
-                .filter(|o| o.product.subscription_id == s.id)
-                .filter(|o| {
-                    o.product
-                        .applied_time
-                        .is_none_or(|t| t.date_naive() <= last)
-                })
-                .map(|o| option_price(o.product.sub_option_id.as_str(), o.product.quantity))
-                .sum();
-            plan + options
-        })
-        .sum()
-}
-
-/// The months that have been invoiced: from the first month with a subscription up to the
-/// month before this one.
-fn invoiced(st: &State, today: NaiveDate, first: NaiveDate) -> bool {
-    let earliest = st
-        .customers
-        .values()
-        .flat_map(|c| c.subscriptions.values().map(|s| month_start(s.start)))
-        .min();
-    earliest.is_some_and(|e| first >= e) && first < month_start(today)
+/// A month is invoiced once it is over.
+fn invoiced(today: NaiveDate, first: NaiveDate) -> bool {
+    first < month_start(today)
 }
 
 pub fn list_invoices(st: &mut State, ctx: &Ctx) -> Result<Reply> {
@@ -136,15 +103,30 @@ pub fn list_invoices(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         else {
             continue;
         };
-        if !invoiced(st, ctx.today, first) {
+        if !invoiced(ctx.today, first) {
             continue;
         }
         let last = month_end(first);
-        let used: i64 = st.customers.values().map(|c| charge(c, first, last)).sum();
-        let tax = used / 10;
+        let accounts: Vec<&Account> = st
+            .ledger
+            .accounts
+            .values()
+            .filter(|a| billed_in(a, first, last))
+            .collect();
+        if accounts.is_empty() {
+            continue;
+        }
+        let used: i64 = accounts
+            .iter()
+            .map(|a| a.used_amount(&st.prices, first, last))
+            .sum();
+        // Penalties are invoiced apart from use (facts: partner-customer-invoice-list).
+        let penalty: i64 = accounts.iter().map(|a| a.penalty_amount(first, last)).sum();
+        let tax = (used + penalty) / 10;
         let issued = add_months(first, 1);
         // The newest invoice is still open; older ones were paid on the 25th.
         let paid = add_months(first, 2) <= month_start(ctx.today);
+        let total = used + penalty;
         invoices.push(types::Invoice {
             invoice_no: Some(
                 i64::from(first.year()) * 1_000_000
@@ -159,14 +141,14 @@ pub fn list_invoices(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             tax_rate: Some(10.0),
             used_tax_amount: Some(tax),
             option_plus_tax_amount: Some(0),
-            penalty_amount: Some(0),
-            total_amount: Some(used + tax),
-            payment_status: Some(types::PaymentStatus::from(match (used, paid) {
+            penalty_amount: Some(penalty),
+            total_amount: Some(total + tax),
+            payment_status: Some(types::PaymentStatus::from(match (total, paid) {
                 (0, _) => "NONE",
                 (_, true) => "PAID",
                 _ => "UNPAID",
             })),
-            paid_time: (paid && used > 0)
+            paid_time: (paid && total > 0)
                 .then(|| issued.with_day(25).and_then(|d| d.and_hms_opt(10, 0, 0)))
                 .flatten()
                 .map(|t| Utc.from_utc_datetime(&t)),
@@ -178,50 +160,117 @@ pub fn list_invoices(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     ok(&types::InvoiceList { invoices })
 }
 
-fn detail(c: &Customer, first: NaiveDate, last: NaiveDate) -> types::InvoiceDetail {
-    let mut items = Vec::new();
-    for s in c.subscriptions.values().filter(|s| active_in(s, last)) {
-        let start = first.max(s.start);
-        items.push(types::SettlementItem {
-            subscription_id: Some(s.id),
-            item_type: Some(types::SettlementItemType::from("PRODUCT")),
-            start_date: Some(start),
-            end_date: Some(last),
-            item_id: Some(s.product.as_str().to_string()),
-            sub_item_id: None,
-        });
-        for o in c
-            .options
-            .values()
-            .filter(|o| o.product.subscription_id == s.id)
-        {
-            let since = o.product.applied_time.map_or(start, |t| t.date_naive());
-            if since > last {
-                continue;
+/// One settlement line per unbroken run of days with the same `key`.
+fn runs<K: PartialEq + Clone>(
+    first: NaiveDate,
+    last: NaiveDate,
+    key_on: impl Fn(NaiveDate) -> Vec<K>,
+) -> Vec<(K, NaiveDate, NaiveDate)> {
+    let mut open: Vec<(K, NaiveDate, NaiveDate)> = Vec::new();
+    let mut done = Vec::new();
+    for day in days(first, last) {
+        let keys = key_on(day);
+        let (still, ended): (Vec<_>, Vec<_>) = open
+            .into_iter()
+            .partition(|(k, _, end)| keys.contains(k) && *end + chrono::Duration::days(1) == day);
+        done.extend(ended);
+        open = still;
+        for k in keys {
+            match open.iter_mut().find(|(o, _, _)| *o == k) {
+                Some(run) => run.2 = day,
+                None => open.push((k, day, day)),
             }
-            items.push(types::SettlementItem {
-                subscription_id: Some(s.id),
-                item_type: Some(types::SettlementItemType::from("OPTION_PRODUCT")),
-                start_date: Some(first.max(since)),
-                end_date: Some(last),
-                item_id: Some(o.product.option_product_id.as_str().to_string()),
-                sub_item_id: Some(o.product.sub_option_id.as_str().to_string()),
-            });
         }
-        items.push(types::SettlementItem {
-            subscription_id: Some(s.id),
-            item_type: Some(types::SettlementItemType::from("SUMMARY")),
-            start_date: Some(start),
-            end_date: Some(last),
-            item_id: Some(s.product.as_str().to_string()),
-            sub_item_id: None,
-        });
+    }
+    done.extend(open);
+    done.sort_by_key(|(_, start, _)| *start);
+    done
+}
+
+fn item(
+    sid: i64,
+    kind: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    id: &str,
+    sub: Option<&str>,
+) -> types::SettlementItem {
+    types::SettlementItem {
+        subscription_id: Some(sid),
+        item_type: Some(types::SettlementItemType::from(kind)),
+        start_date: Some(from),
+        end_date: Some(to),
+        item_id: Some(id.to_string()),
+        sub_item_id: sub.map(str::to_string),
+    }
+}
+
+/// The settlement lines of one customer for a month: a line per product, plan and licence
+/// count (or user count) as it changed, per option tier, per penalty, and a summary per
+/// subscription.
+fn detail(id: i64, a: &Account, first: NaiveDate, last: NaiveDate) -> types::InvoiceDetail {
+    let mut items = Vec::new();
+    let products = runs(first, last, |day| {
+        a.subscriptions_on(day)
+            .map(|(u, s)| {
+                let units = if crate::model::is_license_plan(&s.plan) {
+                    s.license_count
+                } else {
+                    Some(u.member_count)
+                };
+                (s.id, s.product.clone(), s.plan.clone(), units)
+            })
+            .collect()
+    });
+    let options = runs(first, last, |day| {
+        a.subscriptions_on(day)
+            .flat_map(|(_, s)| {
+                s.options
+                    .iter()
+                    .filter(move |o| o.since <= day)
+                    .map(move |o| {
+                        (
+                            s.id,
+                            o.option_product_id.clone(),
+                            o.sub_option_id.clone(),
+                            o.quantity,
+                        )
+                    })
+            })
+            .collect()
+    });
+    let mut sids: Vec<i64> = products.iter().map(|((sid, ..), _, _)| *sid).collect();
+    sids.extend(a.penalties.iter().map(|p| p.subscription_id));
+    sids.sort_unstable();
+    sids.dedup();
+    for sid in sids {
+        let mine: Vec<_> = products
+            .iter()
+            .filter(|((s, ..), _, _)| *s == sid)
+            .collect();
+        for ((_, product, _, _), from, to) in &mine {
+            items.push(item(sid, "PRODUCT", *from, *to, product, None));
+        }
+        for ((_, option, tier, _), from, to) in options.iter().filter(|((s, ..), _, _)| *s == sid) {
+            items.push(item(sid, "OPTION_PRODUCT", *from, *to, option, Some(tier)));
+        }
+        for p in a
+            .penalties
+            .iter()
+            .filter(|p| p.subscription_id == sid && p.day >= first && p.day <= last)
+        {
+            let sub = p.sub_item_id.as_deref();
+            items.push(item(sid, "PENALTY", p.day, p.day, &p.item_id, sub));
+        }
+        if let (Some(((_, product, ..), from, _)), Some((_, _, to))) = (mine.first(), mine.last()) {
+            items.push(item(sid, "SUMMARY", *from, *to, product, None));
+        }
     }
     types::InvoiceDetail {
-        domain_id: Some(c.domain_id),
-        domain: Some(c.domain.clone()),
-        customer_name: Some(c.company_name.clone()),
-        customer_code: c.partnership.customer_code.clone(),
+        domain_id: Some(id),
+        domain: Some(a.domain.clone()),
+        customer_name: Some(a.company_name.clone()),
+        customer_code: a.customer_code.clone(),
         settlement_items: items,
     }
 }
@@ -242,12 +291,14 @@ pub fn list_invoice_details(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                 .ok_or_else(|| ApiError::invalid_field("cursor", "is not a cursor of this list"))?,
         ),
     };
-    let rows: Vec<&Customer> = match range {
-        Some((first, last)) if invoiced(st, ctx.today, first) => st
-            .customers
-            .values()
-            .filter(|c| c.subscriptions.values().any(|s| active_in(s, last)))
-            .filter(|c| after.is_none_or(|a| c.domain_id > a))
+    let rows: Vec<(i64, &Account)> = match range {
+        Some((first, last)) if invoiced(ctx.today, first) => st
+            .ledger
+            .accounts
+            .iter()
+            .filter(|(_, a)| billed_in(a, first, last))
+            .filter(|(id, _)| after.is_none_or(|a| **id > a))
+            .map(|(id, a)| (*id, a))
             .collect(),
         _ => Vec::new(),
     };
@@ -255,12 +306,12 @@ pub fn list_invoice_details(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let page: Vec<types::InvoiceDetail> = rows
         .iter()
         .take(count)
-        .map(|c| detail(c, first, last))
+        .map(|(id, a)| detail(*id, a, first, last))
         .collect();
     let next = (rows.len() > count)
         .then(|| rows.get(count - 1))
         .flatten()
-        .map(|c| cursor::encode(&kind, &c.domain_id.to_string()));
+        .map(|(id, _)| cursor::encode(&kind, &id.to_string()));
     ok(&types::InvoiceDetailList {
         invoice_details: page,
         response_meta_data: next.map(|n| types::ResponseMetaData {

@@ -26,6 +26,8 @@ pub(crate) struct Ctx {
     pub body: Option<Value>,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+    /// Body fields the spec does not declare, which the handler ignores.
+    pub ignored: Vec<String>,
 }
 
 /// A successful answer.

@@ -3,9 +3,8 @@
 use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
 use crate::model::{
-    Customer, GRACE_DAYS, OptionRec, State, Subscription, TRIAL_DAYS, add_months, is_quantity_tier,
-    is_trial_tier, month_start, needs_paid_plan, option_of, option_stay, tier_fits_product,
-    tier_rank,
+    Customer, OptionRec, State, Subscription, add_months, is_quantity_tier, is_trial_tier,
+    month_start, needs_paid_plan, option_of, option_stay, tier_fits_product, tier_rank,
 };
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
@@ -76,6 +75,21 @@ fn check_tier(
     Ok(())
 }
 
+/// Facts: partner-customer-option-products-delete: a cancelled annual option can be added
+/// again from the following month.
+fn check_readd(ctx: &Ctx, c: &Customer, option: &str, day: chrono::NaiveDate) -> Result<()> {
+    match c.cancelled_annual.get(option) {
+        Some(cancelled) if month_start(*cancelled) == month_start(day) => Err(ctx.conflict(
+            "READD_NEXT_MONTH",
+            format!(
+                "{option} was cancelled on {cancelled}; an annual option can be added again from {}",
+                add_months(month_start(*cancelled), 1)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Units: required (default 1) for tiers sold by quantity, absent for the others.
 fn quantity_for(tier: &str, quantity: Option<i32>) -> Result<Option<i32>> {
     if is_quantity_tier(tier) {
@@ -113,6 +127,7 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             format!("{option} is already in use; upgrade it or change its quantity"),
         ));
     }
+    check_readd(ctx, c, &option, ctx.today)?;
     let product = types::OptionProduct {
         subscription_id: s.id,
         option_product_id: req.option_product_id.clone(),
@@ -133,9 +148,25 @@ pub fn list(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 
 pub fn cancel(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let key = option_key(ctx)?;
+    let prices = st.prices.clone();
     let c = writable(st, ctx)?;
     in_use(c, &key)?;
+    // Cancelling an annual option costs a penalty (facts: partner-customer-option-products-delete).
+    let penalty = crate::ledger::option_early_end(c, &key, &prices, ctx.today);
+    let annual = c
+        .options
+        .get(&key)
+        .and_then(|o| c.subscriptions.get(&o.product.subscription_id))
+        .is_some_and(|s| s.plan.as_str().starts_with("ANNUAL"));
+    if annual {
+        c.cancelled_annual.insert(key.clone(), ctx.today);
+    }
+    let domain_id = c.domain_id;
     c.options.remove(&key);
+    st.record(ctx.today);
+    st.ledger
+        .penalties(domain_id, penalty.into_iter().collect());
+    let c = writable(st, ctx)?;
     c.option_orders.remove(&key);
     empty(StatusCode::NO_CONTENT)
 }
@@ -259,10 +290,15 @@ fn order_window(ctx: &Ctx, c: &Customer, kind: &str) -> Result<(NaiveDate, Naive
             }
             (first, first)
         }
-        "START_PAID_SERVICE" => (tomorrow, ctx.today + Duration::days(TRIAL_DAYS + 1)),
+        // Facts: partner-customer-option-product-orders-post: the window follows the trial's
+        // end (and its grace period), not today.
+        "START_PAID_SERVICE" => match s.filter(|s| s.is_trial()) {
+            Some(s) => (tomorrow, s.grace_end()),
+            None => (tomorrow, ctx.today + Duration::days(31)),
+        },
         _ => match (s, renewal_day) {
             (Some(_), Some(end)) => (tomorrow, end),
-            (Some(s), None) => (tomorrow, s.trial_end() + Duration::days(GRACE_DAYS)),
+            (Some(s), None) => (tomorrow, s.grace_end()),
             (None, _) => (tomorrow, ctx.today + Duration::days(31)),
         },
     })
@@ -323,6 +359,7 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             }
             let tier = need_tier()?;
             check_tier(ctx, "subOptionId", &option, tier.as_str(), &product, trial)?;
+            check_readd(ctx, c, &option, req.apply_date)?;
             let q = quantity_for(tier.as_str(), req.quantity.and_then(Nullable::into_value))?;
             (tier, q)
         }
@@ -334,6 +371,14 @@ pub fn create_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                 ));
             };
             match kind {
+                // Facts: partner-customer-option-product-orders-post: on a trial, a
+                // cancellation can be scheduled only once the trial is set to become paid.
+                "CANCEL" if trial => {
+                    return Err(ctx.conflict(
+                        "TRIAL_NOT_BECOMING_PAID",
+                        "a trial's options end with the trial; schedule START_PAID_SERVICE for the subscription before cancelling one",
+                    ));
+                }
                 "CANCEL" => (cur.sub_option_id.clone(), cur.quantity),
                 "START_PAID_SERVICE" | "MODIFY" => {
                     if kind == "START_PAID_SERVICE" && !is_trial_tier(cur.sub_option_id.as_str()) {
@@ -423,10 +468,39 @@ pub fn update_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                 format!("cannot be changed for a {kind} change"),
             ));
         }
-        if option_of(tier.as_str()) != Some(key.as_str()) {
+        // The same tier rules as when the change was scheduled.
+        let (product, trial) = c.works_subscription().map_or_else(
+            || {
+                let p = c
+                    .pre_orders
+                    .values()
+                    .next()
+                    .and_then(|p| p.product_id.clone());
+                (
+                    p.map_or("STD".to_string(), |p| p.as_str().to_string()),
+                    false,
+                )
+            },
+            |s| {
+                let becoming_paid = s
+                    .reservation
+                    .as_ref()
+                    .is_some_and(|r| r.type_.as_str() == "START_PAID_SERVICE");
+                (
+                    s.product.as_str().to_string(),
+                    s.is_trial() && !becoming_paid,
+                )
+            },
+        );
+        if kind == "APPLY" {
+            check_tier(ctx, "subOptionId", &key, tier.as_str(), &product, trial)?;
+        } else if option_of(tier.as_str()) != Some(key.as_str())
+            || is_trial_tier(tier.as_str())
+            || !tier_fits_product(tier.as_str(), &product)
+        {
             return Err(ApiError::invalid_field(
                 "subOptionId",
-                format!("{} is not a tier of {key}", tier.as_str()),
+                format!("must be a paid tier of {key} offered with {product}"),
             ));
         }
         o.sub_option_id = tier;
@@ -471,6 +545,9 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::OptionRenewalPatchRequest = ctx.body()?;
     let key = option_key(ctx)?;
     let c = writable(st, ctx)?;
+    let product = c
+        .works_subscription()
+        .map_or("STD".to_string(), |s| s.product.as_str().to_string());
     let o = in_use(c, &key)?;
     let kind = match (
         &req.type_,
@@ -488,10 +565,25 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let tier = req
         .sub_option_id
         .unwrap_or_else(|| o.product.sub_option_id.clone());
-    if option_of(tier.as_str()) != Some(key.as_str()) || is_trial_tier(tier.as_str()) {
+    if option_of(tier.as_str()) != Some(key.as_str())
+        || is_trial_tier(tier.as_str())
+        || !tier_fits_product(tier.as_str(), &product)
+    {
         return Err(ApiError::invalid_field(
             "subOptionId",
-            format!("must be a paid tier of {key}"),
+            format!("must be a paid tier of {key} offered with {product}"),
+        ));
+    }
+    // Facts: partner-customer-option-products-renewal-patch: only shared storage and
+    // extended contacts (SSTG2, BCT) can go down a tier at renewal.
+    let current = o.product.sub_option_id.as_str();
+    if !is_trial_tier(current)
+        && tier_rank(tier.as_str()) < tier_rank(current)
+        && !matches!(key.as_str(), "SSTG2" | "BCT")
+    {
+        return Err(ctx.conflict(
+            "DOWNGRADE_NOT_ALLOWED",
+            format!("{key} cannot be renewed on a smaller tier than {current}"),
         ));
     }
     let quantity = if is_quantity_tier(tier.as_str()) {

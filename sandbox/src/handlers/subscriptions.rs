@@ -2,9 +2,7 @@
 
 use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
-use crate::model::{
-    Customer, GRACE_DAYS, State, Subscription, is_license_plan, is_paid_product, paid_of,
-};
+use crate::model::{Customer, State, Subscription, is_license_plan, is_paid_product, paid_of};
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use lineworks_partner::Nullable;
@@ -47,26 +45,67 @@ fn check_licenses(plan: &str, count: Option<i32>, members: i32) -> Result<Option
     }
 }
 
+/// A subscription as read: while its customer's deletion waits it shows
+/// `SUSPENDED_WITHDRAWAL` (facts: partner-customer-delete), when the spec's enum has it.
+fn shown(c: &Customer, s: &Subscription, today: chrono::NaiveDate) -> types::Subscription {
+    let mut api = s.to_api(c.domain_id, today);
+    if c.pending_deletion
+        && crate::spec::spec().enum_allows("SubscriptionStatus", "SUSPENDED_WITHDRAWAL")
+    {
+        api.status = types::SubscriptionStatus::from("SUSPENDED_WITHDRAWAL");
+    }
+    api
+}
+
 pub fn list_subscriptions(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = customer(st, ctx)?;
     ok(&types::SubscriptionList {
         subscriptions: c
             .subscriptions
             .values()
-            .map(|s| s.to_api(c.domain_id, ctx.today))
+            .map(|s| shown(c, s, ctx.today))
             .collect(),
     })
 }
 
 pub fn get_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = customer(st, ctx)?;
-    let domain_id = c.domain_id;
-    ok(&sub(c, ctx)?.to_api(domain_id, ctx.today))
+    let s = sub(c, ctx)?.clone();
+    ok(&shown(c, &s, ctx.today))
+}
+
+/// Advanced is for tenants on a DNS domain, not a group name (facts:
+/// partner-customer-subscriptions-upgrade, "Standard -> Advanced (domain only)"). Applied to
+/// the paid plan; Advanced trials stay open to groups (a sandbox assumption).
+fn check_advanced(ctx: &Ctx, group: bool, product: &str) -> Result<()> {
+    if group && product == "ADV" {
+        return Err(ctx.conflict(
+            "ADVANCED_NEEDS_DOMAIN",
+            "Advanced needs a DNS domain; move the tenant off its group name with change_domain first",
+        ));
+    }
+    Ok(())
+}
+
+/// A paid plan needs a customer that is activated or has at least accepted the terms
+/// (facts: partner-customer-activate; the API would have no contract to bill).
+fn check_contract(ctx: &Ctx, c: &Customer, product: &str) -> Result<()> {
+    if is_paid_product(product) && !c.domain_active && !c.terms_accepted {
+        return Err(ctx.conflict(
+            "TERMS_NOT_ACCEPTED",
+            format!(
+                "customer {} is not activated and its administrator has not accepted the terms of service",
+                c.domain_id
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::SubscriptionCreateRequest = ctx.body()?;
     let id = st.next_subscription_id;
+    let st_trial = st.trial;
     let c = writable(st, ctx)?;
     if c.works_subscription().is_some() {
         return Err(ctx.conflict(
@@ -74,8 +113,18 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             "the customer already has a LINE WORKS subscription; upgrade or convert it instead",
         ));
     }
+    // Facts: partner-customer-preorders-post schedules the subscription; creating one at
+    // once as well would contradict it (the pre-order would be dropped on its day).
+    if !c.pre_orders.is_empty() {
+        return Err(ctx.conflict(
+            "PRE_ORDER_EXISTS",
+            "a subscription is already scheduled by a pre-order; delete the pre-order first",
+        ));
+    }
     let product = req.product_id.as_str();
     let plan = req.plan.as_str();
+    check_contract(ctx, c, product)?;
+    check_advanced(ctx, c.group, product)?;
     if is_paid_product(product) == (plan == "TRIAL") {
         return Err(ApiError::invalid_field(
             "plan",
@@ -89,7 +138,8 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         req.license_count.and_then(Nullable::into_value),
         c.member_count,
     )?;
-    let s = Subscription::new(id, req.product_id, req.plan, licenses, ctx.today);
+    let mut s = Subscription::new(id, req.product_id, req.plan, licenses, ctx.today);
+    s.trial = st_trial;
     let body = s.to_api(c.domain_id, ctx.today);
     c.free_plan = false;
     c.subscriptions.insert(id, s);
@@ -98,9 +148,16 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 }
 
 pub fn cancel_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+    let prices = st.prices.clone();
     let c = writable(st, ctx)?;
     let id = sub(c, ctx)?.id;
+    // Ending an annual contract early costs a penalty (facts: partner-customer-delete,
+    // partner-customer-option-products-delete); its amount is a sandbox assumption.
+    let penalties = crate::ledger::early_end(c, Some(id), &prices, ctx.today);
+    let domain_id = c.domain_id;
     c.end_subscription(id);
+    st.record(ctx.today);
+    st.ledger.penalties(domain_id, penalties);
     empty(StatusCode::NO_CONTENT)
 }
 
@@ -134,6 +191,7 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             "a subscription is already scheduled; move or delete it first",
         ));
     }
+    check_advanced(ctx, c.group, req.product_id.as_str())?;
     let plan = req
         .plan
         .clone()
@@ -196,7 +254,7 @@ pub fn delete_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 fn reservation_window(ctx: &Ctx, s: &Subscription, kind: &str) -> (NaiveDate, NaiveDate) {
     let from = ctx.tomorrow();
     let to = match kind {
-        "START_PAID_SERVICE" => s.trial_end() + Duration::days(GRACE_DAYS),
+        "START_PAID_SERVICE" => s.grace_end(),
         "ADD_LICENSE" => s.term_end(ctx.today).unwrap_or(ctx.today),
         _ => s.term_end(ctx.today).unwrap_or(ctx.today) + Duration::days(1),
     };
@@ -330,7 +388,7 @@ pub fn get_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::RenewalPatchRequest = ctx.body()?;
     let c = writable(st, ctx)?;
-    let members = c.member_count;
+    let (members, group) = (c.member_count, c.group);
     let s = sub(c, ctx)?;
     paid_only(ctx, s)?;
     let renewal = match req.type_.as_str() {
@@ -346,6 +404,7 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             let product = req
                 .product_id
                 .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str())));
+            check_advanced(ctx, group, product.as_str())?;
             let plan = req
                 .plan
                 .unwrap_or_else(|| types::PaidPlan::from(s.plan.as_str()));
@@ -371,12 +430,12 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::SubscriptionPaidServiceRequest = ctx.body()?;
     let today = ctx.today;
     let c = writable(st, ctx)?;
-    let (members, domain_id) = (c.member_count, c.domain_id);
+    let (members, domain_id, group) = (c.member_count, c.domain_id, c.group);
     let s = sub(c, ctx)?;
     if !s.is_trial() {
         return Err(ctx.conflict("NOT_A_TRIAL", "the subscription is already paid"));
     }
-    if today > s.trial_end() + Duration::days(GRACE_DAYS) {
+    if today > s.grace_end() {
         return Err(ctx.conflict("TRIAL_EXPIRED", "the trial and its grace period are over"));
     }
     let licenses = check_licenses(
@@ -388,6 +447,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         .product_id
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| paid_of(s.product.as_str()).to_string());
+    check_advanced(ctx, group, &product)?;
     // The paid term starts today; scheduled changes made for the trial no longer apply.
     s.start_term(&product, req.plan.as_str(), licenses, today);
     ok(&s.to_api(domain_id, today))
@@ -396,10 +456,11 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::SubscriptionUpgradeRequest = ctx.body()?;
     let c = writable(st, ctx)?;
-    let domain_id = c.domain_id;
+    let (domain_id, group) = (c.domain_id, c.group);
     let s = sub(c, ctx)?;
     let current = s.product.as_str().to_string();
     let target = req.product_id.as_str();
+    check_advanced(ctx, group, target)?;
     if current.starts_with("ADV") {
         return Err(ctx.conflict(
             "ALREADY_ADVANCED",
@@ -414,9 +475,25 @@ pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         ));
     }
     s.product = types::ProductId::from(target);
-    // An upgrade set in the renewal terms is now moot.
-    if s.renewal.is_some() {
-        s.renewal = s.stay_renewal();
+    // Facts: partner-customer-subscriptions-upgrade: only the upgrade settings in the renewal
+    // terms go; a cancellation or a plan or licence change stays.
+    match s
+        .renewal
+        .as_ref()
+        .map(|r| r.type_.as_str().to_string())
+        .as_deref()
+    {
+        Some("STAY") => s.renewal = s.stay_renewal(),
+        Some("CHANGE") => {
+            let now = s.stay_renewal();
+            if let (Some(r), Some(now)) = (s.renewal.as_mut(), now) {
+                r.product_id = now.product_id.clone();
+                if r.plan == now.plan && r.license_count == now.license_count {
+                    *r = now;
+                }
+            }
+        }
+        _ => {}
     }
     ok(&s.to_api(domain_id, ctx.today))
 }

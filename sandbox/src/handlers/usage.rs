@@ -72,11 +72,13 @@ pub fn create_usage_status_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         add_months(ctx.today, 12),
     )?;
     let c = writable(st, ctx)?;
+    // The same rule as the immediate change (facts: partner-customer-usage-status-renewal-post,
+    // -patch): a limit below today's users is refused.
     check_limit(
         ctx,
         "maxMemberCount",
         req.max_member_count.and_then(Nullable::into_value),
-        0,
+        c.member_count,
     )?;
     if c.usage_renewal.is_some() {
         return Err(ctx.conflict(

@@ -1,0 +1,192 @@
+//! The test handles as methods of [`Sandbox`]: reset, state dump, request log, faults and
+//! the customer's side (`control.rs` serves the same over HTTP).
+
+use crate::control::{self, ControlError, CustomerChange, RequestRecord};
+use crate::{Sandbox, server};
+
+impl Sandbox {
+    /// Puts everything back as it was when the sandbox started: the seed's data, the
+    /// calendar's first day, an empty request log and no armed faults (`POST
+    /// /sandbox/reset`). Tokens the token endpoint issued stay valid.
+    ///
+    /// ```
+    /// use lineworks_partner::{Client, Credentials};
+    /// use lineworks_partner_sandbox::{Sandbox, Seed};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = Sandbox::builder().seed(Seed::demo()).start().await?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::access_token("test"))
+    ///     .build()?;
+    /// client.delete_customer().domain_id(10000001).send().await?;
+    /// assert!(client.get_customer().domain_id(10000001).send().await.is_err());
+    /// sandbox.reset();
+    /// assert!(client.get_customer().domain_id(10000001).send().await.is_ok());
+    /// # Ok(()) }
+    /// ```
+    pub fn reset(&self) {
+        self.app.reset();
+    }
+
+    /// The whole state as JSON (`GET /sandbox/state`): `today`, and per customer its
+    /// `customer`, `usageStatus`, `customerSide`, `subscriptions`, `preOrders`,
+    /// `optionProducts` and `optionProductOrders`, in the API's shapes.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = lineworks_partner_sandbox::Sandbox::builder()
+    ///     .seed(lineworks_partner_sandbox::Seed::demo())
+    ///     .start()
+    ///     .await?;
+    /// let state = sandbox.state();
+    /// assert_eq!(state["customers"][0]["customer"]["domain"], "example.com");
+    /// # Ok(()) }
+    /// ```
+    pub fn state(&self) -> serde_json::Value {
+        self.app.state().dump()
+    }
+
+    /// The Partner API calls seen so far, oldest first (`GET /sandbox/requests`); the last
+    /// 10,000 are kept.
+    ///
+    /// ```
+    /// # use lineworks_partner::{Client, Credentials};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = lineworks_partner_sandbox::Sandbox::start().await?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::access_token("test"))
+    ///     .build()?;
+    /// client.list_customers().send().await?;
+    /// let log = sandbox.requests();
+    /// assert_eq!(log[0].operation.as_deref(), Some("list_customers"));
+    /// assert_eq!(log[0].status, 200);
+    /// sandbox.clear_requests();
+    /// assert!(sandbox.requests().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        server::lock(&self.app.log).iter().cloned().collect()
+    }
+
+    /// Empties the request log (`DELETE /sandbox/requests`).
+    pub fn clear_requests(&self) {
+        server::lock(&self.app.log).clear();
+    }
+
+    /// The next `times` calls of `operation` (an `operationId`, e.g. `"create_customer"`)
+    /// answer `status` (400-599) without touching the state (`POST /sandbox/faults` with
+    /// `{"operation": ..., "status": 503, "times": 2}`).
+    ///
+    /// ```
+    /// # use lineworks_partner::{Client, Credentials, RetryPolicy};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = lineworks_partner_sandbox::Sandbox::start().await?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::access_token("test"))
+    ///     .retry_policy(RetryPolicy::disabled())
+    ///     .build()?;
+    /// sandbox.fail_next("list_customers", 503, 1)?;
+    /// let e = client.list_customers().send().await.unwrap_err();
+    /// assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
+    /// assert!(client.list_customers().send().await.is_ok());
+    /// # Ok(()) }
+    /// ```
+    pub fn fail_next(&self, operation: &str, status: u16, times: u32) -> Result<(), ControlError> {
+        let fault = control::new_fault(operation, control::FaultKind::Answer(status), times)?;
+        server::lock(&self.app.faults).push(fault);
+        Ok(())
+    }
+
+    /// The next `times` calls of `operation` are applied (the state changes) and then their
+    /// answer is withheld, as when a connection times out after the server acted
+    /// (`{"operation": ..., "appliedThenTimeout": true}`). The answer, a 504, comes only after
+    /// [`SandboxBuilder::lost_answer_delay`](crate::SandboxBuilder::lost_answer_delay) (default 30 s), so a client with a shorter timeout
+    /// sees a timeout: "create, time out, retry" can be reproduced.
+    ///
+    /// ```
+    /// # use lineworks_partner::{Client, Credentials, RetryPolicy};
+    /// # use std::time::Duration;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = lineworks_partner_sandbox::Sandbox::builder()
+    ///     .seed(lineworks_partner_sandbox::Seed::demo())
+    ///     .start()
+    ///     .await?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::access_token("test"))
+    ///     .retry_policy(RetryPolicy::disabled())
+    ///     .timeout(Duration::from_millis(300))
+    ///     .build()?;
+    /// sandbox.time_out_after_applying("delete_customer", 1)?;
+    /// assert!(client.delete_customer().domain_id(10000001).send().await.is_err());
+    /// // The deletion happened all the same.
+    /// assert!(client.get_customer().domain_id(10000001).send().await.is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn time_out_after_applying(&self, operation: &str, times: u32) -> Result<(), ControlError> {
+        let fault = control::new_fault(operation, control::FaultKind::AppliedThenTimeout, times)?;
+        server::lock(&self.app.faults).push(fault);
+        Ok(())
+    }
+
+    /// Disarms every fault not yet used (`DELETE /sandbox/faults`).
+    pub fn clear_faults(&self) {
+        server::lock(&self.app.faults).clear();
+    }
+
+    /// Plays the customer's side, which the API cannot change: accepting the terms of
+    /// service, publishing the DNS records, users joining, suspension by the tenant's
+    /// administrator (`POST /sandbox/customers/{domainId}` with the same fields in
+    /// camelCase).
+    ///
+    /// ```
+    /// use lineworks_partner::{Client, Credentials};
+    /// use lineworks_partner_sandbox::{CustomerChange, Sandbox};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = Sandbox::start().await?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::access_token("test"))
+    ///     .build()?;
+    /// let created = client
+    ///     .create_customer()
+    ///     .body_map(|b| {
+    ///         b.domain("acme.co.jp")
+    ///             .company_name("Acme")
+    ///             .phone_number("03-1234-5678")
+    ///             .time_zone("Asia/Tokyo")
+    ///             .locale("ja_JP")
+    ///     })
+    ///     .send()
+    ///     .await?;
+    /// let id = created.domain_id;
+    /// // Neither the terms nor the DNS records: activation is refused.
+    /// assert!(client.activate_customer().domain_id(id).send().await.is_err());
+    /// sandbox.change_customer(id, CustomerChange::default().accept_terms().publish_dns(true))?;
+    /// let active = client.activate_customer().domain_id(id).send().await?;
+    /// assert!(active.enable_active_domain);
+    /// # Ok(()) }
+    /// ```
+    pub fn change_customer(
+        &self,
+        domain_id: i64,
+        change: CustomerChange,
+    ) -> Result<(), ControlError> {
+        let mut state = self.app.state();
+        let today = state.current_day();
+        state.change_customer(domain_id, &change)?;
+        state.record(today);
+        self.app.persist(&state);
+        Ok(())
+    }
+}
