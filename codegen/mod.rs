@@ -3,8 +3,12 @@
 //! Used by `build.rs` (through `#[path]`, so the published crate needs no extra package).
 //! Everything it writes goes to `OUT_DIR`; `src/generated.rs` includes it.
 
+pub mod api;
+pub mod docs;
 pub mod emit;
+pub mod fixtures;
 pub mod prepare;
+pub mod types_ext;
 
 use std::path::Path;
 
@@ -16,6 +20,18 @@ pub const OUTPUTS: [&str; 5] = [
     "api.rs",
     "httpmock.rs",
 ];
+
+/// Schemas whose Rust name differs from the spec's: `Error`, the API's error body, would read
+/// as `lineworks_partner::Error`, the crate's error. The published spec keeps its names.
+pub const RENAMES: [(&str, &str); 1] = [("Error", "ApiErrorBody")];
+
+/// The spec's name of a generated type.
+pub fn schema_name(rust: &str) -> &str {
+    RENAMES
+        .iter()
+        .find(|(_, r)| *r == rust)
+        .map_or(rust, |(spec, _)| spec)
+}
 
 /// Everything generated from one spec.
 pub struct Generated {
@@ -46,6 +62,12 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         .with_inner_type(quote::quote!(crate::hooks::Shared))
         .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("PartialEq");
+    for (spec_name, rust) in RENAMES {
+        settings.with_patch(
+            spec_name,
+            progenitor::TypePatch::default().with_rename(rust),
+        );
+    }
     for e in &prepared.enums {
         settings.with_replacement(
             &e.name,
@@ -69,6 +91,15 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
     // The raw client is private; its `ignore`d usage snippets would only show up as skipped
     // doctests. The public wrappers carry compiled examples instead.
     syn::visit_mut::VisitMut::visit_file_mut(&mut DropIgnoredExamples, &mut raw_file);
+    let requests = prepare::request_schemas(&prepared.spec);
+    let index = types_ext::extend(
+        &mut raw_file,
+        spec,
+        &prepared.spec,
+        &prepared.enums,
+        &requests,
+    )?;
+    fixtures::fixtures(&mut raw_file, spec, &index)?;
 
     let mocks = generator
         .httpmock(&openapi, "crate")
@@ -85,7 +116,10 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         ),
         (
             OUTPUTS[3],
-            pretty(emit::client_api(&raw_file, &prepared.operations)?, "api")?,
+            pretty(
+                api::client_api(&raw_file, &prepared.operations, &index, spec)?,
+                "api",
+            )?,
         ),
         (OUTPUTS[4], pretty(mocks, "httpmock")?),
     ];

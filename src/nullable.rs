@@ -51,6 +51,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+/// So a text field takes a literal: `.memo("renewed by phone")`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_string())
+    }
+}
+
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -235,7 +235,7 @@ impl Seed {
             }
             c.domain_active = c.group || sc.active.unwrap_or(true);
             if c.domain_active {
-                c.partnership.status = Some(types::PartnershipStatus::from("APPROVED"));
+                c.partnership.status = Some(types::PartnershipStatus::from_wire("APPROVED"));
             }
             c.free_plan = sc.free_plan && sc.subscriptions.is_empty();
             c.administrator = sc.administrator;
@@ -308,7 +308,7 @@ impl Seed {
                     subscription_id: Some(product.subscription_id),
                     option_product_id: Some(product.option_product_id.clone()),
                     sub_option_id: Some(product.sub_option_id.clone()),
-                    type_: Some(types::OptionRenewalType::from("STAY")),
+                    type_: Some(types::OptionRenewalType::from_wire("STAY")),
                     quantity: product.quantity,
                 };
                 c.options.insert(option, OptionRec { product, renewal });

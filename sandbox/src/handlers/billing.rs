@@ -36,14 +36,14 @@ pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         let from = first.max(s.start).max(c.created);
         for day in days(from, last.min(ctx.today)) {
             usages.push(types::Usage {
-                product_group_id: types::ProductGroupId::from("WORKS"),
+                product_group_id: types::ProductGroupId::from_wire("WORKS"),
                 used_date: day,
                 product_id: s.product.clone(),
                 plan: s.plan.clone(),
                 license_count: Some(s.license_count.unwrap_or(0)),
                 member_count: Some(c.member_count),
                 max_member_count: c.max_member_count,
-                status: types::CustomerStatus::from(if c.pending_deletion {
+                status: types::CustomerStatus::from_wire(if c.pending_deletion {
                     "SUSPENDED_WITHDRAWAL"
                 } else {
                     "ACTIVE"
@@ -63,7 +63,7 @@ pub fn list_option_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             let since = o.product.applied_time.map_or(s.start, |t| t.date_naive());
             for day in days(first.max(since), last.min(ctx.today)) {
                 records.push(types::OptionProductUsage {
-                    product_group_id: types::ProductGroupId::from("WORKS"),
+                    product_group_id: types::ProductGroupId::from_wire("WORKS"),
                     option_product_id: o.product.option_product_id.clone(),
                     sub_option_id: o.product.sub_option_id.clone(),
                     used_date: day,
@@ -161,7 +161,7 @@ pub fn list_invoices(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             option_plus_tax_amount: Some(0),
             penalty_amount: Some(0),
             total_amount: Some(used + tax),
-            payment_status: Some(types::PaymentStatus::from(match (used, paid) {
+            payment_status: Some(types::PaymentStatus::from_wire(match (used, paid) {
                 (0, _) => "NONE",
                 (_, true) => "PAID",
                 _ => "UNPAID",
@@ -184,7 +184,7 @@ fn detail(c: &Customer, first: NaiveDate, last: NaiveDate) -> types::InvoiceDeta
         let start = first.max(s.start);
         items.push(types::SettlementItem {
             subscription_id: Some(s.id),
-            item_type: Some(types::SettlementItemType::from("PRODUCT")),
+            item_type: Some(types::SettlementItemType::from_wire("PRODUCT")),
             start_date: Some(start),
             end_date: Some(last),
             item_id: Some(s.product.as_str().to_string()),
@@ -201,7 +201,7 @@ fn detail(c: &Customer, first: NaiveDate, last: NaiveDate) -> types::InvoiceDeta
             }
             items.push(types::SettlementItem {
                 subscription_id: Some(s.id),
-                item_type: Some(types::SettlementItemType::from("OPTION_PRODUCT")),
+                item_type: Some(types::SettlementItemType::from_wire("OPTION_PRODUCT")),
                 start_date: Some(first.max(since)),
                 end_date: Some(last),
                 item_id: Some(o.product.option_product_id.as_str().to_string()),
@@ -210,7 +210,7 @@ fn detail(c: &Customer, first: NaiveDate, last: NaiveDate) -> types::InvoiceDeta
         }
         items.push(types::SettlementItem {
             subscription_id: Some(s.id),
-            item_type: Some(types::SettlementItemType::from("SUMMARY")),
+            item_type: Some(types::SettlementItemType::from_wire("SUMMARY")),
             start_date: Some(start),
             end_date: Some(last),
             item_id: Some(s.product.as_str().to_string()),

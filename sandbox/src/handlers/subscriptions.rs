@@ -137,7 +137,7 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let plan = req
         .plan
         .clone()
-        .unwrap_or_else(|| types::PaidPlan::from("MONTHLY"));
+        .unwrap_or_else(|| types::PaidPlan::from_wire("MONTHLY"));
     let licenses = check_licenses(
         plan.as_str(),
         req.license_count.and_then(Nullable::into_value),
@@ -147,9 +147,9 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         id,
         types::PreOrder {
             pre_order_id: id,
-            product_id: Some(types::PreOrderProductId::from(req.product_id.as_str())),
+            product_id: Some(types::PreOrderProductId::from_wire(req.product_id.as_str())),
             apply_date: req.apply_date,
-            plan: Some(types::PreOrderPlan::from(plan.as_str())),
+            plan: Some(types::PreOrderPlan::from_wire(plan.as_str())),
             license_count: licenses,
         },
     );
@@ -235,10 +235,10 @@ pub fn create_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                 ApiError::invalid_field("plan", "is required for START_PAID_SERVICE")
             })?;
             r.license_count = check_licenses(plan.as_str(), req.license_count, members)?;
-            r.product_id = Some(
-                req.product_id
-                    .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str()))),
-            );
+            r.product_id =
+                Some(req.product_id.unwrap_or_else(|| {
+                    types::PaidProductId::from_wire(paid_of(s.product.as_str()))
+                }));
             r.plan = Some(plan);
         }
         "ADD_LICENSE" => {
@@ -345,10 +345,10 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         _ => {
             let product = req
                 .product_id
-                .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str())));
+                .unwrap_or_else(|| types::PaidProductId::from_wire(paid_of(s.product.as_str())));
             let plan = req
                 .plan
-                .unwrap_or_else(|| types::PaidPlan::from(s.plan.as_str()));
+                .unwrap_or_else(|| types::PaidPlan::from_wire(s.plan.as_str()));
             let count = if is_license_plan(plan.as_str()) {
                 req.license_count.or(s.license_count)
             } else {
@@ -413,7 +413,7 @@ pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             format!("must be {expected} for a {current} subscription"),
         ));
     }
-    s.product = types::ProductId::from(target);
+    s.product = types::ProductId::from_wire(target);
     // An upgrade set in the renewal terms is now moot.
     if s.renewal.is_some() {
         s.renewal = s.stay_renewal();
