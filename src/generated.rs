@@ -19,7 +19,7 @@ include!(concat!(env!("OUT_DIR"), "/api.rs"));
 ///
 /// - Add `httpmock = "0.8"` to your dev-dependencies (the version this crate's mocks are
 ///   generated for) and `lineworks-partner = { version = "..", features = ["httpmock"] }`.
-/// - Import the extension trait, [`MockServerExt`]: it adds one method per operation to
+/// - Import the extension trait, [`MockServerExt`](crate::mock::MockServerExt): it adds one method per operation to
 ///   `httpmock::MockServer`, named like the client's (`server.get_customer(..)`).
 /// - Point the client at `server.base_url()` as it is: the mocks match the spec's paths
 ///   without the `/v1.0` prefix the real base URL carries. Adding `/v1.0` makes every call

@@ -219,13 +219,13 @@ pub(crate) fn from_builder_message(message: &str, op: &'static OperationSpec) ->
             let why = match why.strip_prefix(": ") {
                 Some(why) => why.to_string(),
                 None => {
-                    let name = ty.rsplit("::").next().unwrap_or(ty);
+                    let name = ty.rsplit("::").next().unwrap_or(ty).trim();
                     match crate::generated::enums::known_values(name) {
                         Some(known) => format!(
                             "not a {name} value the spec lists; expected one of: {}",
                             known.join(", ")
                         ),
-                        None => format!("not a valid `{ty}`"),
+                        None => format!("not a valid `{name}`"),
                     }
                 }
             };
