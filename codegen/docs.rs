@@ -187,10 +187,9 @@ pub fn parameters(spec: &Value, id: &str) -> Vec<(String, String)> {
         if let Some(schema) = p.get("schema") {
             line.extend(facts(spec, schema));
         }
-        if let Some(e) = p.get("example").filter(|e| !e.is_object()) {
-            if !line.iter().any(|l| l.starts_with("Example:")) {
-                line.push(format!("Example: {}.", literal(e)));
-            }
+        let stated = line.iter().any(|l| l.starts_with("Example:"));
+        if let Some(e) = p.get("example").filter(|e| !e.is_object() && !stated) {
+            line.push(format!("Example: {}.", literal(e)));
         }
         line.push(
             "A value that does not convert to the parameter's type, or breaks a rule above, \
