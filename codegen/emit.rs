@@ -1,18 +1,18 @@
-//! Emits the Rust that sits on top of progenitor's output: open enums, the operation table
-//! (with the request rules), the public client methods and request builders, and page streams.
+//! Emits the open enums and the operation table (with the request rules). The client methods
+//! and request builders are in `api.rs`.
 
-use crate::codegen::prepare::{EnumDef, Operation, Pagination, RuleKind};
+use crate::codegen::prepare::{EnumDef, Operation, RuleKind};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
-fn ident(s: &str) -> Ident {
+pub fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
 }
 
 /// Rust field name typify gives a JSON property.
-fn field_ident(name: &str) -> Ident {
+pub fn field_ident(name: &str) -> Ident {
     let snake = name.to_snake_case();
     match snake.as_str() {
         "type" | "ref" | "self" | "super" | "crate" | "move" | "match" | "mod" | "use"
@@ -24,7 +24,7 @@ fn field_ident(name: &str) -> Ident {
     }
 }
 
-fn variant_names(values: &[String]) -> Vec<Ident> {
+pub fn variant_names(values: &[String]) -> Vec<Ident> {
     let mut seen = BTreeSet::new();
     values
         .iter()
@@ -51,6 +51,7 @@ pub fn open_enums(enums: &[EnumDef]) -> TokenStream {
         let name = ident(&e.name);
         let variants = variant_names(&e.values);
         let values = &e.values;
+        let name_str = &e.name;
         let doc = e.description.clone().unwrap_or_else(|| format!("Values of `{}`.", e.name));
         let variant_docs = values.iter().map(|v| format!("`{v}`"));
         quote! {
@@ -58,7 +59,10 @@ pub fn open_enums(enums: &[EnumDef]) -> TokenStream {
             ///
             /// Open: a value this version of the crate does not know is kept in `Unknown` and
             /// sent back unchanged, so a new plan, option or status never fails a call.
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            /// Requests are strict: text becomes a value through `parse`/`try_from`, which
+            /// refuse a value the spec does not list (a typo fails before anything is sent);
+            /// only an `Unknown(..)` built on purpose sends another value.
+            #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
@@ -85,29 +89,55 @@ pub fn open_enums(enums: &[EnumDef]) -> TokenStream {
                     f.write_str(self.as_str())
                 }
             }
-            impl ::std::str::FromStr for #name {
-                type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(match value {
-                        #( #values => Self::#variants, )*
-                        other => Self::Unknown(other.to_string()),
-                    })
-                }
-            }
-            impl ::std::convert::From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value.parse() {
-                        Ok(v) => v,
-                        Err(never) => match never {},
+            /// Shows the wire value (`"ja_JP"`), which is what logs and docs talk about;
+            /// a value the spec does not list shows as `Unknown("...")`.
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        Self::Unknown(other) => f.debug_tuple("Unknown").field(other).finish(),
+                        known => ::std::fmt::Debug::fmt(known.as_str(), f),
                     }
                 }
             }
-            impl ::std::convert::From<::std::string::String> for #name {
-                fn from(value: ::std::string::String) -> Self {
+            impl #name {
+                /// Reads a value as the server sends it: a value the spec does not list is
+                /// kept in `Unknown`. For values a caller writes, use `parse` or `try_from`,
+                /// which refuse a typo.
+                pub fn from_wire(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    let value = value.into();
                     match value.as_str() {
                         #( #values => Self::#variants, )*
                         _ => Self::Unknown(value),
                     }
+                }
+            }
+            /// Strict: only the values the spec lists. Build `Unknown(..)` to send another
+            /// value on purpose.
+            impl ::std::str::FromStr for #name {
+                type Err = crate::UnknownValue;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    match value {
+                        #( #values => Ok(Self::#variants), )*
+                        other => Err(crate::UnknownValue::new(#name_str, other, Self::KNOWN)),
+                    }
+                }
+            }
+            impl ::std::convert::TryFrom<&str> for #name {
+                type Error = crate::UnknownValue;
+                fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                    value.parse()
+                }
+            }
+            impl ::std::convert::TryFrom<::std::string::String> for #name {
+                type Error = crate::UnknownValue;
+                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+                    value.parse()
+                }
+            }
+            impl ::std::convert::TryFrom<&::std::string::String> for #name {
+                type Error = crate::UnknownValue;
+                fn try_from(value: &::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+                    value.parse()
                 }
             }
             impl ::serde::Serialize for #name {
@@ -118,12 +148,24 @@ pub fn open_enums(enums: &[EnumDef]) -> TokenStream {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value))
+                    Ok(Self::from_wire(value))
                 }
             }
         }
     });
-    quote! { #(#items)* }
+    let names = enums.iter().map(|e| e.name.as_str());
+    let types = enums.iter().map(|e| ident(&e.name));
+    quote! {
+        #(#items)*
+        /// The values the spec lists for the enum of this name; validation names them when
+        /// a query or path value does not convert.
+        pub(crate) fn known_values(name: &str) -> Option<&'static [&'static str]> {
+            match name {
+                #( #names => Some(#types::KNOWN), )*
+                _ => None,
+            }
+        }
+    }
 }
 
 fn rule_tokens(kind: &RuleKind) -> TokenStream {
@@ -136,6 +178,9 @@ fn rule_tokens(kind: &RuleKind) -> TokenStream {
         RuleKind::Maximum(n) => quote!(crate::validate::RuleKind::Maximum(#n)),
         RuleKind::MinItems(n) => quote!(crate::validate::RuleKind::MinItems(#n)),
         RuleKind::MaxItems(n) => quote!(crate::validate::RuleKind::MaxItems(#n)),
+        RuleKind::ExclusiveMinimum(n) => quote!(crate::validate::RuleKind::ExclusiveMinimum(#n)),
+        RuleKind::ExclusiveMaximum(n) => quote!(crate::validate::RuleKind::ExclusiveMaximum(#n)),
+        RuleKind::MinProperties(n) => quote!(crate::validate::RuleKind::MinProperties(#n)),
     }
 }
 
@@ -171,412 +216,5 @@ pub fn operations_table(ops: &[Operation]) -> TokenStream {
     quote! {
         /// Every operation of the spec, in spec order, with the request rules the types do not enforce.
         pub static OPERATIONS: [crate::validate::OperationSpec; #count] = [#(#entries),*];
-    }
-}
-
-/// A progenitor builder method we forward.
-struct Setter {
-    sig: syn::Signature,
-    attrs: Vec<syn::Attribute>,
-}
-
-struct RawBuilder {
-    name: String,
-    setters: Vec<Setter>,
-    success: syn::Type,
-}
-
-fn collect_builders(file: &syn::File) -> Result<Vec<RawBuilder>, String> {
-    let module = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .ok_or("progenitor output has no builder module")?;
-    let mut builders = Vec::new();
-    for item in &module.1 {
-        let syn::Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() {
-            continue;
-        }
-        let syn::Type::Path(tp) = &*imp.self_ty else {
-            continue;
-        };
-        let name = tp
-            .path
-            .segments
-            .last()
-            .ok_or("empty path")?
-            .ident
-            .to_string();
-        let mut setters = Vec::new();
-        let mut success = None;
-        for it in &imp.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            match f.sig.ident.to_string().as_str() {
-                "new" => {}
-                "send" => success = Some(success_type(&f.sig)?),
-                _ => {
-                    let attrs = f
-                        .attrs
-                        .iter()
-                        .filter(|a| a.path().is_ident("doc"))
-                        .cloned()
-                        .collect();
-                    setters.push(Setter {
-                        sig: f.sig.clone(),
-                        attrs,
-                    });
-                }
-            }
-        }
-        let success = success.ok_or_else(|| format!("builder {name} has no send()"))?;
-        builders.push(RawBuilder {
-            name,
-            setters,
-            success,
-        });
-    }
-    Ok(builders)
-}
-
-/// `Result<ResponseValue<T>, Error<E>>` -> `T`.
-fn success_type(sig: &syn::Signature) -> Result<syn::Type, String> {
-    let err = || format!("unexpected send() signature in {}", sig.ident);
-    let syn::ReturnType::Type(_, ty) = &sig.output else {
-        return Err(err());
-    };
-    let first_generic = |ty: &syn::Type| -> Option<syn::Type> {
-        let syn::Type::Path(tp) = ty else { return None };
-        let syn::PathArguments::AngleBracketed(args) = &tp.path.segments.last()?.arguments else {
-            return None;
-        };
-        match args.args.first()? {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        }
-    };
-    let response_value = first_generic(ty).ok_or_else(err)?;
-    first_generic(&response_value).ok_or_else(err)
-}
-
-fn example_literal(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::String(s) => Some(format!("{s:?}")),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn method_docs(op: &Operation) -> String {
-    let mut doc = String::new();
-    if !op.summary.is_empty() {
-        doc.push_str(op.summary.trim_end_matches('.'));
-        doc.push_str(".\n\n");
-    }
-    if !op.description.is_empty() && op.description != op.summary {
-        doc.push_str(&op.description);
-        doc.push_str("\n\n");
-    }
-    doc.push_str(&format!("`{} {}`", op.method, op.path));
-    if !op.scopes.is_empty() {
-        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
-        doc.push_str(&format!(" · scope {}", scopes.join(" or ")));
-    }
-    if let Some(url) = &op.docs_url {
-        doc.push_str(&format!(" · [upstream reference]({url})"));
-    }
-    doc.push_str("\n\n# Example\n\n```no_run\n");
-    doc.push_str("# async fn example(client: &lineworks_partner::Client) -> Result<(), lineworks_partner::Error> {\n");
-    if let Some(body) = &op.body_type {
-        doc.push_str(&format!(
-            "# let body: lineworks_partner::types::{body} = unimplemented!(\"build the request body\");\n"
-        ));
-    }
-    let binding = if op.success_type.is_some() {
-        "let response = "
-    } else {
-        ""
-    };
-    doc.push_str(&format!("{binding}client\n    .{}()\n", op.id));
-    for p in op.params.iter().filter(|p| p.required) {
-        let value = p
-            .example
-            .as_ref()
-            .and_then(example_literal)
-            .unwrap_or_else(|| "Default::default()".into());
-        doc.push_str(&format!("    .{}({value})\n", p.name.to_snake_case()));
-    }
-    if op.body_type.is_some() {
-        doc.push_str("    .body(body)\n");
-    }
-    doc.push_str("    .send()\n    .await?;\n");
-    if op.success_type.is_some() {
-        doc.push_str("println!(\"{response:?}\");\n");
-    }
-    doc.push_str("# Ok(())\n# }\n```\n");
-    doc
-}
-
-pub fn client_api(file: &syn::File, ops: &[Operation]) -> Result<TokenStream, String> {
-    let builders = collect_builders(file)?;
-    let mut builder_items = Vec::new();
-    let mut client_methods = Vec::new();
-    let mut page_items = Vec::new();
-    for (index, op) in ops.iter().enumerate() {
-        let builder_name = op.id.to_upper_camel_case();
-        let raw = builders
-            .iter()
-            .find(|b| b.name == builder_name)
-            .ok_or_else(|| format!("no progenitor builder {builder_name} for {}", op.id))?;
-        let name = ident(&builder_name);
-        let method = ident(&op.id);
-        let success = &raw.success;
-        let setters = raw.setters.iter().map(|s| {
-            let mut sig = s.sig.clone();
-            let mut args = Vec::new();
-            for input in sig.inputs.iter_mut() {
-                match input {
-                    syn::FnArg::Receiver(r) => r.mutability = None,
-                    syn::FnArg::Typed(t) => {
-                        if let syn::Pat::Ident(pi) = &*t.pat {
-                            args.push(pi.ident.clone());
-                        }
-                    }
-                }
-            }
-            let setter = &sig.ident;
-            let attrs = &s.attrs;
-            let doc = if attrs.is_empty() {
-                let text = format!("Sets `{setter}`; checked when the request is sent.");
-                quote!(#[doc = #text])
-            } else {
-                quote!(#(#attrs)*)
-            };
-            quote! {
-                #doc
-                pub #sig {
-                    Self { inner: self.inner.#setter(#(#args),*), options: self.options }
-                }
-            }
-        });
-        let struct_doc = format!(
-            "Request builder for [`Client::{}`](crate::Client::{}).",
-            op.id, op.id
-        );
-        let send_doc = format!(
-            "Checks the request against the spec's rules, sends it (with the client's authentication, retries and rate limit) and parses the `{} {}` response.",
-            op.method, op.path
-        );
-        builder_items.push(quote! {
-            #[doc = #struct_doc]
-            #[derive(Debug, Clone)]
-            #[must_use = "a request builder does nothing until `send` is awaited"]
-            pub struct #name<'a> {
-                inner: crate::generated::raw::builder::#name<'a>,
-                options: crate::hooks::CallOptions,
-            }
-            impl<'a> #name<'a> {
-                pub(crate) fn new(inner: crate::generated::raw::builder::#name<'a>) -> Self {
-                    Self { inner, options: ::std::default::Default::default() }
-                }
-                #(#setters)*
-                /// Uses this retry policy for this call instead of the client's, e.g. to allow
-                /// replaying a POST that is known to be idempotent.
-                pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-                    self.options.retry = Some(policy);
-                    self
-                }
-                #[doc = #send_doc]
-                pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                    crate::hooks::call(&crate::generated::OPERATIONS[#index], self.options, self.inner.send()).await
-                }
-            }
-        });
-        let docs = method_docs(op);
-        client_methods.push(quote! {
-            #[doc = #docs]
-            pub fn #method(&self) -> builder::#name<'_> {
-                builder::#name::new(self.raw().#method())
-            }
-        });
-        if let Some(p) = &op.pagination {
-            page_items.push(pagination(&name, p));
-        }
-    }
-    Ok(quote! {
-        /// Request builders, one per operation: set parameters, then `send().await`.
-        pub mod builder {
-            #[allow(unused_imports)]
-            use crate::types;
-            #(#builder_items)*
-            #(#page_items)*
-        }
-        impl crate::Client {
-            #(#client_methods)*
-        }
-    })
-}
-
-fn pagination(builder: &Ident, p: &Pagination) -> TokenStream {
-    let page = ident(&p.page_type);
-    let item = ident(&p.items_type);
-    let items_field = field_ident(&p.items_field);
-    let cursor = field_ident(&p.cursor_param);
-    let mut steps = p.next_cursor.iter();
-    let (first, first_optional) = steps.next().expect("nextCursorField has at least one step");
-    let first = field_ident(first);
-    let mut next = if *first_optional {
-        quote!(page.#first.as_ref())
-    } else {
-        quote!(Some(&page.#first))
-    };
-    for (step, optional) in steps {
-        let f = field_ident(step);
-        next = if *optional {
-            quote!(#next.and_then(|v| v.#f.as_ref()))
-        } else {
-            quote!(#next.map(|v| &v.#f))
-        };
-    }
-    let max = match p.count_max {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    };
-    quote! {
-        impl<'a> crate::paginate::Paginated<'a> for #builder<'a> {
-            type Page = types::#page;
-            type Item = types::#item;
-            const MAX_PAGE_SIZE: Option<i64> = #max;
-            fn with_cursor(self, cursor: ::std::string::String) -> Self {
-                self.#cursor(cursor)
-            }
-            fn send_page(self) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Page, crate::Error>> + Send + 'a {
-                self.send()
-            }
-            fn next_cursor(page: &Self::Page) -> Option<&str> {
-                #next.map(|cursor| cursor.as_str())
-            }
-            fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
-                page.#items_field
-            }
-        }
-        impl<'a> #builder<'a> {
-            /// Streams every item of every page, lazily: the next page is requested only when
-            /// the current one is used up, and never after the last (no `nextCursor`).
-            pub fn stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<types::#item, crate::Error>> + Send + 'a {
-                crate::paginate::items(self)
-            }
-            /// Streams whole pages, lazily, following `nextCursor`.
-            pub fn pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<types::#page, crate::Error>> + Send + 'a {
-                crate::paginate::pages(self)
-            }
-            /// Collects every item of every page into one `Vec`.
-            pub async fn collect_all(self) -> ::std::result::Result<::std::vec::Vec<types::#item>, crate::Error> {
-                crate::paginate::collect(self).await
-            }
-        }
-    }
-}
-
-/// Carries the spec's `deprecated: true` into the Rust API as `#[deprecated]`, so users see it
-/// at compile time: on the fields of generated types (properties of component schemas) and on
-/// the `Client` methods of deprecated operations. The note is the element's own description.
-pub fn mark_deprecated(spec: &serde_json::Value, raw: &mut syn::File, api: &mut syn::File) {
-    use serde_json::Value;
-    let note = |v: &Value, what: &str| {
-        let why = v
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or("see the API reference");
-        format!("deprecated in the Partner API ({what}): {why}")
-    };
-    // (type name, JSON property name, note)
-    let mut fields: Vec<(String, String, String)> = Vec::new();
-    let schemas = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object);
-    for (name, schema) in schemas.into_iter().flatten() {
-        let parts = std::iter::once(schema).chain(
-            schema
-                .get("allOf")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-        for part in parts {
-            let props = part.get("properties").and_then(Value::as_object);
-            for (prop, p) in props.into_iter().flatten() {
-                if p.get("deprecated") == Some(&Value::Bool(true)) {
-                    let n = note(p, &format!("`{name}.{prop}`"));
-                    fields.push((name.to_upper_camel_case(), prop.clone(), n));
-                }
-            }
-        }
-    }
-    let mut methods: Vec<(String, String)> = Vec::new();
-    for item in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for op in item.1.as_object().into_iter().flatten().map(|(_, o)| o) {
-            let id = op.get("operationId").and_then(Value::as_str);
-            if let (Some(id), Some(true)) = (id, op.get("deprecated").and_then(Value::as_bool)) {
-                methods.push((id.to_string(), note(op, &format!("`{id}`"))));
-            }
-        }
-    }
-    fn in_items(items: &mut [syn::Item], fields: &[(String, String, String)]) {
-        for item in items {
-            match item {
-                // typify's `builder` module mirrors the types with private fields: skip it.
-                syn::Item::Mod(m) if m.ident != "builder" => {
-                    if let Some((_, inner)) = m.content.as_mut() {
-                        in_items(inner, fields);
-                    }
-                }
-                syn::Item::Struct(s) => {
-                    let type_name = s.ident.to_string();
-                    for f in s.fields.iter_mut() {
-                        let Some(ident) = f.ident.as_ref().map(|i| i.to_string()) else {
-                            continue;
-                        };
-                        let renamed = |prop: &str| {
-                            f.attrs.iter().any(|a| {
-                                a.path().is_ident("serde")
-                                    && quote::ToTokens::to_token_stream(a)
-                                        .to_string()
-                                        .contains(&format!("rename = \"{prop}\""))
-                            })
-                        };
-                        let hit = fields.iter().find(|(t, prop, _)| {
-                            *t == type_name
-                                && (renamed(prop) || field_ident(prop) == ident.as_str())
-                        });
-                        if let Some((_, _, n)) = hit {
-                            f.attrs.push(syn::parse_quote!(#[deprecated(note = #n)]));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    in_items(&mut raw.items, &fields);
-    for item in &mut api.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        for member in &mut imp.items {
-            let syn::ImplItem::Fn(f) = member else {
-                continue;
-            };
-            if let Some((_, n)) = methods.iter().find(|(id, _)| f.sig.ident == id.as_str()) {
-                f.attrs.push(syn::parse_quote!(#[deprecated(note = #n)]));
-            }
-        }
     }
 }

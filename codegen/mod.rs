@@ -3,8 +3,13 @@
 //! Used by `build.rs` (through `#[path]`, so the published crate needs no extra package).
 //! Everything it writes goes to `OUT_DIR`; `src/generated.rs` includes it.
 
+pub mod api;
+pub mod deprecated;
+pub mod docs;
 pub mod emit;
+pub mod fixtures;
 pub mod prepare;
+pub mod types_ext;
 
 use std::path::Path;
 
@@ -16,6 +21,18 @@ pub const OUTPUTS: [&str; 5] = [
     "api.rs",
     "httpmock.rs",
 ];
+
+/// Schemas whose Rust name differs from the spec's: `Error`, the API's error body, would read
+/// as `lineworks_partner::Error`, the crate's error. The published spec keeps its names.
+pub const RENAMES: [(&str, &str); 1] = [("Error", "ApiErrorBody")];
+
+/// The spec's name of a generated type.
+pub fn schema_name(rust: &str) -> &str {
+    RENAMES
+        .iter()
+        .find(|(_, r)| *r == rust)
+        .map_or(rust, |(spec, _)| spec)
+}
 
 /// Everything generated from one spec.
 pub struct Generated {
@@ -46,6 +63,12 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         .with_inner_type(quote::quote!(crate::hooks::Shared))
         .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("PartialEq");
+    for (spec_name, rust) in RENAMES {
+        settings.with_patch(
+            spec_name,
+            progenitor::TypePatch::default().with_rename(rust),
+        );
+    }
     for e in &prepared.enums {
         settings.with_replacement(
             &e.name,
@@ -69,10 +92,23 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
     // The raw client is private; its `ignore`d usage snippets would only show up as skipped
     // doctests. The public wrappers carry compiled examples instead.
     syn::visit_mut::VisitMut::visit_file_mut(&mut DropIgnoredExamples, &mut raw_file);
-
-    let mut api: syn::File = syn::parse2(emit::client_api(&raw_file, &prepared.operations)?)
-        .map_err(|e| format!("api: generated code does not parse: {e}"))?;
-    emit::mark_deprecated(spec, &mut raw_file, &mut api);
+    let requests = prepare::request_schemas(&prepared.spec);
+    let index = types_ext::extend(
+        &mut raw_file,
+        spec,
+        &prepared.spec,
+        &prepared.enums,
+        &requests,
+    )?;
+    fixtures::fixtures(&mut raw_file, spec, &index)?;
+    let mut api_file: syn::File = syn::parse2(api::client_api(
+        &raw_file,
+        &prepared.operations,
+        &index,
+        spec,
+    )?)
+    .map_err(|e| format!("api: generated code does not parse: {e}"))?;
+    deprecated::mark_deprecated(spec, &mut raw_file, &mut api_file);
 
     let mocks = generator
         .httpmock(&openapi, "crate")
@@ -87,7 +123,7 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
             OUTPUTS[2],
             pretty(emit::operations_table(&prepared.operations), "operations")?,
         ),
-        (OUTPUTS[3], prettyplease::unparse(&api)),
+        (OUTPUTS[3], prettyplease::unparse(&api_file)),
         (OUTPUTS[4], pretty(mocks, "httpmock")?),
     ];
     Ok(Generated { files })

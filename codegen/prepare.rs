@@ -36,6 +36,9 @@ pub enum RuleKind {
     Maximum(f64),
     MinItems(u64),
     MaxItems(u64),
+    ExclusiveMinimum(f64),
+    ExclusiveMaximum(f64),
+    MinProperties(u64),
 }
 
 pub struct Pagination {
@@ -150,6 +153,7 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
 
     let enums = collect_enums(&spec);
     let operations = collect_operations(original, &spec)?;
+    check_patterns(&operations)?;
 
     let nullables = nullable_request_fields(&mut spec);
     relax(&mut spec);
@@ -317,11 +321,24 @@ fn schema_rules(
     if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
         push(RuleKind::Pattern(p.to_string()));
     }
+    // OpenAPI 3.0: `exclusiveMinimum`/`exclusiveMaximum` are flags on `minimum`/`maximum`.
+    let exclusive = |k: &str| schema.get(k).and_then(Value::as_bool) == Some(true);
     if let Some(n) = num("minimum") {
-        push(RuleKind::Minimum(n));
+        push(if exclusive("exclusiveMinimum") {
+            RuleKind::ExclusiveMinimum(n)
+        } else {
+            RuleKind::Minimum(n)
+        });
     }
     if let Some(n) = num("maximum") {
-        push(RuleKind::Maximum(n));
+        push(if exclusive("exclusiveMaximum") {
+            RuleKind::ExclusiveMaximum(n)
+        } else {
+            RuleKind::Maximum(n)
+        });
+    }
+    if let Some(n) = int("minProperties") {
+        push(RuleKind::MinProperties(n));
     }
     if let Some(n) = int("minItems") {
         push(RuleKind::MinItems(n));
@@ -351,6 +368,24 @@ fn schema_rules(
             schema_rules(spec, s, field, location, out, depth + 1);
         }
     }
+}
+
+/// A `pattern` the request check could not compile would silently check nothing; refuse
+/// it here, with the field that carries it. `regress` is the engine `validate` uses.
+fn check_patterns(ops: &[Operation]) -> Result<(), String> {
+    for op in ops {
+        for rule in &op.rules {
+            if let RuleKind::Pattern(p) = &rule.kind {
+                regress::Regex::new(p).map_err(|e| {
+                    format!(
+                        "{}: the pattern of {} `{}` does not compile ({e}): {p}",
+                        op.id, rule.location, rule.field
+                    )
+                })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn collect_operations(original: &Value, prepared: &Value) -> Result<Vec<Operation>, String> {
@@ -555,7 +590,7 @@ fn pagination(
 }
 
 /// Names of the component schemas a request body can reach.
-fn request_schemas(spec: &Value) -> Vec<String> {
+pub fn request_schemas(spec: &Value) -> Vec<String> {
     fn visit(spec: &Value, schema: &Value, out: &mut Vec<String>, depth: u32) {
         if depth > 12 {
             return;

@@ -114,12 +114,14 @@ async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
     let pre = api
         .create_pre_order()
         .domain_id(id)
-        .body(types::PreOrderCreateRequest {
-            apply_date: today + Duration::days(14),
-            product_id: "STD".into(),
-            plan: Some("ANNUAL_LICENSE".into()),
-            license_count: Some(Nullable::Value(20)),
-        })
+        .body(
+            types::PreOrderCreateRequest::new(
+                today + Duration::days(14),
+                types::PaidProductId::Std,
+            )
+            .plan(types::PaidPlan::AnnualLicense)
+            .license_count(20),
+        )
         .send()
         .await?;
     let p = &pre.subscription_pre_orders[0];

@@ -23,7 +23,48 @@ pub mod enums {
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 include!(concat!(env!("OUT_DIR"), "/api.rs"));
 
-/// Typed httpmock helpers, one pair of `when`/`then` builders per operation.
+/// Typed httpmock helpers for your own tests, one pair of `when`/`then` builders per operation
+/// (feature `httpmock`).
+///
+/// - Add `httpmock = "0.8"` to your dev-dependencies (the version this crate's mocks are
+///   generated for) and `lineworks-partner = { version = "..", features = ["httpmock"] }`.
+/// - Import the extension trait, [`MockServerExt`](crate::mock::MockServerExt): it adds one method per operation to
+///   `httpmock::MockServer`, named like the client's (`server.get_customer(..)`).
+/// - Point the client at `server.base_url()` as it is: the mocks match the spec's paths
+///   without the `/v1.0` prefix the real base URL carries. Adding `/v1.0` makes every call
+///   miss the mocks and get httpmock's 404 (which reads as an error body without `code`).
+/// - Use [`RetryPolicy::disabled()`](crate::RetryPolicy::disabled) in tests of error answers,
+///   so a mocked 5xx fails at once instead of after the back-off.
+/// - Response types have `example()`, the spec's example, so a fixture states only what
+///   the test is about.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use httpmock::MockServer;
+/// use lineworks_partner::mock::MockServerExt;
+/// use lineworks_partner::{Client, Credentials, RetryPolicy, types};
+///
+/// let server = MockServer::start_async().await;
+/// let customer = types::Customer {
+///     company_name: "Example K.K.".into(),
+///     ..types::Customer::example()
+/// };
+/// let mock = server.get_customer(|when, then| {
+///     when.domain_id(10000001);
+///     then.ok(&customer);
+/// });
+/// let client = Client::builder()
+///     .base_url(server.base_url())
+///     .credentials(Credentials::access_token("test-token"))
+///     .retry_policy(RetryPolicy::disabled())
+///     .build()?;
+/// let found = client.get_customer().domain_id(10000001).send().await?;
+/// assert_eq!(found.company_name, "Example K.K.");
+/// mock.assert_async().await;
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "httpmock")]
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));

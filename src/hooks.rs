@@ -70,7 +70,9 @@ pub(crate) async fn call<T, F>(
     send: F,
 ) -> Result<T, Error>
 where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<raw::types::Error>>>,
+    F: Future<
+        Output = Result<ResponseValue<T>, progenitor_client::Error<raw::types::ApiErrorBody>>,
+    >,
 {
     let state = Arc::new(CallState {
         op,
@@ -153,7 +155,7 @@ fn api_error(
 }
 
 async fn map_error(
-    e: progenitor_client::Error<raw::types::Error>,
+    e: progenitor_client::Error<raw::types::ApiErrorBody>,
     report: Report,
     op: &'static OperationSpec,
 ) -> Error {
@@ -162,7 +164,7 @@ async fn map_error(
     match e {
         P::InvalidRequest(message) => match report.validation {
             Some(v) => Error::InvalidRequest(v),
-            None => Error::InvalidRequest(builder_error(&message, op)),
+            None => Error::InvalidRequest(validate::from_builder_message(&message, op)),
         },
         P::Custom(message) => match (report.auth, report.validation) {
             (Some(auth), _) => Error::Auth(auth),
@@ -217,61 +219,6 @@ async fn map_error(
             }
         }
     }
-}
-
-/// progenitor's and typify's builder messages as typed errors. They are the only strings
-/// parsed here, and their forms are fixed by the pinned generator versions:
-/// "domain_id was not initialized", "conversion to `T` for count failed",
-/// "conversion to `T` for body failed: no value supplied for company_name".
-fn builder_error(message: &str, spec: &'static OperationSpec) -> ValidationError {
-    use validate::{Location, Violation};
-    let op = spec.id;
-    if let Some(field) = message.strip_suffix(" was not initialized") {
-        let location = if field == "body" {
-            Location::Body
-        } else if spec.path.contains(&format!("{{{}}}", camel_case(field))) {
-            Location::Path
-        } else {
-            Location::Query
-        };
-        return ValidationError::new(op, location, field, Violation::Required);
-    }
-    if let Some((_, field)) = message.split_once(" for body failed: no value supplied for ") {
-        return ValidationError::new(op, Location::Body, field.trim(), Violation::Required);
-    }
-    let field = message
-        .split_once("` for ")
-        .and_then(|(_, rest)| rest.split_once(" failed"))
-        .map(|(field, _)| field)
-        .unwrap_or("request");
-    let location = if field == "body" {
-        Location::Body
-    } else {
-        Location::Query
-    };
-    ValidationError::new(
-        op,
-        location,
-        field,
-        Violation::Malformed(message.to_string()),
-    )
-}
-
-/// `domain_id` -> `domainId`: builder setters are snake_case, the spec's names camelCase.
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl ClientHooks<Shared> for raw::Client {

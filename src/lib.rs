@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod client;
+mod enum_value;
 mod error;
 mod generated;
 mod hooks;
@@ -14,6 +15,7 @@ pub mod validate;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use enum_value::UnknownValue;
 pub use error::{ApiError, Error};
 pub use generated::builder;
 #[cfg(feature = "httpmock")]
@@ -24,6 +26,49 @@ pub use retry::{RateLimit, RetryPolicy};
 
 /// Request and response types, generated from the spec. Enums are open: see
 /// [`types::Locale`] for the shape every enum shares.
+///
+/// Every request type has `new`, taking exactly its required fields, and a setter per optional
+/// field; a field the API lets you clear takes a plain value or [`Nullable::Null`]:
+///
+/// ```
+/// use lineworks_partner::{types, Nullable};
+/// let body = types::SubscriptionCreateRequest::new(types::ProductId::Std, types::Plan::AnnualLicense)
+///     .license_count(10);
+/// let clear = types::UsageStatusPatchRequest::new().withdrawal_date(Nullable::Null);
+/// # let _ = (body, clear);
+/// ```
+///
+/// The compiler checks what the spec requires. A missing required field does not compile:
+///
+/// ```compile_fail,E0061
+/// use lineworks_partner::types;
+/// // `locale` is left out.
+/// let body = types::CustomerCreateRequest::new("example.com", "Example K.K.", "03-0000-0000", "Asia/Tokyo");
+/// ```
+///
+/// nor does a typo in an enum value, as text or as a variant:
+///
+/// ```compile_fail,E0308
+/// use lineworks_partner::types;
+/// let body = types::CustomerCreateRequest::new("example.com", "Example K.K.", "03-0000-0000", "Asia/Tokyo", "jp");
+/// ```
+///
+/// ```compile_fail,E0599
+/// use lineworks_partner::types;
+/// let plan = types::Plan::Yearly;
+/// ```
+///
+/// nor an unfinished typify builder where a request body is expected:
+///
+/// ```compile_fail,E0308
+/// # async fn f(client: lineworks_partner::Client) {
+/// use lineworks_partner::types;
+/// let _ = client.create_customer().body(types::CustomerCreateRequest::builder().domain("example.com"));
+/// # }
+/// ```
+///
+/// Text becomes an enum value only through `parse`/`try_from`, which refuse a value the spec
+/// does not list; a value the spec does not list is sent only when built as `Unknown(..)`.
 pub mod types {
     pub use crate::generated::enums::*;
     pub use crate::generated::raw::types::*;

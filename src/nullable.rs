@@ -9,12 +9,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Such fields have the type `Option<Nullable<T>>`: `None` leaves the field out,
 /// `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
 ///
+/// The setters of request types take a plain value where a value is meant, and
+/// `Nullable::Null` for the explicit clear:
+///
 /// ```
 /// use lineworks_partner::{types, Nullable};
 /// // Drop a scheduled withdrawal, keep the user limit as it is.
-/// let body = types::UsageStatusPatchRequest::builder().withdrawal_date(Nullable::Null);
-/// let body = types::UsageStatusPatchRequest::try_from(body).unwrap();
+/// let body = types::UsageStatusPatchRequest::new().withdrawal_date(Nullable::Null);
 /// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"withdrawalDate":null}"#);
+/// // Set a user limit of 50.
+/// let body = types::UsageStatusPatchRequest::new().max_member_count(50);
+/// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"maxMemberCount":50}"#);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Nullable<T> {
@@ -48,6 +53,13 @@ impl<T> Nullable<T> {
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Nullable::Value(value)
+    }
+}
+
+/// So a text field takes a literal: `.memo("renewed by phone")`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_string())
     }
 }
 

@@ -288,8 +288,8 @@ fn apply_pre_order(c: &mut Customer, p: &types::PreOrder, new_id: i64, day: Naiv
                 new_id,
                 Subscription::new(
                     new_id,
-                    types::ProductId::from(product),
-                    types::Plan::from(plan),
+                    types::ProductId::from_wire(product),
+                    types::Plan::from_wire(plan),
                     p.license_count,
                     day,
                 ),

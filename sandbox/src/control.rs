@@ -136,7 +136,8 @@ impl State {
                 _ => None,
             };
             if let Some(s) = status {
-                c.partnership.status = Some(lineworks_partner::types::PartnershipStatus::from(s));
+                c.partnership.status =
+                    Some(lineworks_partner::types::PartnershipStatus::from_wire(s));
             }
         }
         if let Some(p) = change.dns_published {

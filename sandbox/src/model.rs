@@ -140,7 +140,7 @@ pub(crate) fn option_stay(p: &types::OptionProduct) -> types::OptionRenewal {
         subscription_id: Some(p.subscription_id),
         option_product_id: Some(p.option_product_id.clone()),
         sub_option_id: Some(p.sub_option_id.clone()),
-        type_: Some(types::OptionRenewalType::from("STAY")),
+        type_: Some(types::OptionRenewalType::from_wire("STAY")),
         quantity: p.quantity,
     }
 }
@@ -307,8 +307,8 @@ impl Subscription {
         licenses: Option<i32>,
         start: NaiveDate,
     ) {
-        self.product = types::ProductId::from(product);
-        self.plan = types::Plan::from(plan);
+        self.product = types::ProductId::from_wire(product);
+        self.plan = types::Plan::from_wire(plan);
         self.license_count = licenses;
         self.start = start;
         self.reservation = None;
@@ -379,9 +379,11 @@ impl Subscription {
         }
         Some(types::Renewal {
             subscription_id: self.id,
-            type_: types::RenewalType::from("STAY"),
-            product_id: Some(types::PaidProductId::from(paid_of(self.product.as_str()))),
-            plan: Some(types::PaidPlan::from(self.plan.as_str())),
+            type_: types::RenewalType::from_wire("STAY"),
+            product_id: Some(types::PaidProductId::from_wire(paid_of(
+                self.product.as_str(),
+            ))),
+            plan: Some(types::PaidPlan::from_wire(self.plan.as_str())),
             license_count: self.license_count,
         })
     }
@@ -401,7 +403,7 @@ impl Subscription {
             },
             license_assign_type: None,
             license_count: self.license_count,
-            status: types::SubscriptionStatus::from(self.status(today)),
+            status: types::SubscriptionStatus::from_wire(self.status(today)),
             renewal: self.renewal.clone(),
         }
     }
@@ -442,8 +444,8 @@ impl Customer {
 
     pub fn product_id(&self) -> Option<types::CustomerProductId> {
         match self.works_subscription() {
-            Some(s) => Some(types::CustomerProductId::from(s.product.as_str())),
-            None if self.free_plan => Some(types::CustomerProductId::from("FR")),
+            Some(s) => Some(types::CustomerProductId::from_wire(s.product.as_str())),
+            None if self.free_plan => Some(types::CustomerProductId::from_wire("FR")),
             None => None,
         }
     }
@@ -462,7 +464,7 @@ impl Customer {
             locale: self.locale.clone(),
             enable_active_mxrecord: self.domain_active,
             enable_active_domain: self.domain_active,
-            domain_type: types::DomainType::from(if self.group { "GROUP" } else { "DOMAIN" }),
+            domain_type: types::DomainType::from_wire(if self.group { "GROUP" } else { "DOMAIN" }),
             administrator: self.administrator.clone(),
             partnership: Some(self.partnership.clone()),
         }
@@ -483,7 +485,7 @@ impl Customer {
     pub fn usage_status(&self) -> types::UsageStatus {
         types::UsageStatus {
             domain_id: Some(self.domain_id),
-            status: Some(types::CustomerStatus::from(self.status())),
+            status: Some(types::CustomerStatus::from_wire(self.status())),
             member_count: Some(self.member_count),
             max_member_count: self.max_member_count,
             withdrawal_date: self.withdrawal_date,
@@ -520,8 +522,8 @@ mod tests {
         let start = NaiveDate::from_ymd_opt(2020, 4, 1).unwrap();
         let sub = Subscription {
             id: 1,
-            product: "STD".into(),
-            plan: "ANNUAL_LICENSE".into(),
+            product: types::ProductId::from_wire("STD"),
+            plan: types::Plan::from_wire("ANNUAL_LICENSE"),
             start,
             license_count: Some(5),
             renewal: None,

@@ -249,7 +249,7 @@ impl Seed {
             }
             c.domain_active = c.group || sc.active.unwrap_or(true);
             if c.domain_active {
-                c.partnership.status = Some(types::PartnershipStatus::from("APPROVED"));
+                c.partnership.status = Some(types::PartnershipStatus::from_wire("APPROVED"));
                 c.terms_accepted = true;
                 c.dns_published = !c.group;
             }
@@ -326,7 +326,7 @@ impl Seed {
                     subscription_id: Some(product.subscription_id),
                     option_product_id: Some(product.option_product_id.clone()),
                     sub_option_id: Some(product.sub_option_id.clone()),
-                    type_: Some(types::OptionRenewalType::from("STAY")),
+                    type_: Some(types::OptionRenewalType::from_wire("STAY")),
                     quantity: product.quantity,
                 };
                 c.options.insert(option, OptionRec { product, renewal });

@@ -37,7 +37,7 @@ async fn every_operation_is_served_with_real_state() {
             company_name: "Acme".into(),
             phone_number: "03-1234-5678".into(),
             time_zone: "Asia/Tokyo".into(),
-            locale: "ja_JP".into(),
+            locale: "ja_JP".parse().unwrap(),
             product_id: None,
             administrator: Some(types::AdministratorCreateRequest {
                 last_name: "Yamada".into(),
@@ -133,7 +133,7 @@ async fn every_operation_is_served_with_real_state() {
             company_name: "Acme Holdings".into(),
             phone_number: "03-9999-0000".into(),
             time_zone: "Asia/Tokyo".into(),
-            locale: "en_US".into(),
+            locale: "en_US".parse().unwrap(),
             partnership: None,
         })
         .send()
@@ -289,8 +289,8 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .body(types::PreOrderCreateRequest {
             apply_date: days(5),
-            product_id: "STD".into(),
-            plan: Some("ANNUAL_LICENSE".into()),
+            product_id: "STD".parse().unwrap(),
+            plan: Some("ANNUAL_LICENSE".parse().unwrap()),
             license_count: Some(Nullable::Value(10)),
         })
         .send()
@@ -332,8 +332,8 @@ async fn every_operation_is_served_with_real_state() {
         .create_subscription()
         .domain_id(id)
         .body(types::SubscriptionCreateRequest {
-            product_id: "STD_T".into(),
-            plan: "TRIAL".into(),
+            product_id: "STD_T".parse().unwrap(),
+            plan: "TRIAL".parse().unwrap(),
             license_count: None,
         })
         .send()
@@ -368,9 +368,9 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .subscription_id(sid)
         .body(types::ReservationCreateRequest {
-            type_: "START_PAID_SERVICE".into(),
+            type_: "START_PAID_SERVICE".parse().unwrap(),
             apply_date: days(10),
-            plan: Some("MONTHLY".into()),
+            plan: Some("MONTHLY".parse().unwrap()),
             product_id: None,
             license_count: None,
         })
@@ -438,7 +438,7 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .subscription_id(sid)
         .body(types::SubscriptionPaidServiceRequest {
-            plan: "ANNUAL_LICENSE".into(),
+            plan: "ANNUAL_LICENSE".parse().unwrap(),
             product_id: None,
             license_count: Some(Nullable::Value(20)),
         })
@@ -476,7 +476,7 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .subscription_id(sid)
         .body(types::RenewalPatchRequest {
-            type_: "CHANGE".into(),
+            type_: "CHANGE".parse().unwrap(),
             product_id: None,
             plan: None,
             license_count: Some(30),
@@ -615,8 +615,8 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .option_product_id("SSTG2")
         .body_map(|b| {
-            b.type_(Some("CHANGE".into()))
-                .sub_option_id(Some("SSTG202".into()))
+            b.type_(Some("CHANGE".parse().unwrap()))
+                .sub_option_id(Some("SSTG202".parse().unwrap()))
         })
         .send()
         .await
@@ -638,8 +638,8 @@ async fn every_operation_is_served_with_real_state() {
         .create_option_product_order()
         .domain_id(id)
         .body(types::OptionProductOrderCreateRequest {
-            type_: "CANCEL".into(),
-            option_product_id: "SSTG2".into(),
+            type_: "CANCEL".parse().unwrap(),
+            option_product_id: "SSTG2".parse().unwrap(),
             sub_option_id: None,
             apply_date: days(3),
             quantity: None,

@@ -110,8 +110,8 @@ async fn a_pre_order_becomes_a_subscription_on_its_day() {
         .domain_id(FREE)
         .body(types::PreOrderCreateRequest {
             apply_date: days(5),
-            product_id: "STD".into(),
-            plan: Some("ANNUAL_LICENSE".into()),
+            product_id: "STD".parse().unwrap(),
+            plan: Some("ANNUAL_LICENSE".parse().unwrap()),
             license_count: Some(Nullable::Value(10)),
         })
         .send()
@@ -121,9 +121,9 @@ async fn a_pre_order_becomes_a_subscription_on_its_day() {
     api.create_option_product_order()
         .domain_id(FREE)
         .body(types::OptionProductOrderCreateRequest {
-            type_: "APPLY".into(),
-            option_product_id: "ACV2".into(),
-            sub_option_id: Some("ACV201".into()),
+            type_: "APPLY".parse().unwrap(),
+            option_product_id: "ACV2".parse().unwrap(),
+            sub_option_id: Some("ACV201".parse().unwrap()),
             apply_date: days(5),
             quantity: None,
         })
@@ -179,9 +179,9 @@ async fn a_trial_becomes_paid_on_its_reservation_day() {
         .domain_id(TRIAL)
         .subscription_id(sid)
         .body(types::ReservationCreateRequest {
-            type_: "START_PAID_SERVICE".into(),
+            type_: "START_PAID_SERVICE".parse().unwrap(),
             apply_date: days(10),
-            plan: Some("MONTHLY".into()),
+            plan: Some("MONTHLY".parse().unwrap()),
             product_id: None,
             license_count: None,
         })
@@ -234,7 +234,7 @@ async fn licences_user_limits_and_renewal_terms_apply_in_date_order() {
         .domain_id(ANNUAL)
         .subscription_id(sid)
         .body(types::ReservationCreateRequest {
-            type_: "ADD_LICENSE".into(),
+            type_: "ADD_LICENSE".parse().unwrap(),
             apply_date: days(5),
             plan: None,
             product_id: None,
@@ -258,7 +258,7 @@ async fn licences_user_limits_and_renewal_terms_apply_in_date_order() {
         .domain_id(ANNUAL)
         .subscription_id(sid)
         .body(types::RenewalPatchRequest {
-            type_: "CHANGE".into(),
+            type_: "CHANGE".parse().unwrap(),
             product_id: None,
             plan: None,
             license_count: Some(30),
@@ -270,8 +270,8 @@ async fn licences_user_limits_and_renewal_terms_apply_in_date_order() {
         .domain_id(ANNUAL)
         .option_product_id("SSTG2")
         .body_map(|b| {
-            b.type_(Some("CHANGE".into()))
-                .sub_option_id(Some("SSTG202".into()))
+            b.type_(Some("CHANGE".parse().unwrap()))
+                .sub_option_id(Some("SSTG202".parse().unwrap()))
         })
         .send()
         .await
@@ -345,9 +345,9 @@ async fn order(
     api.create_option_product_order()
         .domain_id(OPTIONS)
         .body(types::OptionProductOrderCreateRequest {
-            type_: kind.into(),
-            option_product_id: option.into(),
-            sub_option_id: tier.map(Into::into),
+            type_: kind.parse().unwrap(),
+            option_product_id: option.parse().unwrap(),
+            sub_option_id: tier.map(|v| v.parse().unwrap()),
             apply_date: day,
             quantity: quantity.map(Nullable::Value),
         })
@@ -435,7 +435,7 @@ async fn scheduled_and_renewal_cancellations_end_subscriptions() {
         .domain_id(RESERVED_CANCEL)
         .subscription_id(reserved)
         .body(types::ReservationCreateRequest {
-            type_: "CANCEL".into(),
+            type_: "CANCEL".parse().unwrap(),
             apply_date: days(5),
             plan: None,
             product_id: None,
@@ -449,7 +449,7 @@ async fn scheduled_and_renewal_cancellations_end_subscriptions() {
         .domain_id(RENEWAL_CANCEL)
         .subscription_id(renewing)
         .body(types::RenewalPatchRequest {
-            type_: "CANCEL".into(),
+            type_: "CANCEL".parse().unwrap(),
             product_id: None,
             plan: None,
             license_count: None,
@@ -594,8 +594,8 @@ async fn the_clock_only_moves_forward() {
         .domain_id(FREE)
         .body(types::PreOrderCreateRequest {
             apply_date: days(1),
-            product_id: "STD".into(),
-            plan: Some("MONTHLY".into()),
+            product_id: "STD".parse().unwrap(),
+            plan: Some("MONTHLY".parse().unwrap()),
             license_count: None,
         })
         .send()

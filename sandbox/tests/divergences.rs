@@ -39,16 +39,13 @@ async fn invoice(api: &Client, year: i32, month: i32) -> types::Invoice {
 }
 
 fn new_customer(domain: &str) -> types::CustomerCreateRequest {
-    types::CustomerCreateRequest {
-        domain: domain.into(),
-        company_name: "Acme".into(),
-        phone_number: "03-1234-5678".into(),
-        time_zone: "Asia/Tokyo".into(),
-        locale: "ja_JP".into(),
-        product_id: None,
-        administrator: None,
-        partnership: None,
-    }
+    types::CustomerCreateRequest::new(
+        domain,
+        "Acme",
+        "03-1234-5678",
+        "Asia/Tokyo",
+        types::Locale::JaJp,
+    )
 }
 
 // 1. Billing: a closed month is fixed.
@@ -256,8 +253,8 @@ async fn partner_customer_option_products_paidservice_trial_options_are_removed_
         .create_subscription()
         .domain_id(id)
         .body(types::SubscriptionCreateRequest {
-            product_id: "STD".into(),
-            plan: "MONTHLY".into(),
+            product_id: "STD".parse().unwrap(),
+            plan: "MONTHLY".parse().unwrap(),
             license_count: None,
         })
         .send()
@@ -296,8 +293,8 @@ async fn partner_customer_activate_needs_accepted_terms_and_published_dns() {
         .create_subscription()
         .domain_id(id)
         .body(types::SubscriptionCreateRequest {
-            product_id: "STD".into(),
-            plan: "MONTHLY".into(),
+            product_id: "STD".parse().unwrap(),
+            plan: "MONTHLY".parse().unwrap(),
             license_count: None,
         })
         .send()
@@ -373,8 +370,8 @@ async fn partner_customer_preorders_post_no_immediate_subscription_while_a_pre_o
         .domain_id(free)
         .body(types::PreOrderCreateRequest {
             apply_date: common::days(5),
-            product_id: "STD".into(),
-            plan: Some("MONTHLY".into()),
+            product_id: "STD".parse().unwrap(),
+            plan: Some("MONTHLY".parse().unwrap()),
             license_count: None,
         })
         .send()
@@ -384,8 +381,8 @@ async fn partner_customer_preorders_post_no_immediate_subscription_while_a_pre_o
         .create_subscription()
         .domain_id(free)
         .body(types::SubscriptionCreateRequest {
-            product_id: "STD_T".into(),
-            plan: "TRIAL".into(),
+            product_id: "STD_T".parse().unwrap(),
+            plan: "TRIAL".parse().unwrap(),
             license_count: None,
         })
         .send()
@@ -453,10 +450,10 @@ async fn partner_customer_option_product_orders_post_start_paid_service_window_f
         .domain_id(10_000_001)
         .body(types::OptionProductOrderCreateRequest {
             apply_date: date("2025-07-20"),
-            option_product_id: "DRV".into(),
+            option_product_id: "DRV".parse().unwrap(),
             quantity: Some(Nullable::Value(1)),
-            sub_option_id: Some("DRV_PA".into()),
-            type_: "START_PAID_SERVICE".into(),
+            sub_option_id: Some("DRV_PA".parse().unwrap()),
+            type_: "START_PAID_SERVICE".parse().unwrap(),
         })
         .send()
         .await;
@@ -561,7 +558,7 @@ async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs
         .domain_id(aozora)
         .subscription_id(sid)
         .body(types::RenewalPatchRequest {
-            type_: "CANCEL".into(),
+            type_: "CANCEL".parse().unwrap(),
             product_id: None,
             plan: None,
             license_count: None,
@@ -592,8 +589,8 @@ async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs
         .domain_id(bluebird)
         .subscription_id(20_000_003)
         .body(types::SubscriptionPaidServiceRequest {
-            plan: "MONTHLY".into(),
-            product_id: Some("ADV".into()),
+            plan: "MONTHLY".parse().unwrap(),
+            product_id: Some("ADV".parse().unwrap()),
             license_count: None,
         })
         .send()
@@ -605,8 +602,8 @@ async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs
         .domain_id(10_000_007) // fujimi-school, a group on the Free plan
         .body(types::PreOrderCreateRequest {
             apply_date: common::days(5),
-            product_id: "ADV".into(),
-            plan: Some("MONTHLY".into()),
+            product_id: "ADV".parse().unwrap(),
+            plan: Some("MONTHLY".parse().unwrap()),
             license_count: None,
         })
         .send()
@@ -620,8 +617,8 @@ async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs
 fn option_renewal(tier: &str) -> types::OptionRenewalPatchRequest {
     types::OptionRenewalPatchRequest {
         quantity: None,
-        sub_option_id: Some(tier.into()),
-        type_: Some("CHANGE".into()),
+        sub_option_id: Some(tier.parse().unwrap()),
+        type_: Some("CHANGE".parse().unwrap()),
     }
 }
 
@@ -699,10 +696,10 @@ async fn partner_customer_option_product_orders_post_no_cancel_order_on_a_trial_
         .domain_id(10_000_001)
         .body(types::OptionProductOrderCreateRequest {
             apply_date: common::days(5),
-            option_product_id: "DRV".into(),
+            option_product_id: "DRV".parse().unwrap(),
             quantity: None,
             sub_option_id: None,
-            type_: "CANCEL".into(),
+            type_: "CANCEL".parse().unwrap(),
         })
         .send()
         .await
@@ -719,10 +716,10 @@ async fn partner_customer_option_product_orders_patch_checks_the_new_tier_like_t
         .domain_id(aozora)
         .body(types::OptionProductOrderCreateRequest {
             apply_date: common::days(5),
-            option_product_id: "DRV".into(),
+            option_product_id: "DRV".parse().unwrap(),
             quantity: Some(Nullable::Value(1)),
-            sub_option_id: Some("DRV01".into()),
-            type_: "APPLY".into(),
+            sub_option_id: Some("DRV01".parse().unwrap()),
+            type_: "APPLY".parse().unwrap(),
         })
         .send()
         .await
@@ -734,7 +731,7 @@ async fn partner_customer_option_product_orders_patch_checks_the_new_tier_like_t
         .body(types::OptionProductOrderPatchRequest {
             apply_date: None,
             quantity: None,
-            sub_option_id: Some("DRV_PA".into()),
+            sub_option_id: Some("DRV_PA".parse().unwrap()),
         })
         .send()
         .await

@@ -178,7 +178,7 @@ async fn unknown_things_are_404_and_state_conflicts_400() {
         .body_map(|b| {
             b.apply_date(common::days(3))
                 .product_id("ADV")
-                .plan(Some("MONTHLY".into()))
+                .plan(Some("MONTHLY".parse().unwrap()))
         })
         .send()
         .await
@@ -199,7 +199,7 @@ async fn unknown_things_are_404_and_state_conflicts_400() {
         .body_map(|b| {
             b.type_("START_PAID_SERVICE")
                 .apply_date(common::days(3))
-                .plan(Some("MONTHLY".into()))
+                .plan(Some("MONTHLY".parse().unwrap()))
         })
         .send()
         .await

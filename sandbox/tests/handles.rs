@@ -12,16 +12,13 @@ use std::time::Duration;
 const EXAMPLE: i64 = 10_000_001;
 
 fn new_customer(domain: &str) -> types::CustomerCreateRequest {
-    types::CustomerCreateRequest {
-        domain: domain.into(),
-        company_name: "Acme".into(),
-        phone_number: "03-1234-5678".into(),
-        time_zone: "Asia/Tokyo".into(),
-        locale: "ja_JP".into(),
-        product_id: None,
-        administrator: None,
-        partnership: None,
-    }
+    types::CustomerCreateRequest::new(
+        domain,
+        "Acme",
+        "03-1234-5678",
+        "Asia/Tokyo",
+        types::Locale::JaJp,
+    )
 }
 
 async fn http(

@@ -94,8 +94,11 @@ async fn unknown_values_inside_arrays_and_nulls_where_values_were_promised() {
 
 #[test]
 fn known_values_parse_to_their_variants_from_any_string_form() {
-    assert_eq!(Locale::from("ja_JP"), Locale::JaJp);
-    assert_eq!(Locale::from(String::from("ja_JP")), Locale::JaJp);
+    assert_eq!(Locale::try_from("ja_JP").unwrap(), Locale::JaJp);
+    assert_eq!(
+        Locale::try_from(String::from("ja_JP")).unwrap(),
+        Locale::JaJp
+    );
     assert_eq!("en_US".parse::<Locale>().unwrap(), Locale::EnUs);
     assert_eq!(DomainType::Domain.to_string(), "DOMAIN");
     assert!(Locale::KNOWN.contains(&"zh_TW"));
@@ -126,4 +129,18 @@ async fn unknown_error_codes_keep_status_code_and_description() {
         }
         other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+#[test]
+fn debug_shows_the_wire_value() {
+    // Before: `AnnualLicense`, the Rust variant, where logs and the docs say `ANNUAL_LICENSE`.
+    assert_eq!(format!("{:?}", Plan::AnnualLicense), "\"ANNUAL_LICENSE\"");
+    assert_eq!(format!("{:?}", Some(Locale::JaJp)), "Some(\"ja_JP\")");
+    assert_eq!(
+        format!("{:?}", Locale::Unknown("fr_FR".into())),
+        "Unknown(\"fr_FR\")"
+    );
+    // What the server sends is read leniently; what a caller writes is checked.
+    assert_eq!(Locale::from_wire("fr_FR"), Locale::Unknown("fr_FR".into()));
+    assert!("fr_FR".parse::<Locale>().is_err());
 }

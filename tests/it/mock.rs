@@ -19,7 +19,7 @@ async fn typed_mocks_answer_the_client() {
     });
     let missing = server.get_customer(|when, then| {
         when.domain_id(404);
-        then.not_found(&types::Error {
+        then.not_found(&types::ApiErrorBody {
             code: "NOT_FOUND".into(),
             description: Some("no such domain".into()),
         });

@@ -37,14 +37,14 @@ pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             // Follows partner-customer-usage-list: one row per day, with that day's figures.
             for (u, s) in a.subscriptions_on(day) {
                 usages.push(types::Usage {
-                    product_group_id: types::ProductGroupId::from("WORKS"),
+                    product_group_id: types::ProductGroupId::from_wire("WORKS"),
                     used_date: day,
-                    product_id: types::ProductId::from(s.product.as_str()),
-                    plan: types::Plan::from(s.plan.as_str()),
+                    product_id: types::ProductId::from_wire(s.product.as_str()),
+                    plan: types::Plan::from_wire(s.plan.as_str()),
                     license_count: Some(s.license_count.unwrap_or(0)),
                     member_count: Some(u.member_count),
                     max_member_count: u.max_member_count,
-                    status: types::CustomerStatus::from(u.status.as_str()),
+                    status: types::CustomerStatus::from_wire(u.status.as_str()),
                 });
             }
         }
@@ -61,13 +61,13 @@ pub fn list_option_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             for (u, s) in a.subscriptions_on(day) {
                 for o in s.options.iter().filter(|o| o.since <= day) {
                     records.push(types::OptionProductUsage {
-                        product_group_id: types::ProductGroupId::from("WORKS"),
-                        option_product_id: types::OptionProductId::from(
+                        product_group_id: types::ProductGroupId::from_wire("WORKS"),
+                        option_product_id: types::OptionProductId::from_wire(
                             o.option_product_id.as_str(),
                         ),
-                        sub_option_id: types::SubOptionId::from(o.sub_option_id.as_str()),
+                        sub_option_id: types::SubOptionId::from_wire(o.sub_option_id.as_str()),
                         used_date: day,
-                        plan: types::Plan::from(s.plan.as_str()),
+                        plan: types::Plan::from_wire(s.plan.as_str()),
                         member_count: Some(u.member_count),
                         license_count: s.license_count,
                         quantity: o.quantity,
@@ -143,7 +143,7 @@ pub fn list_invoices(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             option_plus_tax_amount: Some(0),
             penalty_amount: Some(penalty),
             total_amount: Some(total + tax),
-            payment_status: Some(types::PaymentStatus::from(match (total, paid) {
+            payment_status: Some(types::PaymentStatus::from_wire(match (total, paid) {
                 (0, _) => "NONE",
                 (_, true) => "PAID",
                 _ => "UNPAID",
@@ -197,7 +197,7 @@ fn item(
 ) -> types::SettlementItem {
     types::SettlementItem {
         subscription_id: Some(sid),
-        item_type: Some(types::SettlementItemType::from(kind)),
+        item_type: Some(types::SettlementItemType::from_wire(kind)),
         start_date: Some(from),
         end_date: Some(to),
         item_id: Some(id.to_string()),

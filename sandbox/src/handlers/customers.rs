@@ -22,7 +22,7 @@ fn check_name(ctx: &Ctx, st: &State, field: &str, name: &str) -> Result<()> {
 }
 
 fn domain_type(name: &str) -> types::DomainType {
-    types::DomainType::from(if is_group_name(name) {
+    types::DomainType::from_wire(if is_group_name(name) {
         "GROUP"
     } else {
         "DOMAIN"
@@ -55,13 +55,13 @@ pub(crate) fn new_customer(
         company_name: company_name.to_string(),
         phone_number: "03-0000-0000".into(),
         time_zone: "Asia/Tokyo".into(),
-        locale: types::Locale::from("ja_JP"),
+        locale: types::Locale::from_wire("ja_JP"),
         free_plan: false,
         // Group names are hosted by LINE WORKS, so there is no DNS to verify.
         domain_active: group,
         administrator: None,
         partnership: types::Partnership {
-            status: Some(types::PartnershipStatus::from(if group {
+            status: Some(types::PartnershipStatus::from_wire(if group {
                 "APPROVED"
             } else {
                 "TERMS_AGREEMENT_READY"
@@ -103,8 +103,8 @@ pub(crate) fn trial_subscription(
     Subscription {
         trial,
         id,
-        product: types::ProductId::from(product),
-        plan: types::Plan::from("TRIAL"),
+        product: types::ProductId::from_wire(product),
+        plan: types::Plan::from_wire("TRIAL"),
         start,
         license_count: None,
         renewal: None,
@@ -303,7 +303,7 @@ pub fn activate_customer(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     }
     c.domain_active = true;
     if c.partnership.status.as_ref().map(|s| s.as_str()) == Some("TERMS_AGREEMENT_READY") {
-        c.partnership.status = Some(types::PartnershipStatus::from("APPROVED"));
+        c.partnership.status = Some(types::PartnershipStatus::from_wire("APPROVED"));
     }
     ok(&c.to_api())
 }
@@ -344,7 +344,7 @@ pub fn transfer_potential_customer(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     c.tenant_id = p.tenant_id;
     c.domain_active = true;
     c.member_count = 1;
-    c.partnership.status = Some(types::PartnershipStatus::from("TRANSFER_READY"));
+    c.partnership.status = Some(types::PartnershipStatus::from_wire("TRANSFER_READY"));
     let product = p.product_id.as_str();
     if product == "FR" {
         c.free_plan = true;
@@ -360,7 +360,7 @@ pub fn transfer_potential_customer(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         };
         let mut sub = trial_subscription(sid, target, ctx.today, st.trial);
         if paid {
-            sub.plan = types::Plan::from("MONTHLY");
+            sub.plan = types::Plan::from_wire("MONTHLY");
             sub.renewal = sub.stay_renewal();
         }
         c.subscriptions.insert(sid, sub);

@@ -255,7 +255,7 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         ));
     }
     let quantity = quantity_for(target, req.quantity.and_then(Nullable::into_value))?;
-    o.set_tier(types::SubOptionId::from(target), quantity);
+    o.set_tier(types::SubOptionId::from_wire(target), quantity);
     ok(&o.product)
 }
 
@@ -600,7 +600,7 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         subscription_id: Some(o.product.subscription_id),
         option_product_id: Some(o.product.option_product_id.clone()),
         sub_option_id: Some(tier),
-        type_: Some(types::OptionRenewalType::from("CHANGE")),
+        type_: Some(types::OptionRenewalType::from_wire("CHANGE")),
         quantity,
     };
     ok(&o.renewal)

@@ -52,7 +52,7 @@ fn shown(c: &Customer, s: &Subscription, today: chrono::NaiveDate) -> types::Sub
     if c.pending_deletion
         && crate::spec::spec().enum_allows("SubscriptionStatus", "SUSPENDED_WITHDRAWAL")
     {
-        api.status = types::SubscriptionStatus::from("SUSPENDED_WITHDRAWAL");
+        api.status = types::SubscriptionStatus::from_wire("SUSPENDED_WITHDRAWAL");
     }
     api
 }
@@ -195,7 +195,7 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let plan = req
         .plan
         .clone()
-        .unwrap_or_else(|| types::PaidPlan::from("MONTHLY"));
+        .unwrap_or_else(|| types::PaidPlan::from_wire("MONTHLY"));
     let licenses = check_licenses(
         plan.as_str(),
         req.license_count.and_then(Nullable::into_value),
@@ -205,9 +205,9 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         id,
         types::PreOrder {
             pre_order_id: id,
-            product_id: Some(types::PreOrderProductId::from(req.product_id.as_str())),
+            product_id: Some(types::PreOrderProductId::from_wire(req.product_id.as_str())),
             apply_date: req.apply_date,
-            plan: Some(types::PreOrderPlan::from(plan.as_str())),
+            plan: Some(types::PreOrderPlan::from_wire(plan.as_str())),
             license_count: licenses,
         },
     );
@@ -293,10 +293,10 @@ pub fn create_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
                 ApiError::invalid_field("plan", "is required for START_PAID_SERVICE")
             })?;
             r.license_count = check_licenses(plan.as_str(), req.license_count, members)?;
-            r.product_id = Some(
-                req.product_id
-                    .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str()))),
-            );
+            r.product_id =
+                Some(req.product_id.unwrap_or_else(|| {
+                    types::PaidProductId::from_wire(paid_of(s.product.as_str()))
+                }));
             r.plan = Some(plan);
         }
         "ADD_LICENSE" => {
@@ -403,11 +403,11 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         _ => {
             let product = req
                 .product_id
-                .unwrap_or_else(|| types::PaidProductId::from(paid_of(s.product.as_str())));
+                .unwrap_or_else(|| types::PaidProductId::from_wire(paid_of(s.product.as_str())));
             check_advanced(ctx, group, product.as_str())?;
             let plan = req
                 .plan
-                .unwrap_or_else(|| types::PaidPlan::from(s.plan.as_str()));
+                .unwrap_or_else(|| types::PaidPlan::from_wire(s.plan.as_str()));
             let count = if is_license_plan(plan.as_str()) {
                 req.license_count.or(s.license_count)
             } else {
@@ -474,7 +474,7 @@ pub fn upgrade(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             format!("must be {expected} for a {current} subscription"),
         ));
     }
-    s.product = types::ProductId::from(target);
+    s.product = types::ProductId::from_wire(target);
     // Facts: partner-customer-subscriptions-upgrade: only the upgrade settings in the renewal
     // terms go; a cancellation or a plan or licence change stays.
     match s

@@ -1,0 +1,439 @@
+//! Emits the public client methods and request builders around progenitor's raw client, and
+//! the page streams.
+
+use crate::codegen::docs;
+use crate::codegen::emit::{field_ident, ident};
+use crate::codegen::prepare::{Operation, Pagination};
+use crate::codegen::types_ext::{self, TypeIndex};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+/// A progenitor builder method we forward.
+struct Setter {
+    sig: syn::Signature,
+    attrs: Vec<syn::Attribute>,
+}
+
+struct RawBuilder {
+    name: String,
+    setters: Vec<Setter>,
+    success: syn::Type,
+}
+
+fn collect_builders(file: &syn::File) -> Result<Vec<RawBuilder>, String> {
+    let module = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .ok_or("progenitor output has no builder module")?;
+    let mut builders = Vec::new();
+    for item in &module.1 {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let syn::Type::Path(tp) = &*imp.self_ty else {
+            continue;
+        };
+        let name = tp
+            .path
+            .segments
+            .last()
+            .ok_or("empty path")?
+            .ident
+            .to_string();
+        let mut setters = Vec::new();
+        let mut success = None;
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            match f.sig.ident.to_string().as_str() {
+                "new" => {}
+                "send" => success = Some(success_type(&f.sig)?),
+                _ => {
+                    let attrs = f
+                        .attrs
+                        .iter()
+                        .filter(|a| a.path().is_ident("doc"))
+                        .cloned()
+                        .collect();
+                    setters.push(Setter {
+                        sig: f.sig.clone(),
+                        attrs,
+                    });
+                }
+            }
+        }
+        let success = success.ok_or_else(|| format!("builder {name} has no send()"))?;
+        builders.push(RawBuilder {
+            name,
+            setters,
+            success,
+        });
+    }
+    Ok(builders)
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` -> `T`.
+fn success_type(sig: &syn::Signature) -> Result<syn::Type, String> {
+    let err = || format!("unexpected send() signature in {}", sig.ident);
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return Err(err());
+    };
+    let first_generic = |ty: &syn::Type| -> Option<syn::Type> {
+        let syn::Type::Path(tp) = ty else { return None };
+        let syn::PathArguments::AngleBracketed(args) = &tp.path.segments.last()?.arguments else {
+            return None;
+        };
+        match args.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        }
+    };
+    let response_value = first_generic(ty).ok_or_else(err)?;
+    first_generic(&response_value).ok_or_else(err)
+}
+
+fn example_literal(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) => Some(format!("{s:?}")),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The body of an operation's example: `types::X::new(...)` with the spec's example values.
+fn example_body(op: &Operation, index: &TypeIndex, spec: &Value) -> Result<Option<String>, String> {
+    let Some(body) = &op.body_type else {
+        return Ok(None);
+    };
+    let ty: syn::Type = syn::parse_str(body).map_err(|e| format!("{}: body type: {e}", op.id))?;
+    let example = docs::operation(spec, &op.id)
+        .and_then(|o| o.pointer("/requestBody/content/application~1json/example"));
+    types_ext::expression(index, spec, &ty, example, 0)
+        .map(Some)
+        .ok_or_else(|| format!("{}: no example can be written for the body {body}", op.id))
+}
+
+fn method_docs(op: &Operation, body: Option<&str>) -> String {
+    let mut doc = String::new();
+    if !op.summary.is_empty() {
+        doc.push_str(op.summary.trim_end_matches('.'));
+        doc.push_str(".\n\n");
+    }
+    if !op.description.is_empty() && op.description != op.summary {
+        doc.push_str(&op.description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", op.method, op.path));
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+        doc.push_str(&format!(" · scope {}", scopes.join(" or ")));
+    }
+    if let Some(url) = &op.docs_url {
+        doc.push_str(&format!(" · [upstream reference]({url})"));
+    }
+    let required: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("`.{}()`", p.name.to_snake_case()))
+        .chain(
+            op.body_type
+                .iter()
+                .map(|b| format!("`.body(types::{b}::new(..))`")),
+        )
+        .collect();
+    if !required.is_empty() {
+        doc.push_str(&format!(
+            "\n\nRequired before `send()`: {}; the builder's setters document each value.",
+            required.join(", ")
+        ));
+    }
+    doc.push_str("\n\n# Example\n\n```no_run\n");
+    doc.push_str("# async fn example(client: &lineworks_partner::Client) -> Result<(), lineworks_partner::Error> {\n");
+    if body.is_some() {
+        doc.push_str("use lineworks_partner::types;\n");
+    }
+    let binding = if op.success_type.is_some() {
+        "let response = "
+    } else {
+        ""
+    };
+    doc.push_str(&format!("{binding}client\n    .{}()\n", op.id));
+    for p in op.params.iter().filter(|p| p.required) {
+        let value = p
+            .example
+            .as_ref()
+            .and_then(example_literal)
+            .unwrap_or_else(|| "Default::default()".into());
+        doc.push_str(&format!("    .{}({value})\n", p.name.to_snake_case()));
+    }
+    if let Some(body) = body {
+        doc.push_str(&format!(
+            "    .body(\n        {}\n    )\n",
+            body.replace('\n', "\n    ")
+        ));
+    }
+    doc.push_str("    .send()\n    .await?;\n");
+    if op.success_type.is_some() {
+        doc.push_str("println!(\"{response:?}\");\n");
+    }
+    doc.push_str("# Ok(())\n# }\n```\n");
+    doc
+}
+
+/// The docs of `body` and `body_map` on an operation's builder.
+fn body_setter_docs(body: &str, index: &TypeIndex) -> (String, String) {
+    let required: Vec<String> = index
+        .structs
+        .get(body)
+        .map(|s| s.required.iter().map(|r| format!("`{r}`")).collect())
+        .unwrap_or_default();
+    let required = if required.is_empty() {
+        "it has no required fields".to_string()
+    } else {
+        format!("its required fields are {}", required.join(", "))
+    };
+    (
+        format!(
+            "Sets the request body, a [`types::{body}`](crate::types::{body}); \
+             [`types::{body}::new`](crate::types::{body}::new) takes the required fields, so the \
+             compiler checks them ({required}), and its setters add the optional ones."
+        ),
+        format!(
+            "Edits the body field by field with typify's builder ([`types::builder::{body}`](crate::types::builder::{body})); \
+             {required}. A field left unset or given a value that does not convert (an enum \
+             typo, say) fails `send()` before anything is sent, and the error lists every one."
+        ),
+    )
+}
+
+pub fn client_api(
+    file: &syn::File,
+    ops: &[Operation],
+    index: &TypeIndex,
+    spec: &Value,
+) -> Result<TokenStream, String> {
+    let builders = collect_builders(file)?;
+    let mut builder_items = Vec::new();
+    let mut client_methods = Vec::new();
+    let mut page_items = Vec::new();
+    for (op_index, op) in ops.iter().enumerate() {
+        let builder_name = op.id.to_upper_camel_case();
+        let raw = builders
+            .iter()
+            .find(|b| b.name == builder_name)
+            .ok_or_else(|| format!("no progenitor builder {builder_name} for {}", op.id))?;
+        let name = ident(&builder_name);
+        let method = ident(&op.id);
+        let success = &raw.success;
+        let param_docs = docs::parameters(spec, &op.id);
+        let body_ty = op.body_type.as_deref().map(ident);
+        let mut setters = Vec::new();
+        for s in &raw.setters {
+            let setter_name = s.sig.ident.to_string();
+            if setter_name == "body" || setter_name == "body_map" {
+                let (Some(body), Some(body_ty)) = (op.body_type.as_deref(), &body_ty) else {
+                    return Err(format!("{}: a body setter but no named body schema", op.id));
+                };
+                let (body_doc, map_doc) = body_setter_docs(body, index);
+                setters.push(if setter_name == "body" {
+                    quote! {
+                        #[doc = #body_doc]
+                        pub fn body(mut self, value: types::#body_ty) -> Self {
+                            self.body = ::std::convert::From::from(value);
+                            self
+                        }
+                    }
+                } else {
+                    quote! {
+                        #[doc = #map_doc]
+                        pub fn body_map(mut self, f: impl ::std::ops::FnOnce(types::builder::#body_ty) -> types::builder::#body_ty) -> Self {
+                            self.body = f(self.body);
+                            self
+                        }
+                    }
+                });
+                continue;
+            }
+            let mut sig = s.sig.clone();
+            let mut args = Vec::new();
+            for input in sig.inputs.iter_mut() {
+                match input {
+                    syn::FnArg::Receiver(r) => r.mutability = Some(Default::default()),
+                    syn::FnArg::Typed(t) => {
+                        if let syn::Pat::Ident(pi) = &*t.pat {
+                            args.push(pi.ident.clone());
+                        }
+                    }
+                }
+            }
+            let setter = &sig.ident;
+            let doc = param_docs
+                .iter()
+                .find(|(n, _)| n.to_snake_case() == setter_name)
+                .map(|(_, d)| {
+                    let d = d.clone();
+                    quote!(#[doc = #d])
+                })
+                .unwrap_or_else(|| {
+                    let attrs = &s.attrs;
+                    quote!(#(#attrs)*)
+                });
+            setters.push(quote! {
+                #doc
+                pub #sig {
+                    self.inner = self.inner.#setter(#(#args),*);
+                    self
+                }
+            });
+        }
+        let struct_doc = format!(
+            "Request builder for [`Client::{}`](crate::Client::{}).",
+            op.id, op.id
+        );
+        let send_doc = format!(
+            "Checks the request against the spec's rules, sends it (with the client's authentication, retries and rate limit) and parses the `{} {}` response.",
+            op.method, op.path
+        );
+        let (body_field, body_init, body_send) = match &body_ty {
+            Some(b) => (
+                quote!(body: types::builder::#b,),
+                quote!(body: ::std::default::Default::default(),),
+                quote! {
+                    let op = &crate::generated::OPERATIONS[#op_index];
+                    if let Some(e) = crate::validate::body_problems(op, &self.body.problems()) {
+                        return Err(e.into());
+                    }
+                    let body = match types::#b::try_from(self.body) {
+                        Ok(body) => body,
+                        Err(e) => {
+                            let message = e.to_string();
+                            let e = crate::validate::body_problems(op, &[("", message.as_str())]);
+                            return Err(e.expect("one problem").into());
+                        }
+                    };
+                    let inner = self.inner.body(body);
+                },
+            ),
+            None => (quote!(), quote!(), quote!(let inner = self.inner;)),
+        };
+        builder_items.push(quote! {
+            #[doc = #struct_doc]
+            #[derive(Debug, Clone)]
+            #[must_use = "a request builder does nothing until `send` is awaited"]
+            pub struct #name<'a> {
+                inner: crate::generated::raw::builder::#name<'a>,
+                #body_field
+                options: crate::hooks::CallOptions,
+            }
+            impl<'a> #name<'a> {
+                pub(crate) fn new(inner: crate::generated::raw::builder::#name<'a>) -> Self {
+                    Self { inner, #body_init options: ::std::default::Default::default() }
+                }
+                #(#setters)*
+                /// Uses this retry policy for this call instead of the client's, e.g. to allow
+                /// replaying a POST that is known to be idempotent.
+                pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                    self.options.retry = Some(policy);
+                    self
+                }
+                #[doc = #send_doc]
+                pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
+                    #body_send
+                    crate::hooks::call(&crate::generated::OPERATIONS[#op_index], self.options, inner.send()).await
+                }
+            }
+        });
+        let body_example = example_body(op, index, spec)?;
+        let docs = method_docs(op, body_example.as_deref());
+        client_methods.push(quote! {
+            #[doc = #docs]
+            pub fn #method(&self) -> builder::#name<'_> {
+                builder::#name::new(self.raw().#method())
+            }
+        });
+        if let Some(p) = &op.pagination {
+            page_items.push(pagination(&name, p));
+        }
+    }
+    Ok(quote! {
+        /// Request builders, one per operation: set parameters, then `send().await`.
+        pub mod builder {
+            #[allow(unused_imports)]
+            use crate::types;
+            #(#builder_items)*
+            #(#page_items)*
+        }
+        impl crate::Client {
+            #(#client_methods)*
+        }
+    })
+}
+
+fn pagination(builder: &Ident, p: &Pagination) -> TokenStream {
+    let page = ident(&p.page_type);
+    let item = ident(&p.items_type);
+    let items_field = field_ident(&p.items_field);
+    let cursor = field_ident(&p.cursor_param);
+    let mut steps = p.next_cursor.iter();
+    let (first, first_optional) = steps.next().expect("nextCursorField has at least one step");
+    let first = field_ident(first);
+    let mut next = if *first_optional {
+        quote!(page.#first.as_ref())
+    } else {
+        quote!(Some(&page.#first))
+    };
+    for (step, optional) in steps {
+        let f = field_ident(step);
+        next = if *optional {
+            quote!(#next.and_then(|v| v.#f.as_ref()))
+        } else {
+            quote!(#next.map(|v| &v.#f))
+        };
+    }
+    let max = match p.count_max {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
+    quote! {
+        impl<'a> crate::paginate::Paginated<'a> for #builder<'a> {
+            type Page = types::#page;
+            type Item = types::#item;
+            const MAX_PAGE_SIZE: Option<i64> = #max;
+            fn with_cursor(self, cursor: ::std::string::String) -> Self {
+                self.#cursor(cursor)
+            }
+            fn send_page(self) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Page, crate::Error>> + Send + 'a {
+                self.send()
+            }
+            fn next_cursor(page: &Self::Page) -> Option<&str> {
+                #next.map(|cursor| cursor.as_str())
+            }
+            fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+                page.#items_field
+            }
+        }
+        impl<'a> #builder<'a> {
+            /// Streams every item of every page, lazily: the next page is requested only when
+            /// the current one is used up, and never after the last (no `nextCursor`).
+            pub fn stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<types::#item, crate::Error>> + Send + 'a {
+                crate::paginate::items(self)
+            }
+            /// Streams whole pages, lazily, following `nextCursor`.
+            pub fn pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<types::#page, crate::Error>> + Send + 'a {
+                crate::paginate::pages(self)
+            }
+            /// Collects every item of every page into one `Vec`.
+            pub async fn collect_all(self) -> ::std::result::Result<::std::vec::Vec<types::#item>, crate::Error> {
+                crate::paginate::collect(self).await
+            }
+        }
+    }
+}
