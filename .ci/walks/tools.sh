@@ -32,6 +32,7 @@ proofs_install() {
     cp "$PROOFS_SRC/package.json" "$PROOFS_SRC/package-lock.json" "$PROOFS_NPM/"
     (cd "$PROOFS_NPM" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  export PROOFS_NPM
   export PATH="$PROOFS_VENV/bin:$PROOFS_NPM/node_modules/.bin:$PATH"
   export NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 }

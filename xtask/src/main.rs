@@ -5,6 +5,7 @@
 //! - `regen`: rewrites the artifacts derived from the spec; `--check` fails when they are stale.
 //! - `parse`: shows what the page parser reads from pages, to review it on a new page.
 
+mod changelog;
 mod diff;
 mod docs;
 mod html;
