@@ -80,13 +80,27 @@ function group(list) {
     .sort((a, b) => (a.code + a.marks).localeCompare(b.code + b.marks));
 }
 
+// "GET /x 400 response", "GET /x 404 response" -> "`GET /x` (400, 404 responses)": one item per
+// operation, so a shared error schema does not fill the entry with a line per status.
+function compact(places) {
+  const byOp = new Map();
+  const rest = [];
+  for (const p of places) {
+    const m = /^(\S+ \S+) (\w+) response$/.exec(p);
+    if (m) byOp.set(m[1], [...(byOp.get(m[1]) ?? []), m[2]]);
+    else rest.push(`\`${p}\``);
+  }
+  const ops = [...byOp].map(([op, st]) => `\`${op}\` (${st.join(", ")} response${st.length > 1 ? "s" : ""})`);
+  return [...ops, ...rest].sort();
+}
+
 function section(title, groups) {
   const n = groups.reduce((s, g) => s + g.places.length, 0);
   let out = `### ${title} (${n})\n\n`;
   if (groups.length === 0) return out + "None.\n\n";
   for (const g of groups) {
     const what = g.marks.length ? ` in ${g.marks.map((m) => `\`${m}\``).join(", ")}` : "";
-    out += `- \`${g.code}\`${what}: ${g.places.map((p) => `\`${p}\``).join(", ")}\n`;
+    out += `- \`${g.code}\`${what}: ${compact(g.places).join(", ")}\n`;
   }
   return out + "\n";
 }
