@@ -8,8 +8,12 @@ classes, enums, ints), so a spec change that breaks generated Python code fails 
 from __future__ import annotations
 
 import sys
-from typing import TypeVar
+import types
+import typing
+from typing import Any, TypeVar
 
+import attrs
+import partner_client.models
 from partner_client import AuthenticatedClient
 from partner_client.api.customers import (
     create_customer,
@@ -43,10 +47,54 @@ def check(cond: bool, what: str) -> None:
         raise AssertionError(what)
 
 
+def conforms(value: Any, hint: Any, path: str) -> None:
+    """Checks a parsed value against the annotation the generator wrote for it, recursively.
+
+    The generated `from_dict` copies JSON values without checking them, so without this a type
+    change in the spec (say a string field made an integer) would go unnoticed.
+    """
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for option in typing.get_args(hint):
+            try:
+                conforms(value, option, path)
+                return
+            except AssertionError:
+                pass
+        raise AssertionError(f"{path}: {value!r} is none of {hint}")
+    if hint is type(None):
+        check(value is None, f"{path}: expected null, got {value!r}")
+    elif origin is list:
+        check(isinstance(value, list), f"{path}: expected a list, got {value!r}")
+        for i, item in enumerate(value):
+            conforms(item, typing.get_args(hint)[0], f"{path}[{i}]")
+    elif origin is dict:
+        check(isinstance(value, dict), f"{path}: expected an object, got {value!r}")
+    elif isinstance(hint, type):
+        if hint in (int, float):
+            ok = isinstance(value, (int, float) if hint is float else int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, hint)
+        check(ok, f"{path}: expected {hint.__name__}, got {value!r}")
+        if attrs.has(hint):
+            conforms_model(value, path)
+
+
+def conforms_model(obj: Any, path: str) -> None:
+    cls = type(obj)
+    # Model modules import each other only under TYPE_CHECKING; resolve names from the package.
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]), vars(partner_client.models))
+    for field in attrs.fields(cls):
+        if field.name != "additional_properties":
+            conforms(getattr(obj, field.name), hints[field.name], f"{path}.{field.name}")
+
+
 def typed(value: object, kind: type[T], what: str) -> T:
-    """The value if it is of the generated type `kind`, else a failure naming the step."""
+    """The value if it is of the generated type `kind` and every field matches its annotation,
+    else a failure naming the step."""
     check(isinstance(value, kind), f"{what}: expected {kind.__name__}, got {value!r}")
     assert isinstance(value, kind)  # narrows for the type checker
+    conforms_model(value, what)
     return value
 
 
