@@ -147,7 +147,15 @@ pub fn run() {
     let spec_path = Path::new(&manifest).join("openapi/partner.yaml");
     println!("cargo:rerun-if-changed=openapi/partner.yaml");
     println!("cargo:rerun-if-changed=codegen");
-    let result = load_spec(&spec_path).and_then(|spec| generate(&spec));
+    let result = load_spec(&spec_path).and_then(|spec| {
+        // The spec's own semver, for `lineworks_partner::SPEC_VERSION`.
+        let version = spec
+            .pointer("/info/version")
+            .and_then(serde_json::Value::as_str)
+            .ok_or("the spec has no info.version")?;
+        println!("cargo:rustc-env=LINEWORKS_PARTNER_SPEC_VERSION={version}");
+        generate(&spec)
+    });
     let generated = match result {
         Ok(g) => g,
         Err(e) => {

@@ -24,6 +24,15 @@ pub use generated::mock;
 pub use nullable::Nullable;
 pub use retry::{RateLimit, RetryPolicy};
 
+/// The `info.version` of the `openapi/partner.yaml` this crate was generated from: the spec's
+/// own semver, whose steps are listed in `openapi/CHANGELOG.md`.
+///
+/// ```
+/// let v = lineworks_partner::SPEC_VERSION;
+/// assert!(v.split('.').all(|n| n.parse::<u64>().is_ok()), "{v}");
+/// ```
+pub const SPEC_VERSION: &str = env!("LINEWORKS_PARTNER_SPEC_VERSION");
+
 /// Request and response types, generated from the spec. Enums are open: see
 /// [`types::Locale`] for the shape every enum shares.
 ///

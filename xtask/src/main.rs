@@ -7,6 +7,7 @@
 //! - `render-markdown`: renders plain-layout pages in the markdown-table layout, to check that
 //!   both readers read the same facts.
 
+mod changelog;
 mod diff;
 mod docs;
 mod html;

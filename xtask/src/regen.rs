@@ -191,9 +191,17 @@ pub fn run(root: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -
             let _ = writeln!(out, "wrote {}", a.rel);
         }
     }
+    // The changelog entry needs the npm diff tool, so regen checks its stamp in both modes.
+    let changelog_stale = match crate::changelog::check(root, &spec) {
+        Some(Err(e)) => {
+            let _ = writeln!(err, "{e}");
+            1
+        }
+        _ => 0,
+    };
     let ms = start.elapsed().as_secs_f64() * 1e3;
     if check {
-        if stale + missing == 0 {
+        if stale + missing + changelog_stale == 0 {
             let _ = writeln!(out, "regen --check: up to date ({ms:.1} ms)");
             0
         } else {
@@ -202,12 +210,13 @@ pub fn run(root: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -
             } else {
                 String::new()
             };
+            let stale = stale + changelog_stale;
             let _ = writeln!(err, "regen --check: {stale} stale, {missing} missing{fix}");
             1
         }
     } else {
         let _ = writeln!(out, "regen: generated in {ms:.1} ms");
-        0
+        changelog_stale
     }
 }
 
