@@ -61,22 +61,26 @@ pub async fn connect(opts: &Options) -> Result<Target, CliError> {
             _sandbox: Some(sandbox),
         });
     }
-    if let Some(url) = std::env::var("LW_API_BASE_URL")
+    let env_url = std::env::var("LW_API_BASE_URL")
         .ok()
-        .filter(|u| !u.is_empty())
-    {
+        .filter(|u| !u.is_empty());
+    let resolved = crate::profile::resolve().map_err(|e| CliError::new(Exit::Auth, e))?;
+    let profile_url = match &resolved {
+        Some((_, crate::profile::Source::Profile(_, p))) => p.base_url.clone(),
+        _ => None,
+    };
+    if let Some(url) = env_url.or(profile_url) {
         builder = builder.base_url(url);
     }
-    let credentials = crate::profile::credentials().map_err(|e| CliError::new(Exit::Auth, e))?;
-    match credentials {
-        Some(c) => builder = builder.credentials(c),
+    match resolved {
+        Some((c, _)) => builder = builder.credentials(c),
         None if opts.dry_run => {}
         None => {
             return Err(CliError::new(
                 Exit::Auth,
                 "no credentials: set LW_ACCESS_TOKEN or the service-account variables \
                  (LW_CLIENT_ID, LW_CLIENT_SECRET, LW_SERVICE_ACCOUNT, LW_PRIVATE_KEY), \
-                 or try any command with --sandbox",
+                 run `lineworks-partner auth login`, or try any command with --sandbox",
             ));
         }
     }

@@ -128,7 +128,3 @@ pub fn resolve() -> Result<Option<(Credentials, Source)>, String> {
         None => Ok(None),
     }
 }
-
-pub fn credentials() -> Result<Option<Credentials>, String> {
-    Ok(resolve()?.map(|(c, _)| c))
-}
