@@ -60,9 +60,7 @@ async fn login_writes_a_0600_profile_that_later_commands_use() {
         status.contains("cid-1") && status.contains("<redacted>"),
         "{status}"
     );
-    for out in [&out] {
-        assert!(!stdout(out).contains(SECRET) && !stderr(out).contains(SECRET));
-    }
+    assert!(!stdout(&out).contains(SECRET) && !stderr(&out).contains(SECRET));
 
     let out = cli(&dir).args(["auth", "logout"]).output().unwrap();
     assert!(out.status.success());
