@@ -83,9 +83,11 @@ impl<W: Write> Printer<W> {
         }
     }
 
-    /// A whole answer of a single call.
+    /// A whole answer of a single call. An operation without a body in its answer (HTTP 204)
+    /// prints nothing: the exit code says it worked.
     pub fn answer(&mut self, value: Value) -> io::Result<()> {
         match self.format {
+            _ if value.is_null() => Ok(()),
             Format::Json => {
                 self.json_line(&value)?;
                 self.written += 1;

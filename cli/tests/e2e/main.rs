@@ -6,5 +6,6 @@ mod support;
 mod auth;
 mod errors;
 mod formats;
+mod progress;
 mod requests;
 mod safety;

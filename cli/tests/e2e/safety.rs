@@ -75,6 +75,12 @@ async fn the_token_never_appears_in_output_dry_run_debug_or_errors() {
             .output()
             .unwrap(),
     ];
+    // --debug: one line per call with its operation and status.
+    let debug = stderr(&runs[0]);
+    assert!(
+        debug.contains(r#"operation_id="list_customers""#) && debug.contains("status=200"),
+        "{debug}"
+    );
     for out in &runs {
         assert!(!stdout(out).contains(TOKEN), "{}", stdout(out));
         assert!(!stderr(out).contains(TOKEN), "{}", stderr(out));
