@@ -94,6 +94,7 @@ async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
         return Err(CliError::usage("no command given; see --help"));
     };
     let globals = run::Globals::from(m)?;
+    profile::choose(m.get_one::<String>("profile").cloned());
     match name {
         "completions" => {
             let shell = *sub

@@ -54,12 +54,21 @@ impl Profile {
     }
 }
 
+/// `--profile` (clap also reads `LW_PROFILE` into it), set once from the parsed flags.
+static CHOSEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Records `--profile NAME` / `LW_PROFILE` for this run.
+pub fn choose(name: Option<String>) {
+    let _ = CHOSEN.set(name.filter(|n| !n.is_empty()));
+}
+
+fn chosen() -> Option<String> {
+    CHOSEN.get().cloned().flatten()
+}
+
 /// The profile selected by `--profile`/`LW_PROFILE`, `default` otherwise.
 pub fn selected() -> String {
-    std::env::var("LW_PROFILE")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "default".into())
+    chosen().unwrap_or_else(|| "default".into())
 }
 
 pub fn path() -> Result<PathBuf, String> {
@@ -122,9 +131,7 @@ pub fn resolve() -> Result<Option<(Credentials, Source)>, String> {
     let config = load()?;
     match config.profiles.get(&name) {
         Some(p) => Ok(Some((p.credentials()?, Source::Profile(name, p.clone())))),
-        None if std::env::var_os("LW_PROFILE").is_some() => {
-            Err(format!("no profile {name:?} in {}", path()?.display()))
-        }
+        None if chosen().is_some() => Err(format!("no profile {name:?} in {}", path()?.display())),
         None => Ok(None),
     }
 }

@@ -92,3 +92,53 @@ async fn a_login_the_token_endpoint_refuses_writes_nothing() {
     assert!(!stderr(&out).contains(SECRET));
     assert!(!dir.path().join("lineworks-partner/config.toml").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_flag_and_variable_choose_the_profile() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "--profile",
+            "staging",
+            "auth",
+            "login",
+            "--client-id",
+            "cid-s",
+        ])
+        .args(["--service-account", "sa-s", "--token-url", &sb.token_url()])
+        .args(["--base-url", &sb.base_url(), "--private-key"])
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = cli(&dir)
+        .args(["auth", "status", "--profile", "staging"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("profile: staging"),
+        "{}",
+        stdout(&out)
+    );
+    let out = cli(&dir)
+        .env("LW_PROFILE", "staging")
+        .args(["list-customers", "-o", "ndjson"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The default profile does not exist; a named one that does not is an error.
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let out = cli(&dir)
+        .args(["--profile", "nope", "list-customers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("no profile \"nope\""),
+        "{}",
+        stderr(&out)
+    );
+}
