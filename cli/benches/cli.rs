@@ -267,6 +267,7 @@ fn each() {
     } else {
         customers as f64 / ideal * 60.0
     };
+    let stderr = String::from_utf8_lossy(&out.stderr);
     println!(
         "--each-customer over {customers} customers at --rate-limit {rate}/min (sandbox limit the same): exit {:?}, {rows} rows, {elapsed:.1} s, achieved {achieved:.0}/min; fastest compliant schedule {ideal:.0} s ({limit_rate:.0}/min): {:.1}% of it; stderr (first and last lines): {:?} {:?}",
         out.status.code(),
@@ -275,10 +276,8 @@ fn each() {
         } else {
             ideal / elapsed * 100.0
         },
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .last()
-            .unwrap_or("")
+        stderr.lines().next().unwrap_or(""),
+        stderr.lines().last().unwrap_or("")
     );
 }
 
