@@ -1,0 +1,308 @@
+//! The clap command tree: global flags, one subcommand per generated operation, tag groups,
+//! and the hand-written `auth`, `sandbox` and `completions` commands.
+
+use crate::error::EXIT_CODES_HELP;
+use crate::generated::{COMMANDS, SPEC_VERSION};
+use crate::spec::{CommandSpec, Kind};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, Command, value_parser};
+
+pub const FORMATS: [&str; 4] = ["json", "ndjson", "table", "csv"];
+
+fn global(arg: Arg) -> Arg {
+    arg.global(true).help_heading("Global options")
+}
+
+pub fn build() -> Command {
+    let mut root = Command::new("lineworks-partner")
+        .version(format!(
+            "{} (spec {SPEC_VERSION})",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .about("The LINE WORKS Partner API on the command line: one command per operation")
+        .after_help(EXIT_CODES_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args());
+    for op in COMMANDS {
+        root = root.subcommand(operation(op, op.name));
+    }
+    for (tag, ops) in groups() {
+        let mut group = Command::new(tag)
+            .about(format!("The {tag} operations under shorter names"))
+            .subcommand_required(true);
+        for (short, op) in ops {
+            let mut cmd = operation(op, short);
+            if short != op.name {
+                cmd = cmd.alias(op.name);
+            }
+            group = group.subcommand(cmd);
+        }
+        root = root.subcommand(group);
+    }
+    root.subcommand(auth()).subcommand(sandbox()).subcommand(
+        Command::new("completions")
+            .about("Prints a shell completion script")
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(value_parser!(clap_complete::Shell)),
+            ),
+    )
+}
+
+fn global_args() -> Vec<Arg> {
+    vec![
+        global(
+            Arg::new("output")
+                .short('o')
+                .long("output")
+                .value_parser(PossibleValuesParser::new(FORMATS))
+                .help("Output format [default: table on a terminal, json otherwise]"),
+        ),
+        global(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("On paged lists: fetch every page, one at a time"),
+        ),
+        global(
+            Arg::new("profile")
+                .long("profile")
+                .env("LW_PROFILE")
+                .help("Profile of the config file to use"),
+        ),
+        global(
+            Arg::new("sandbox")
+                .long("sandbox")
+                .action(ArgAction::SetTrue)
+                .help("Run against an embedded sandbox with demo data; no credentials needed"),
+        ),
+        global(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .action(ArgAction::SetTrue)
+                .help("Check the request and print it (token redacted); send nothing"),
+        ),
+        global(
+            Arg::new("yes")
+                .short('y')
+                .long("yes")
+                .action(ArgAction::SetTrue)
+                .help("Do not ask before deleting or cancelling"),
+        ),
+        global(
+            Arg::new("debug")
+                .long("debug")
+                .action(ArgAction::SetTrue)
+                .help("Write the client's tracing (attempts, statuses, retries) to stderr"),
+        ),
+        global(
+            Arg::new("error-format")
+                .long("error-format")
+                .value_parser(["text", "json"])
+                .default_value("text")
+                .help("How errors are written to stderr"),
+        ),
+        global(
+            Arg::new("each-customer")
+                .long("each-customer")
+                .action(ArgAction::SetTrue)
+                .help("Run an operation that takes --domain-id once per customer"),
+        ),
+        global(
+            Arg::new("domain-ids")
+                .long("domain-ids")
+                .value_name("FILE|-")
+                .help("With --each-customer: the domain ids to use, one a line, instead of all"),
+        ),
+        global(
+            Arg::new("concurrency")
+                .long("concurrency")
+                .value_parser(value_parser!(u16).range(1..=64))
+                .default_value("4")
+                .help("With --each-customer: calls in flight at once"),
+        ),
+        global(
+            Arg::new("rate-limit")
+                .long("rate-limit")
+                .value_name("N/min")
+                .help("Client-side limit of calls per minute for each operation"),
+        ),
+    ]
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::String | Kind::Enum => "TEXT",
+        Kind::Integer => "INT",
+        Kind::Number => "NUMBER",
+        Kind::Boolean => "BOOL",
+    }
+}
+
+fn value_arg(flag: &'static str, kind: Kind, values: &'static [&'static str]) -> Arg {
+    let arg = Arg::new(flag).long(flag).value_name(kind_name(kind));
+    match kind {
+        Kind::Enum if !values.is_empty() => {
+            arg.value_parser(PossibleValuesParser::new(values.iter().copied()))
+        }
+        Kind::Boolean => arg.value_parser(["true", "false"]),
+        _ => arg,
+    }
+}
+
+/// The subcommand of one operation.
+pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
+    let mut after = format!("Example:\n  {}\n", op.example);
+    if let Some(url) = op.docs_url {
+        after.push_str(&format!("\nReference: {url}\n"));
+    }
+    after.push_str(&format!("\n{} {}\n", op.method, op.path));
+    if op.destructive {
+        after.push_str(
+            "\nDestructive: asks for confirmation on a terminal; needs --yes otherwise.\n",
+        );
+    }
+    if op.paged {
+        after.push_str("\nPaged: --all fetches every page.\n");
+    }
+    let mut cmd = Command::new(name)
+        .about(op.summary)
+        .long_about(format!("{}\n\n{}", op.summary, op.description))
+        .after_long_help(after);
+    for p in op.params {
+        let mut help = p.description.to_string();
+        if let Some(d) = p.default {
+            help.push_str(&format!(" [API default: {d}]"));
+        }
+        let mut arg = value_arg(p.flag, p.kind, p.values).help(help);
+        if p.required && p.wire == "domainId" && op.takes_domain_id() {
+            // With --each-customer the domain id comes from the customer list.
+            arg = arg.required_unless_present("each-customer");
+        } else if p.required {
+            arg = arg.required(true);
+        }
+        cmd = cmd.arg(arg);
+    }
+    if let Some(body) = &op.body {
+        cmd = cmd.arg(
+            Arg::new("body")
+                .long("body")
+                .value_name("FILE|-")
+                .help("The whole request body as a JSON or YAML document (- for stdin); field flags override it")
+                .help_heading("Request body"),
+        );
+        let mut nullable = Vec::new();
+        for f in body.fields {
+            let mut help = f.description.to_string();
+            if f.required {
+                help.push_str(" [required in the body]");
+            }
+            if f.nullable {
+                nullable.push(f.flag);
+            }
+            cmd = cmd.arg(
+                value_arg(f.flag, f.kind, f.values)
+                    .help(help)
+                    .help_heading("Request body"),
+            );
+        }
+        if !nullable.is_empty() {
+            cmd = cmd.arg(
+                Arg::new("clear")
+                    .long("clear")
+                    .value_name("FIELD")
+                    .action(ArgAction::Append)
+                    .value_parser(PossibleValuesParser::new(nullable))
+                    .help("Send this field as null, which clears the setting (repeatable)")
+                    .help_heading("Request body"),
+            );
+        }
+    }
+    cmd
+}
+
+/// The shorter name of an operation in its tag group: its words without the tag's noun
+/// (`list-customers` is `customers list`), or the full name when that would be empty or taken.
+pub fn groups() -> Vec<(&'static str, Vec<(&'static str, &'static CommandSpec)>)> {
+    let mut out: Vec<(&'static str, Vec<(&'static str, &'static CommandSpec)>)> = Vec::new();
+    for op in COMMANDS {
+        let singular = op.tag.trim_end_matches('s');
+        let words: Vec<&str> = op
+            .name
+            .split('-')
+            .filter(|w| *w != op.tag && *w != singular)
+            .collect();
+        let short = words.join("-");
+        let index = match out.iter().position(|(t, _)| *t == op.tag) {
+            Some(i) => i,
+            None => {
+                out.push((op.tag, Vec::new()));
+                out.len() - 1
+            }
+        };
+        let taken = out[index].1.iter().any(|(s, _)| *s == short) || short.is_empty();
+        let name: &'static str = if taken {
+            op.name
+        } else {
+            Box::leak(short.into_boxed_str())
+        };
+        out[index].1.push((name, op));
+    }
+    out.retain(|(tag, _)| !COMMANDS.iter().any(|c| c.name == *tag));
+    out
+}
+
+fn auth() -> Command {
+    Command::new("auth")
+        .about("Manage the credentials of a profile")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("login")
+                .about("Write a profile (0600) and check it by fetching a token")
+                .arg(Arg::new("client-id").long("client-id"))
+                .arg(
+                    Arg::new("client-secret")
+                        .long("client-secret")
+                        .env("LW_CLIENT_SECRET")
+                        .hide_env_values(true),
+                )
+                .arg(Arg::new("service-account").long("service-account"))
+                .arg(
+                    Arg::new("private-key")
+                        .long("private-key")
+                        .value_name("PATH"),
+                )
+                .arg(Arg::new("token-url").long("token-url").hide(true))
+                .arg(Arg::new("base-url").long("base-url").hide(true))
+                .arg(
+                    Arg::new("no-check")
+                        .long("no-check")
+                        .action(ArgAction::SetTrue)
+                        .help("Write the profile without fetching a token"),
+                ),
+        )
+        .subcommand(
+            Command::new("status")
+                .about("Show the credentials in use (redacted) and the token's expiry"),
+        )
+        .subcommand(Command::new("logout").about("Remove the profile and its cached token"))
+}
+
+fn sandbox() -> Command {
+    Command::new("sandbox")
+        .about("The embedded sandbox")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("serve")
+                .about("Run the sandbox with demo data as a server until interrupted")
+                .arg(
+                    Arg::new("listen")
+                        .long("listen")
+                        .value_name("ADDR")
+                        .default_value("127.0.0.1:8080")
+                        .value_parser(value_parser!(std::net::SocketAddr)),
+                ),
+        )
+}

@@ -1,0 +1,114 @@
+//! `auth login|status|logout`: profiles of the config file.
+
+use crate::error::{CliError, Exit};
+use crate::profile::{self, Profile, Source};
+use std::io::{IsTerminal, Write};
+
+pub async fn run(m: &clap::ArgMatches) -> Result<(), CliError> {
+    match m.subcommand() {
+        Some(("login", sub)) => login(sub).await,
+        Some(("status", _)) => status(),
+        Some(("logout", _)) => logout(),
+        _ => Err(CliError::usage("auth: expected login, status or logout")),
+    }
+}
+
+fn config_error(e: String) -> CliError {
+    CliError::usage(e)
+}
+
+/// A flag's value, or a line asked for on the terminal (without echo for secrets is left to
+/// the terminal: the secret is better passed through `LW_CLIENT_SECRET`).
+fn value(m: &clap::ArgMatches, flag: &str, prompt: &str) -> Result<String, CliError> {
+    if let Some(v) = m.get_one::<String>(flag) {
+        return Ok(v.clone());
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(CliError::flag(flag, "required when not on a terminal"));
+    }
+    eprint!("{prompt}: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let line = line.trim().to_string();
+    if line.is_empty() {
+        return Err(CliError::flag(flag, "must not be empty"));
+    }
+    Ok(line)
+}
+
+async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
+    let name = profile::selected();
+    let profile = Profile {
+        client_id: value(m, "client-id", "Client ID")?,
+        client_secret: value(m, "client-secret", "Client secret")?,
+        service_account: value(m, "service-account", "Service account ID")?,
+        private_key: value(m, "private-key", "Private key file (path)")?.into(),
+        token_url: m.get_one::<String>("token-url").cloned(),
+        base_url: m.get_one::<String>("base-url").cloned(),
+    };
+    // The key must at least be readable and a PEM key before it is saved.
+    profile
+        .credentials()
+        .map_err(|e| CliError::flag("private-key", e))?;
+    if !m.get_flag("no-check") {
+        check(&profile).await?;
+    }
+    let mut config = profile::load().map_err(config_error)?;
+    config.profiles.insert(name.clone(), profile);
+    let path = profile::save(&config).map_err(config_error)?;
+    eprintln!("profile {name:?} written to {}", path.display());
+    Ok(())
+}
+
+/// Fetches a token and makes one cheap read with it.
+async fn check(profile: &Profile) -> Result<(), CliError> {
+    let mut builder = lineworks_partner::Client::builder().credentials(
+        profile
+            .credentials()
+            .map_err(|e| CliError::new(Exit::Auth, e))?,
+    );
+    if let Some(url) = &profile.base_url {
+        builder = builder.base_url(url);
+    }
+    let client = builder
+        .build()
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let list = crate::generated::find("list-customers")
+        .ok_or_else(|| CliError::usage("the spec has no list-customers"))?;
+    client
+        .list_customers()
+        .count(1)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| crate::exit::client_error(e, list))
+}
+
+fn status() -> Result<(), CliError> {
+    let resolved = profile::resolve().map_err(|e| CliError::new(Exit::Auth, e))?;
+    let text = match resolved {
+        None => "no credentials: neither LW_* variables nor a profile".to_string(),
+        Some((_, Source::Environment)) => "credentials: LW_* environment variables".to_string(),
+        Some((_, Source::Profile(name, p))) => format!(
+            "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
+            profile::path().map_err(config_error)?.display(),
+            p.client_id,
+            p.service_account,
+            p.private_key.display()
+        ),
+    };
+    println!("{text}");
+    Ok(())
+}
+
+fn logout() -> Result<(), CliError> {
+    let name = profile::selected();
+    let mut config = profile::load().map_err(config_error)?;
+    if config.profiles.remove(&name).is_none() {
+        return Err(CliError::usage(format!("no profile {name:?}")));
+    }
+    profile::save(&config).map_err(config_error)?;
+    eprintln!("profile {name:?} removed");
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The one mapping from the crate's `Error` to exit codes and stderr facts.
+//!
+//! Whether a failed write may have been applied is decided here, from today's error variants:
+//! a timeout, or a broken connection after the request left, on anything but GET. When the crate
+//! gains an explicit ambiguous-outcome query on `Error`, only `outcome_unknown` changes.
+
+use crate::error::{CliError, Exit};
+use crate::spec::{CommandSpec, Location};
+use heck::ToKebabCase;
+use lineworks_partner::Error;
+use lineworks_partner::validate::Location as RuleLocation;
+
+/// A client error of operation `op` as the CLI reports it.
+pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
+    let message = e.to_string();
+    let base =
+        |exit| CliError::new(exit, format!("{}: {message}", op.name)).with("operation", op.id);
+    match &e {
+        Error::InvalidRequest(v) => {
+            let flag = flag_for(op, v.location(), v.field());
+            CliError::new(Exit::Usage, format!("{flag}: {}", v.violation()))
+                .with("operation", op.id)
+                .with("flag", flag.trim_start_matches("--"))
+                .with("field", v.field())
+        }
+        Error::Config(_) => base(Exit::Usage),
+        Error::Auth(_) => base(Exit::Auth),
+        Error::Api(api) | Error::RateLimited { error: api, .. } => {
+            let exit = if api.status().as_u16() == 401 {
+                Exit::Auth
+            } else {
+                Exit::Api
+            };
+            let mut err = base(exit)
+                .with("status", api.status().as_u16())
+                .with("code", api.code());
+            if let Some(d) = api.description() {
+                err = err.with("description", d);
+            }
+            err
+        }
+        Error::UnexpectedResponse { status, .. } => base(Exit::Api).with("status", status.as_u16()),
+        _ if outcome_unknown(&e, op) => {
+            let mut err = base(Exit::Unknown);
+            err.message.push_str(
+                "; the request was sent and may have been applied: check before repeating it",
+            );
+            err
+        }
+        _ => base(Exit::Network),
+    }
+}
+
+/// A write that left this machine and got no answer.
+fn outcome_unknown(e: &Error, op: &CommandSpec) -> bool {
+    if op.method == "GET" {
+        return false;
+    }
+    match e {
+        Error::Timeout { .. } => true,
+        Error::Transport { source, .. } => !source.is_connect(),
+        _ => false,
+    }
+}
+
+/// The flag a rule of the spec is about: `--count`, `--company-name`, or `--body` with the
+/// field's path when it has no flag of its own.
+fn flag_for(op: &CommandSpec, location: RuleLocation, field: &str) -> String {
+    let own = match location {
+        RuleLocation::Path | RuleLocation::Query => op
+            .params
+            .iter()
+            .find(|p| p.wire == field && matches!(p.location, Location::Path | Location::Query))
+            .map(|p| p.flag),
+        _ => op
+            .body
+            .as_ref()
+            .and_then(|b| b.fields.iter().find(|f| f.wire == field))
+            .map(|f| f.flag),
+    };
+    match own {
+        Some(flag) => format!("--{flag}"),
+        None if matches!(location, RuleLocation::Path | RuleLocation::Query) => {
+            format!("--{}", field.to_kebab_case())
+        }
+        None => format!("--body field {field}"),
+    }
+}

@@ -1,0 +1,125 @@
+//! `lineworks-partner`: the LINE WORKS Partner API on the command line. The commands are
+//! generated from the spec (`build.rs`, `codegen/cli.rs`); this crate is the machinery
+//! around them. See `cli/README.md`.
+
+mod app;
+mod auth;
+mod client;
+mod error;
+mod exit;
+mod generated;
+mod output;
+mod profile;
+mod request;
+mod run;
+mod serve;
+mod spec;
+
+use error::{CliError, Exit};
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+/// `--error-format json`, read once when the flags are parsed.
+static JSON_ERRORS: OnceLock<bool> = OnceLock::new();
+
+/// Writes an error to stderr in the chosen format.
+pub fn report(e: &CliError) {
+    if e.exit == Exit::PipeClosed {
+        return;
+    }
+    if JSON_ERRORS.get().copied().unwrap_or(false) {
+        eprintln!("{}", e.to_json());
+    } else {
+        eprintln!("error: {e}");
+    }
+}
+
+fn main() -> ExitCode {
+    let matches = match app::build().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let json = std::env::args()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|w| w[0] == "--error-format" && w[1] == "json")
+                || std::env::args().any(|a| a == "--error-format=json");
+            if json && e.use_stderr() {
+                let err = CliError::usage(e.kind().to_string()).with("detail", e.to_string());
+                eprintln!("{}", err.to_json());
+                return ExitCode::from(2);
+            }
+            // Help and --version to stdout with 0; usage errors to stderr with 2.
+            e.exit();
+        }
+    };
+    let _ = JSON_ERRORS.set(
+        matches
+            .get_one::<String>("error-format")
+            .is_some_and(|f| f == "json"),
+    );
+    if matches.get_flag("debug") {
+        // The crate's tracing: its per-call span closes with operation, method, status,
+        // attempts and latency (one line per call, a page of --all being a call); retries and
+        // token requests are events inside it. Only the crate's own targets: no HTTP internals.
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "lineworks_partner=debug",
+            ))
+            .init();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            report(&CliError::usage(format!("cannot start the runtime: {e}")));
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(dispatch(&matches)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(e.exit as u8)
+        }
+    }
+}
+
+async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
+    let Some((name, sub)) = m.subcommand() else {
+        return Err(CliError::usage("no command given; see --help"));
+    };
+    let globals = run::Globals::from(m)?;
+    profile::choose(m.get_one::<String>("profile").cloned());
+    match name {
+        "completions" => {
+            let shell = *sub
+                .get_one::<clap_complete::Shell>("shell")
+                .ok_or_else(|| CliError::flag("shell", "required"))?;
+            let mut cmd = app::build();
+            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut std::io::stdout());
+            Ok(())
+        }
+        "sandbox" => serve::sandbox_serve(sub).await,
+        "auth" => auth::run(sub).await,
+        _ => {
+            if let Some(op) = generated::find(name) {
+                return run::operation(op, sub, &globals).await;
+            }
+            let (short, leaf) = sub
+                .subcommand()
+                .ok_or_else(|| CliError::usage(format!("{name}: which operation? see --help")))?;
+            let op = app::groups()
+                .into_iter()
+                .find(|(tag, _)| *tag == name)
+                .and_then(|(_, ops)| ops.into_iter().find(|(s, _)| *s == short))
+                .map(|(_, op)| op)
+                .ok_or_else(|| CliError::usage(format!("unknown command {name} {short}")))?;
+            run::operation(op, leaf, &globals).await
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Writing answers as json, ndjson, table or csv, one page at a time.
+//!
+//! json with `--all` is one array, written as the pages arrive; table output is aligned and
+//! so waits for the last row (it is for people, not for 150,000 rows).
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Ndjson,
+    Table,
+    Csv,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Format {
+        match name {
+            "ndjson" => Format::Ndjson,
+            "table" => Format::Table,
+            "csv" => Format::Csv,
+            _ => Format::Json,
+        }
+    }
+}
+
+/// Longest cell of a table, in characters; longer ones are cut with `…`.
+const MAX_CELL: usize = 40;
+
+pub struct Printer<W: Write> {
+    out: W,
+    format: Format,
+    pretty: bool,
+    width: usize,
+    items_field: Option<&'static str>,
+    /// Preferred table columns; the first row's fields when empty.
+    columns: Vec<String>,
+    /// json `--all`: whether the opening bracket and a first item were written.
+    opened: bool,
+    written: usize,
+    csv_header: Option<Vec<String>>,
+    rows: Vec<Map<String, Value>>,
+}
+
+impl<W: Write> Printer<W> {
+    pub fn new(
+        out: W,
+        format: Format,
+        pretty: bool,
+        width: usize,
+        items_field: Option<&'static str>,
+        columns: Vec<String>,
+    ) -> Self {
+        Printer {
+            out,
+            format,
+            pretty,
+            width,
+            items_field,
+            columns,
+            opened: false,
+            written: 0,
+            csv_header: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Items written so far (for progress).
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
+    fn items(&self, page: Value) -> Vec<Value> {
+        match (self.items_field, page) {
+            (Some(field), Value::Object(mut obj)) => match obj.remove(field) {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            },
+            (_, Value::Array(items)) => items,
+            (_, other) => vec![other],
+        }
+    }
+
+    /// A whole answer of a single call. An operation without a body in its answer (HTTP 204)
+    /// prints nothing: the exit code says it worked.
+    pub fn answer(&mut self, value: Value) -> io::Result<()> {
+        match self.format {
+            _ if value.is_null() => Ok(()),
+            Format::Json => {
+                self.json_line(&value)?;
+                self.written += 1;
+                Ok(())
+            }
+            _ if self.items_field.is_some() => {
+                for item in self.items(value) {
+                    self.item(item)?;
+                }
+                Ok(())
+            }
+            Format::Ndjson => self.item(value),
+            Format::Table if value.is_object() => {
+                let mut flat = Map::new();
+                flatten("", value, &mut flat);
+                let rows: Vec<[String; 2]> = flat.into_iter().map(|(k, v)| [k, cell(&v)]).collect();
+                let mut table = table(self.width);
+                table.set_header(["field", "value"]);
+                for row in rows {
+                    table.add_row(row);
+                }
+                writeln!(self.out, "{table}")
+            }
+            _ => self.item(value),
+        }
+    }
+
+    /// One page of `--all`.
+    pub fn page(&mut self, page: Value) -> io::Result<()> {
+        for item in self.items(page) {
+            self.item(item)?;
+        }
+        self.out.flush()
+    }
+
+    /// One row: a list item, or a result of `--each-customer`.
+    pub fn item(&mut self, item: Value) -> io::Result<()> {
+        self.written += 1;
+        match self.format {
+            Format::Json => {
+                self.out
+                    .write_all(if self.opened { b",\n" } else { b"[\n" })?;
+                self.opened = true;
+                if self.pretty {
+                    serde_json::to_writer_pretty(&mut self.out, &item)?;
+                } else {
+                    serde_json::to_writer(&mut self.out, &item)?;
+                }
+                Ok(())
+            }
+            Format::Ndjson => {
+                serde_json::to_writer(&mut self.out, &item)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Csv => {
+                let mut flat = Map::new();
+                flatten("", item, &mut flat);
+                let mut w = csv::WriterBuilder::new().from_writer(&mut self.out);
+                let header = match &self.csv_header {
+                    Some(h) => h.clone(),
+                    None => {
+                        let h: Vec<String> = flat.keys().cloned().collect();
+                        w.write_record(&h)?;
+                        self.csv_header = Some(h.clone());
+                        h
+                    }
+                };
+                let row: Vec<String> = header
+                    .iter()
+                    .map(|k| flat.get(k).map(plain).unwrap_or_default())
+                    .collect();
+                w.write_record(&row)?;
+                w.flush()
+            }
+            Format::Table => {
+                let mut flat = Map::new();
+                flatten("", item, &mut flat);
+                self.rows.push(flat);
+                Ok(())
+            }
+        }
+    }
+
+    fn json_line(&mut self, value: &Value) -> io::Result<()> {
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut self.out, value)?;
+        } else {
+            serde_json::to_writer(&mut self.out, value)?;
+        }
+        self.out.write_all(b"\n")
+    }
+
+    /// Closes the json array of `--all`, prints a table, flushes.
+    pub fn finish(&mut self, streamed: bool) -> io::Result<()> {
+        match self.format {
+            Format::Json if streamed || self.opened => {
+                if self.opened {
+                    self.out.write_all(b"\n]\n")?;
+                } else {
+                    self.out.write_all(b"[]\n")?;
+                }
+            }
+            Format::Table if !self.rows.is_empty() => {
+                let rows = std::mem::take(&mut self.rows);
+                let text = render_table(&rows, &self.columns, self.width);
+                writeln!(self.out, "{text}")?;
+            }
+            _ => {}
+        }
+        self.out.flush()
+    }
+}
+
+/// Nested objects become dotted keys (`partnership.status`); arrays stay JSON text.
+fn flatten(prefix: &str, value: Value, out: &mut Map<String, Value>) {
+    match value {
+        Value::Object(obj) => {
+            for (k, v) in obj {
+                let key = if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other);
+        }
+    }
+}
+
+/// A value as csv text: strings without quotes, null as empty, arrays as JSON.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn cell(v: &Value) -> String {
+    let text = plain(v);
+    if text.chars().count() > MAX_CELL {
+        let cut: String = text.chars().take(MAX_CELL - 1).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+fn table(width: usize) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    table
+}
+
+/// The preferred columns present in the rows (else the first row's scalar fields), as many
+/// as fit the width.
+fn render_table(rows: &[Map<String, Value>], preferred: &[String], width: usize) -> String {
+    let candidates: Vec<&String> = if preferred.is_empty() {
+        rows[0]
+            .iter()
+            .filter(|(_, v)| !v.is_array())
+            .map(|(k, _)| k)
+            .collect()
+    } else {
+        preferred
+            .iter()
+            .filter(|k| rows.iter().any(|r| r.contains_key(*k)))
+            .collect()
+    };
+    let mut columns: Vec<(String, usize)> = Vec::new();
+    let mut used = 0;
+    for key in candidates {
+        let w = rows
+            .iter()
+            .map(|r| r.get(key.as_str()).map_or(0, |v| cell(v).chars().count()))
+            .max()
+            .unwrap_or(0)
+            .max(key.chars().count());
+        // Two spaces between columns (the preset's padding).
+        if used + w + 2 > width && !columns.is_empty() {
+            break;
+        }
+        used += w + 2;
+        columns.push((key.clone(), w));
+    }
+    let mut table = table(width);
+    table.set_header(columns.iter().map(|(k, _)| k.as_str()));
+    for row in rows {
+        table.add_row(
+            columns
+                .iter()
+                .map(|(k, _)| row.get(k).map(cell).unwrap_or_default()),
+        );
+    }
+    table.to_string()
+}

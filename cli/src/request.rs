@@ -1,0 +1,224 @@
+//! A request as the flags describe it, before it is typed: parameter texts and the JSON body.
+//! The generated dispatch turns it into the crate's typed builder; `--dry-run` prints it.
+
+use crate::error::CliError;
+use crate::spec::{CommandSpec, FieldSpec, Kind, Location};
+use clap::ArgMatches;
+use futures_util::stream::BoxStream;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// How far the dispatch goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Build the typed request (types, enums, required body fields) and stop.
+    Check,
+    /// Send it once.
+    One,
+    /// Every page of a paged list (a single call otherwise).
+    All,
+}
+
+/// What the dispatch produced.
+pub enum Outcome<'a> {
+    Checked,
+    One(Value),
+    /// Whole pages as JSON, requested one at a time.
+    Pages(BoxStream<'a, Result<Value, CliError>>),
+}
+
+pub fn to_json<T: serde::Serialize>(value: T) -> Result<Value, CliError> {
+    serde_json::to_value(value)
+        .map_err(|e| CliError::usage(format!("cannot represent the answer as JSON: {e}")))
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub op: &'static CommandSpec,
+    /// Parameter texts by wire name.
+    pub params: BTreeMap<&'static str, String>,
+    pub body: Option<Value>,
+}
+
+impl Request {
+    /// Reads the command's flags (and `--body`, which may be `-` for stdin).
+    pub fn from_matches(op: &'static CommandSpec, m: &ArgMatches) -> Result<Self, CliError> {
+        let mut params = BTreeMap::new();
+        for p in op.params {
+            if let Some(v) = m.get_one::<String>(p.flag) {
+                params.insert(p.wire, v.clone());
+            }
+        }
+        let body = match &op.body {
+            None => None,
+            Some(spec) => {
+                let mut body = match m.get_one::<String>("body") {
+                    Some(source) => Some(read_body(source)?),
+                    None => None,
+                };
+                let mut set = |field: &FieldSpec, value: Value| -> Result<(), CliError> {
+                    let obj = body
+                        .get_or_insert_with(|| Value::Object(Map::new()))
+                        .as_object_mut()
+                        .ok_or_else(|| CliError::flag("body", "must be a JSON object"))?;
+                    obj.insert(field.wire.to_string(), value);
+                    Ok(())
+                };
+                for field in spec.fields {
+                    if let Some(text) = m.get_one::<String>(field.flag) {
+                        set(field, typed(field.flag, field.kind, text)?)?;
+                    }
+                }
+                // `--clear` exists only where a field is nullable.
+                let cleared = m.try_get_many::<String>("clear").ok().flatten();
+                for name in cleared.into_iter().flatten() {
+                    let field = spec
+                        .fields
+                        .iter()
+                        .find(|f| f.flag == name || f.wire == name)
+                        .ok_or_else(|| {
+                            CliError::flag("clear", format!("{name} is not a field of this body"))
+                        })?;
+                    if !field.nullable {
+                        return Err(CliError::flag(
+                            "clear",
+                            format!("{name} cannot be cleared (the spec does not allow null)"),
+                        ));
+                    }
+                    set(field, Value::Null)?;
+                }
+                if body.is_none() && spec.required {
+                    body = Some(Value::Object(Map::new()));
+                }
+                body
+            }
+        };
+        Ok(Request { op, params, body })
+    }
+
+    /// The typed value of a parameter, when given.
+    pub fn param<T>(&self, wire: &str) -> Result<Option<T>, CliError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let Some(text) = self.params.get(wire) else {
+            return Ok(None);
+        };
+        text.parse::<T>().map(Some).map_err(|e| {
+            let flag = self
+                .op
+                .params
+                .iter()
+                .find(|p| p.wire == wire)
+                .map_or(wire, |p| p.flag);
+            CliError::flag(flag, format!("{text:?} is not valid: {e}"))
+        })
+    }
+
+    /// The typed body, when there is one.
+    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, CliError> {
+        let Some(body) = &self.body else {
+            return Ok(None);
+        };
+        serde_json::from_value(body.clone()).map(Some).map_err(|e| {
+            CliError::flag(
+                "body",
+                format!("the request body does not fit the spec: {e}"),
+            )
+        })
+    }
+
+    /// The path with its parameters filled in, percent-encoded.
+    pub fn path(&self) -> String {
+        let mut path = self.op.path.to_string();
+        for p in self
+            .op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Path)
+        {
+            if let Some(v) = self.params.get(p.wire) {
+                let encoded = url_segment(v);
+                path = path.replace(&format!("{{{}}}", p.wire), &encoded);
+            }
+        }
+        path
+    }
+
+    /// Query pairs in spec order.
+    pub fn query(&self) -> Vec<(String, String)> {
+        self.op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .filter_map(|p| {
+                self.params
+                    .get(p.wire)
+                    .map(|v| (p.wire.to_string(), v.clone()))
+            })
+            .collect()
+    }
+
+    /// The same request for another customer (`--each-customer`).
+    pub fn for_domain(&self, domain_id: i64) -> Request {
+        let mut r = self.clone();
+        r.params.insert("domainId", domain_id.to_string());
+        r
+    }
+}
+
+/// Everything but unreserved characters (RFC 3986) is encoded in a path segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn url_segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// A field flag's text as the JSON value of its kind.
+fn typed(flag: &str, kind: Kind, text: &str) -> Result<Value, CliError> {
+    let bad = |what: &str| CliError::flag(flag, format!("{text:?} is not {what}"));
+    Ok(match kind {
+        Kind::String | Kind::Enum => Value::String(text.to_string()),
+        Kind::Integer => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),
+        Kind::Number => {
+            let n = text.parse::<f64>().map_err(|_| bad("a number"))?;
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| bad("a finite number"))?
+        }
+        Kind::Boolean => Value::Bool(text.parse::<bool>().map_err(|_| bad("true or false"))?),
+    })
+}
+
+/// `--body FILE|-`: a JSON or YAML document.
+fn read_body(source: &str) -> Result<Value, CliError> {
+    let text = if source == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::flag("body", format!("reading stdin: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| CliError::flag("body", format!("reading {source}: {e}")))?
+    };
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(json_err) => serde_saphyr::from_str(&text).map_err(|yaml_err| {
+            CliError::flag(
+                "body",
+                format!("{source} is neither JSON ({json_err}) nor YAML ({yaml_err})"),
+            )
+        })?,
+    };
+    if !value.is_object() {
+        return Err(CliError::flag("body", "the document must be an object"));
+    }
+    Ok(value)
+}

@@ -1,0 +1,339 @@
+//! Running one operation: confirmation, `--dry-run`, a single call, `--all` and
+//! `--each-customer`, and writing the answer.
+
+use crate::client::{self, Options, Target};
+use crate::error::{CliError, Exit};
+use crate::exit::client_error;
+use crate::generated::dispatch;
+use crate::output::{Format, Printer};
+use crate::request::{Mode, Outcome, Request};
+use crate::spec::CommandSpec;
+use clap::ArgMatches;
+use futures_util::{StreamExt, TryStreamExt};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Map, Value};
+use std::io::{self, IsTerminal, Write};
+
+/// Output errors: a closed pipe ends the command quietly, anything else is reported.
+fn out(e: io::Error) -> CliError {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        CliError::new(Exit::PipeClosed, "")
+    } else {
+        CliError::usage(format!("writing the output: {e}"))
+    }
+}
+
+pub struct Globals {
+    pub format: Format,
+    pub all: bool,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub each_customer: bool,
+    pub domain_ids: Option<String>,
+    pub concurrency: usize,
+    pub options: Options,
+}
+
+impl Globals {
+    pub fn from(m: &ArgMatches) -> Result<Self, CliError> {
+        let format = match m.get_one::<String>("output") {
+            Some(f) => Format::parse(f),
+            None if io::stdout().is_terminal() => Format::Table,
+            None => Format::Json,
+        };
+        let rate_limit = m
+            .get_one::<String>("rate-limit")
+            .map(|t| client::parse_rate_limit(t))
+            .transpose()?;
+        let dry_run = m.get_flag("dry-run");
+        Ok(Globals {
+            format,
+            all: m.get_flag("all"),
+            dry_run,
+            yes: m.get_flag("yes"),
+            each_customer: m.get_flag("each-customer"),
+            domain_ids: m.get_one::<String>("domain-ids").cloned(),
+            concurrency: usize::from(*m.get_one::<u16>("concurrency").unwrap_or(&4)),
+            options: Options {
+                sandbox: m.get_flag("sandbox"),
+                rate_limit,
+                dry_run,
+            },
+        })
+    }
+}
+
+fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> {
+    let width = comfy_table_width();
+    Printer::new(
+        io::BufWriter::new(io::stdout()),
+        g.format,
+        io::stdout().is_terminal(),
+        width,
+        op.items_field,
+        op.columns.iter().map(|c| c.to_string()).collect(),
+    )
+}
+
+fn comfy_table_width() -> usize {
+    if io::stdout().is_terminal() {
+        comfy_table::Table::new().width().map_or(120, usize::from)
+    } else {
+        // Not a terminal: nothing to fit; keep every column a script may want.
+        usize::MAX / 4
+    }
+}
+
+pub async fn operation(
+    op: &'static CommandSpec,
+    m: &ArgMatches,
+    g: &Globals,
+) -> Result<(), CliError> {
+    let req = Request::from_matches(op, m)?;
+    if g.each_customer && !op.takes_domain_id() {
+        return Err(CliError::flag(
+            "each-customer",
+            format!("{} takes no --domain-id", op.name),
+        ));
+    }
+    if g.each_customer && g.dry_run {
+        return Err(CliError::flag(
+            "dry-run",
+            "cannot be combined with --each-customer",
+        ));
+    }
+    if op.destructive && !g.dry_run && !g.yes {
+        confirm(op, &req)?;
+    }
+    let target = client::connect(&g.options).await?;
+    if g.dry_run {
+        return dry_run(&target, op, &req).await;
+    }
+    if g.each_customer {
+        return each_customer(&target, op, &req, g).await;
+    }
+    let mode = if g.all { Mode::All } else { Mode::One };
+    let mut printer = printer(g, op);
+    match dispatch(&target.client, op, &req, mode).await? {
+        Outcome::Checked => Ok(()),
+        Outcome::One(value) => {
+            printer.answer(value).map_err(out)?;
+            printer.finish(false).map_err(out)
+        }
+        Outcome::Pages(mut pages) => {
+            let bar = progress(None);
+            let mut count = 0u64;
+            while let Some(page) = pages.try_next().await? {
+                printer.page(page).map_err(out)?;
+                count += 1;
+                bar.set_position(printer.written() as u64);
+                bar.set_message(format!("{count} pages"));
+            }
+            bar.finish_and_clear();
+            printer.finish(true).map_err(out)
+        }
+    }
+}
+
+/// A progress line on stderr, drawn only when stderr is a terminal.
+fn progress(len: Option<u64>) -> ProgressBar {
+    let bar = match len {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+    };
+    let template = if len.is_some() {
+        "{bar:30} {pos}/{len} customers, {msg} ({per_sec})"
+    } else {
+        "{spinner} {pos} items, {msg} ({per_sec})"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn confirm(op: &CommandSpec, req: &Request) -> Result<(), CliError> {
+    let what = format!("{} {}", op.method, req.path());
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        return Err(CliError::flag(
+            "yes",
+            format!(
+                "{} ({what}) is destructive; not a terminal, so pass --yes to run it",
+                op.name
+            ),
+        ));
+    }
+    eprint!("{} will {what}. Continue? [y/N] ", op.name);
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "{}: not confirmed; nothing was sent",
+            op.name
+        )))
+    }
+}
+
+async fn dry_run(target: &Target, op: &'static CommandSpec, req: &Request) -> Result<(), CliError> {
+    // Types, enums and required fields, as the typed builder sees them.
+    dispatch(&target.client, op, req, Mode::Check).await?;
+    let path = req.path();
+    let query = req.query();
+    let spec = lineworks_partner::validate::operation(op.id)
+        .ok_or_else(|| CliError::usage(format!("{} is not in the crate's spec", op.id)))?;
+    lineworks_partner::validate::check(spec, &path, &query, req.body.as_ref())
+        .map_err(|v| client_error(v.into(), op))?;
+    let mut url = format!("{}{path}", target.client.base_url());
+    if !query.is_empty() {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.extend_pairs(&query);
+        url = format!("{url}?{}", form.finish());
+    }
+    let mut text = format!("{} {url}\nAuthorization: Bearer <redacted>\n", op.method);
+    if let Some(body) = &req.body {
+        text.push_str("Content-Type: application/json\n\n");
+        text.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
+        text.push('\n');
+    }
+    let mut stdout = io::stdout();
+    stdout.write_all(text.as_bytes()).map_err(out)?;
+    stdout.flush().map_err(out)
+}
+
+async fn domain_ids(target: &Target, g: &Globals) -> Result<Vec<i64>, CliError> {
+    if let Some(source) = &g.domain_ids {
+        let text = if source == "-" {
+            io::read_to_string(io::stdin())?
+        } else {
+            std::fs::read_to_string(source)
+                .map_err(|e| CliError::flag("domain-ids", format!("{source}: {e}")))?
+        };
+        return text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                l.parse::<i64>()
+                    .map_err(|_| CliError::flag("domain-ids", format!("{l:?} is not a domain id")))
+            })
+            .collect();
+    }
+    let list = crate::generated::find("list-customers")
+        .ok_or_else(|| CliError::usage("the spec has no list-customers"))?;
+    target
+        .client
+        .list_customers()
+        .stream()
+        .map_ok(|c| c.domain_id)
+        .try_collect()
+        .await
+        .map_err(|e| client_error(e, list))
+}
+
+/// The rows of one customer's answer, each tagged with its `domainId`.
+fn tagged(op: &CommandSpec, domain_id: i64, value: Value) -> Vec<Value> {
+    let items = match (op.items_field, value) {
+        (Some(field), Value::Object(mut obj)) => match obj.remove(field) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        (_, other) => vec![other],
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let mut row = Map::new();
+            row.insert("domainId".into(), Value::from(domain_id));
+            match item {
+                Value::Object(obj) => {
+                    for (k, v) in obj {
+                        row.entry(k).or_insert(v);
+                    }
+                }
+                other => {
+                    row.insert("value".into(), other);
+                }
+            }
+            Value::Object(row)
+        })
+        .collect()
+}
+
+async fn one_customer(
+    target: &Target,
+    op: &'static CommandSpec,
+    req: Request,
+    all: bool,
+) -> Result<Vec<Value>, CliError> {
+    let mode = if all { Mode::All } else { Mode::One };
+    match dispatch(&target.client, op, &req, mode).await? {
+        Outcome::Checked => Ok(Vec::new()),
+        Outcome::One(v) => Ok(vec![v]),
+        Outcome::Pages(pages) => pages.try_collect().await,
+    }
+}
+
+async fn each_customer(
+    target: &Target,
+    op: &'static CommandSpec,
+    req: &Request,
+    g: &Globals,
+) -> Result<(), CliError> {
+    let ids = domain_ids(target, g).await?;
+    let total = ids.len();
+    let bar = progress(Some(total as u64));
+    // Each row's table/json framing stays per line: a customer's results are rows.
+    let mut printer = Printer::new(
+        io::BufWriter::new(io::stdout()),
+        g.format,
+        io::stdout().is_terminal(),
+        comfy_table_width(),
+        None,
+        std::iter::once("domainId")
+            .chain(op.columns.iter().copied().filter(|c| *c != "domainId"))
+            .map(str::to_string)
+            .collect(),
+    );
+    let mut failed = 0usize;
+    let mut results = futures_util::stream::iter(ids)
+        .map(|id| {
+            let r = req.for_domain(id);
+            async move { (id, one_customer(target, op, r, g.all).await) }
+        })
+        .buffer_unordered(g.concurrency);
+    while let Some((id, result)) = results.next().await {
+        bar.inc(1);
+        match result {
+            Ok(pages) => {
+                for page in pages {
+                    for row in tagged(op, id, page) {
+                        printer.item(row).map_err(out)?;
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let e = e.with("domainId", id);
+                bar.suspend(|| crate::report(&e));
+            }
+        }
+        bar.set_message(format!("{failed} failed"));
+    }
+    bar.finish_and_clear();
+    printer.finish(true).map_err(out)?;
+    if failed > 0 {
+        return Err(CliError::new(
+            Exit::Api,
+            format!(
+                "{}: {failed} of {total} customers failed (see above)",
+                op.name
+            ),
+        )
+        .with("failed", failed)
+        .with("total", total));
+    }
+    Ok(())
+}

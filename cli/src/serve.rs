@@ -1,0 +1,30 @@
+//! `lineworks-partner sandbox serve`: the embedded sandbox with demo data, as a server.
+
+use crate::error::{CliError, Exit};
+use lineworks_partner_sandbox::{Sandbox, Seed};
+
+pub async fn sandbox_serve(m: &clap::ArgMatches) -> Result<(), CliError> {
+    let Some(("serve", sub)) = m.subcommand() else {
+        return Err(CliError::usage("sandbox: expected `serve`"));
+    };
+    let addr = *sub
+        .get_one::<std::net::SocketAddr>("listen")
+        .ok_or_else(|| CliError::flag("listen", "required"))?;
+    let sandbox = Sandbox::builder()
+        .listen(addr)
+        .seed(Seed::demo())
+        .start()
+        .await
+        .map_err(|e| {
+            CliError::new(
+                Exit::Network,
+                format!("cannot start the sandbox on {addr}: {e}"),
+            )
+        })?;
+    eprintln!(
+        "sandbox listening: LW_API_BASE_URL={} (any bearer token, e.g. LW_ACCESS_TOKEN=test); Ctrl-C stops it",
+        sandbox.base_url()
+    );
+    sandbox.serve_until_interrupted().await;
+    Ok(())
+}

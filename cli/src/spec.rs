@@ -1,0 +1,94 @@
+//! The shape of the generated command table (`COMMANDS`, built by `codegen/cli.rs`).
+
+/// One operation of the spec, as a command.
+#[derive(Debug)]
+pub struct CommandSpec {
+    /// The `operationId` (snake_case), the crate's method name.
+    pub id: &'static str,
+    /// The command name: the `operationId` in kebab-case.
+    pub name: &'static str,
+    /// The spec's first tag, the group alias (`customers`, `subscriptions`, ...).
+    pub tag: &'static str,
+    pub method: &'static str,
+    /// Path template relative to the base URL.
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+    /// A command line with every required flag, from the spec's examples.
+    pub example: &'static str,
+    pub docs_url: Option<&'static str>,
+    pub params: &'static [ParamSpec],
+    pub body: Option<BodySpec>,
+    /// For lists: the answer's array of items (rows of ndjson, csv and table output).
+    pub items_field: Option<&'static str>,
+    /// DELETE and cancellations: confirmed on a terminal, refused without `--yes` otherwise.
+    pub destructive: bool,
+    /// Cursor-paged: `--all` follows `nextCursor`.
+    pub paged: bool,
+    /// Table columns, most telling first (dotted for nested fields).
+    pub columns: &'static [&'static str],
+}
+
+impl CommandSpec {
+    /// Whether the operation takes the customer's `domainId` in its path.
+    pub fn takes_domain_id(&self) -> bool {
+        self.params
+            .iter()
+            .any(|p| p.wire == "domainId" && p.location == Location::Path)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+}
+
+/// How a flag's text becomes a JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// No flag of today's spec is a number or boolean; an operation adding one still gets its flag.
+#[allow(dead_code)]
+pub enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Enum,
+}
+
+/// A path or query parameter.
+#[derive(Debug)]
+pub struct ParamSpec {
+    /// The name on the wire (`domainId`).
+    pub wire: &'static str,
+    /// The flag (`domain-id`).
+    pub flag: &'static str,
+    pub location: Location,
+    pub kind: Kind,
+    pub required: bool,
+    pub default: Option<&'static str>,
+    /// The spec's enum values, listed in `--help`.
+    pub values: &'static [&'static str],
+    pub description: &'static str,
+}
+
+/// The JSON request body.
+#[derive(Debug)]
+pub struct BodySpec {
+    pub required: bool,
+    /// Top-level scalar properties, one flag each.
+    pub fields: &'static [FieldSpec],
+}
+
+/// A top-level scalar property of a request body.
+#[derive(Debug)]
+pub struct FieldSpec {
+    pub wire: &'static str,
+    pub flag: &'static str,
+    pub kind: Kind,
+    /// Whether `--clear FIELD` (an explicit JSON `null`) is allowed.
+    pub nullable: bool,
+    pub required: bool,
+    pub values: &'static [&'static str],
+    pub description: &'static str,
+}

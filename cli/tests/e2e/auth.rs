@@ -1,0 +1,144 @@
+//! `auth login|status|logout` with a temporary config directory and the sandbox's token
+//! endpoint.
+
+use crate::support::{cli, config, sandbox, stderr, stdout};
+
+const SECRET: &str = "client-secret-5e1f-never-printed";
+
+fn key_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/test_key_pkcs8.pem")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_writes_a_0600_profile_that_later_commands_use() {
+    let sb = sandbox(2).await;
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "auth",
+            "login",
+            "--client-id",
+            "cid-1",
+            "--service-account",
+            "sa-1@example",
+        ])
+        .args(["--token-url", &sb.token_url(), "--base-url", &sb.base_url()])
+        .arg("--private-key")
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = dir.path().join("lineworks-partner/config.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("[profiles.default]") && text.contains("cid-1"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("PRIVATE KEY"),
+        "the key's path is stored, not the key"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    // The profile is used without any LW_* variable.
+    let out = cli(&dir)
+        .args(["list-customers", "-o", "ndjson"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2);
+
+    let out = cli(&dir).args(["auth", "status"]).output().unwrap();
+    let status = stdout(&out);
+    assert!(
+        status.contains("cid-1") && status.contains("<redacted>"),
+        "{status}"
+    );
+    assert!(!stdout(&out).contains(SECRET) && !stderr(&out).contains(SECRET));
+
+    let out = cli(&dir).args(["auth", "logout"]).output().unwrap();
+    assert!(out.status.success());
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "no credentials after logout");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_the_token_endpoint_refuses_writes_nothing() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "auth",
+            "login",
+            "--client-id",
+            "cid-1",
+            "--service-account",
+            "sa-1",
+        ])
+        .args(["--token-url", &format!("{}/nowhere", sb.token_url())])
+        .args(["--base-url", &sb.base_url()])
+        .arg("--private-key")
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(SECRET));
+    assert!(!dir.path().join("lineworks-partner/config.toml").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_flag_and_variable_choose_the_profile() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "--profile",
+            "staging",
+            "auth",
+            "login",
+            "--client-id",
+            "cid-s",
+        ])
+        .args(["--service-account", "sa-s", "--token-url", &sb.token_url()])
+        .args(["--base-url", &sb.base_url(), "--private-key"])
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = cli(&dir)
+        .args(["auth", "status", "--profile", "staging"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("profile: staging"),
+        "{}",
+        stdout(&out)
+    );
+    let out = cli(&dir)
+        .env("LW_PROFILE", "staging")
+        .args(["list-customers", "-o", "ndjson"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The default profile does not exist; a named one that does not is an error.
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let out = cli(&dir)
+        .args(["--profile", "nope", "list-customers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("no profile \"nope\""),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,167 @@
+//! Exit codes and the error report (text and `--error-format json`).
+
+use crate::support::{Listener, TOKEN, against, cli, config, sandbox, stderr};
+use serde_json::Value;
+
+#[test]
+fn a_rule_of_the_spec_is_exit_2_naming_the_flag_and_nothing_is_sent() {
+    let listener = Listener::start();
+    let dir = config();
+    for (args, flag) in [
+        (&["list-customers", "--count", "500"][..], "--count"),
+        (&["list-customers", "--count", "ten"][..], "--count"),
+        (&["list-customers", "--order-by", "size"][..], "--order-by"),
+        (&["get-customer"][..], "--domain-id"),
+        (
+            &[
+                "update-customer-partially",
+                "--domain-id",
+                "1",
+                "--phone-number",
+                "call me",
+            ][..],
+            "--phone-number",
+        ),
+        (
+            &[
+                "update-customer-partially",
+                "--domain-id",
+                "1",
+                "--clear",
+                "memo",
+            ][..],
+            "--clear",
+        ),
+    ] {
+        let out = against(&dir, &listener.base_url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flag), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(listener.count(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_missing_required_body_field_is_exit_2() {
+    let listener = Listener::start();
+    let dir = config();
+    let out = against(&dir, &listener.base_url)
+        .args([
+            "create-customer",
+            "--domain",
+            "new.example",
+            "--error-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err: Value = serde_json::from_str(stderr(&out).trim()).expect("one JSON object");
+    assert_eq!(err["error"]["kind"], "usage");
+    assert_eq!(err["error"]["flag"], "body");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing field")
+    );
+    assert_eq!(listener.count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_error_is_exit_1_with_status_code_and_description() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["get-customer", "--domain-id", "99999999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(
+        text.contains("get-customer") && text.contains("HTTP 404 NOT_FOUND"),
+        "{text}"
+    );
+
+    let out = against(&dir, &sb.base_url())
+        .args([
+            "get-customer",
+            "--domain-id",
+            "99999999",
+            "--error-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let err: Value = serde_json::from_str(stderr(&out).trim()).expect("one JSON object");
+    assert_eq!(err["error"]["exit"], 1);
+    assert_eq!(err["error"]["status"], 404);
+    assert_eq!(err["error"]["code"], "NOT_FOUND");
+    assert_eq!(err["error"]["operation"], "get_customer");
+    assert!(err["error"]["description"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_or_no_credentials_is_exit_3() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .env("LW_ACCESS_TOKEN", "wrong-token")
+        .args(["list-customers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("--sandbox"), "{}", stderr(&out));
+}
+
+#[test]
+fn no_server_is_exit_4_and_a_write_without_answer_is_exit_5() {
+    let dir = config();
+    // A port that was free a moment ago: connection refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = against(&dir, &format!("http://127.0.0.1:{port}/v1.0"))
+        .args(["list-customers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    // Refused before anything was sent: a write is certainly not applied either.
+    let out = against(&dir, &format!("http://127.0.0.1:{port}/v1.0"))
+        .args([
+            "update-customer-partially",
+            "--domain-id",
+            "1",
+            "--company-name",
+            "X",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+
+    // The request is read and the connection dropped: a read is a network failure, a write's
+    // outcome is unknown.
+    let listener = Listener::start();
+    let out = against(&dir, &listener.base_url)
+        .args([
+            "update-customer-partially",
+            "--domain-id",
+            "1",
+            "--company-name",
+            "X",
+        ])
+        .args(["--error-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let err: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(err["error"]["kind"], "outcome_unknown");
+    assert_eq!(listener.count(), 1, "a write is not replayed");
+    assert!(!stderr(&out).contains(TOKEN));
+}

@@ -1,0 +1,174 @@
+//! Output formats, `--all`, `--each-customer`, a closed pipe.
+
+use crate::support::{TOKEN, against, config, sandbox, std_cli, stderr, stdout};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_is_the_api_answer_and_ndjson_one_item_a_line() {
+    let sb = sandbox(5).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "--count", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page: Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
+    assert_eq!(page["customers"].as_array().unwrap().len(), 3);
+    assert!(page["responseMetaData"]["nextCursor"].is_string());
+
+    // Global flags after the command name work as well as before it.
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "--count", "3", "-o", "ndjson"])
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["domain"], "c0000.example");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_flattens_nested_fields_and_quotes() {
+    let sb = sandbox(2).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["-o", "csv", "list-customers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    assert!(
+        header.contains(&"partnership.status".to_string()),
+        "{header:?}"
+    );
+    let domain = header.iter().position(|h| h == "domain").unwrap();
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(&records[1][domain], "c0001.example");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_has_the_chosen_columns_aligned() {
+    let sb = sandbox(2).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    // Spec order (customers without a subscription have no productId).
+    assert_eq!(
+        &header[..4],
+        ["tenantId", "domainId", "domain", "companyName"]
+    );
+    assert!(header.contains(&"partnership.status"));
+    // Aligned: every row starts its domain column where the header does.
+    let at = lines[0].find("domain ").unwrap();
+    assert!(lines[1][at..].starts_with("c0000.example"), "{text}");
+    assert!(lines[2][at..].starts_with("c0001.example"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_fetches_every_page_as_one_json_array() {
+    let sb = sandbox(75).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "--all", "--count", "30"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all: Vec<Value> = serde_json::from_str(&stdout(&out)).expect("one JSON array");
+    assert_eq!(all.len(), 75);
+    let mut domains: Vec<&str> = all.iter().map(|c| c["domain"].as_str().unwrap()).collect();
+    domains.dedup();
+    assert_eq!(domains.len(), 75, "no item twice");
+    // stderr is not a terminal: no progress line.
+    assert_eq!(stderr(&out), "");
+
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "--all", "--count", "30", "-o", "ndjson"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).lines().count(), 75);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_customer_tags_rows_and_reports_the_failing_one() {
+    let sb = sandbox(3).await;
+    let dir = config();
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "10000001\n99999999\n10000003\n").unwrap();
+    let out = against(&dir, &sb.base_url())
+        .args([
+            "get-usage-status",
+            "--each-customer",
+            "-o",
+            "ndjson",
+            "--domain-ids",
+        ])
+        .arg(&ids)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let mut seen: Vec<i64> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["domainId"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(seen, [10000001, 10000003]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("NOT_FOUND") && err.contains("1 of 3 customers failed"),
+        "{err}"
+    );
+
+    // Without --domain-ids: every customer of the list.
+    let out = against(&dir, &sb.base_url())
+        .args(["get-usage-status", "--each-customer", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("domainId,"), "{text}");
+    assert_eq!(text.lines().count(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_ends_quietly_with_0() {
+    let sb = sandbox(3000).await;
+    let dir = config();
+    let mut child = std_cli(&dir)
+        .env("LW_API_BASE_URL", sb.base_url())
+        .env("LW_ACCESS_TOKEN", TOKEN)
+        .args(["list-customers", "--all", "--count", "30", "-o", "ndjson"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone (like `| head -1`); the rest goes to a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        first.starts_with('{') && first.contains(".example"),
+        "{first}: {}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "");
+}

@@ -1,0 +1,78 @@
+//! The `--all` progress line: drawn on a terminal, absent otherwise. The terminal is a real
+//! pty from util-linux `script`, which runs the command with stdin, stdout and stderr on it.
+
+use crate::support::{TOKEN, config};
+use lineworks_partner_sandbox::Sandbox;
+
+fn under_pty(sb: &Sandbox, dir: &tempfile::TempDir, command: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_lineworks-partner");
+    let mut script = std::process::Command::new("script");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("LW_") {
+            script.env_remove(key);
+        }
+    }
+    let out = script
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("LW_API_BASE_URL", sb.base_url())
+        .env("LW_ACCESS_TOKEN", TOKEN)
+        .env("TERM", "xterm")
+        .args(["-qec", &format!("{bin} {command}"), "/dev/null"])
+        .output()
+        .expect("util-linux `script` runs the command under a pty (install util-linux)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_shows_progress_on_a_terminal_only() {
+    let sb = Sandbox::builder()
+        .token(TOKEN)
+        .latency(30)
+        .seed(sandbox_seed(40))
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    // stdout to a file, stderr on the terminal: the progress line is drawn there.
+    let file = dir.path().join("out.ndjson");
+    let shown = under_pty(
+        &sb,
+        &dir,
+        &format!(
+            "list-customers --all --count 5 -o ndjson > {}",
+            file.display()
+        ),
+    );
+    assert!(
+        shown.contains("items") && shown.contains("pages"),
+        "{shown:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 40);
+
+    // stderr redirected away from the terminal: nothing drawn.
+    let quiet = under_pty(
+        &sb,
+        &dir,
+        &format!(
+            "list-customers --all --count 5 -o ndjson > {} 2>/dev/null",
+            file.display()
+        ),
+    );
+    assert!(!quiet.contains("items"), "{quiet:?}");
+}
+
+fn sandbox_seed(n: usize) -> lineworks_partner_sandbox::Seed {
+    let customers: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"domain": "p{i:03}.example"}}"#))
+        .collect();
+    lineworks_partner_sandbox::Seed::from_json(&format!(
+        r#"{{"customers": [{}]}}"#,
+        customers.join(",")
+    ))
+    .unwrap()
+}

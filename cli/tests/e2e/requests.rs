@@ -1,0 +1,167 @@
+//! Flags and bodies become the request: `--dry-run` shows it, the sandbox receives it.
+
+use crate::support::{Listener, TOKEN, against, cli, config, sandbox, stderr, stdout};
+use serde_json::Value;
+
+#[test]
+fn dry_run_prints_the_request_redacted_and_sends_nothing() {
+    let listener = Listener::start();
+    let dir = config();
+    let out = against(&dir, &listener.base_url)
+        .args([
+            "update-subscription-memo",
+            "--domain-id",
+            "10000001",
+            "--subscription-id",
+            "20000001",
+            "--memo",
+            "renewal handled",
+            "--clear",
+            "customer-code",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let (head, body) = text.split_once("\n\n").expect("headers, blank line, body");
+    assert_eq!(
+        head.lines().next().unwrap(),
+        format!(
+            "PUT {}/partners/customers/10000001/subscription-memos/20000001",
+            listener.base_url
+        )
+    );
+    assert!(head.contains("Authorization: Bearer <redacted>"), "{head}");
+    let body: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"memo": "renewal handled", "customerCode": null})
+    );
+    assert!(!text.contains(TOKEN));
+    assert_eq!(listener.count(), 0, "nothing was sent");
+}
+
+#[test]
+fn flags_override_fields_of_the_body_document() {
+    let listener = Listener::start();
+    let dir = config();
+    let file = dir.path().join("body.yaml");
+    std::fs::write(&file, "companyName: From File\nphoneNumber: 03-1111-2222\n").unwrap();
+    let out = against(&dir, &listener.base_url)
+        .args([
+            "update-customer-partially",
+            "--domain-id",
+            "5",
+            "--dry-run",
+            "--body",
+        ])
+        .arg(&file)
+        .args(["--company-name", "From Flag"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let body: Value = serde_json::from_str(text.split_once("\n\n").unwrap().1).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"companyName": "From Flag", "phoneNumber": "03-1111-2222"})
+    );
+
+    // The body from stdin.
+    let out = against(&dir, &listener.base_url)
+        .args([
+            "update-customer-partially",
+            "--domain-id",
+            "5",
+            "--dry-run",
+            "--body",
+            "-",
+        ])
+        .write_stdin(r#"{"timeZone": "Asia/Seoul"}"#)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains(r#""timeZone": "Asia/Seoul""#),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(listener.count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_reaches_the_api_and_the_group_alias_is_the_same_command() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["customers", "update-partially", "--domain-id", "10000001"])
+        .args(["--company-name", "Renamed K.K.", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = against(&dir, &sb.base_url())
+        .args(["get-customer", "--domain-id", "10000001"])
+        .output()
+        .unwrap();
+    let customer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(customer["companyName"], "Renamed K.K.");
+}
+
+#[test]
+fn every_operation_is_a_command_with_an_example_in_its_help() {
+    let dir = config();
+    let out = cli(&dir).arg("--help").output().unwrap();
+    let help = stdout(&out);
+    assert!(help.contains("Exit codes:\n  0  success"), "{help}");
+    for op in lineworks_partner::validate::operations() {
+        let name = op.id.replace('_', "-");
+        assert!(
+            help.contains(&format!("  {name} ")),
+            "{name} missing from --help"
+        );
+    }
+    let out = cli(&dir)
+        .args(["create-customer", "--help"])
+        .output()
+        .unwrap();
+    let help = stdout(&out);
+    assert!(
+        help.contains("Example:\n  lineworks-partner create-customer --domain "),
+        "{help}"
+    );
+    assert!(
+        help.contains("[possible values: ja_JP, ko_KR"),
+        "enum values listed: {help}"
+    );
+}
+
+#[test]
+fn version_names_the_spec_and_completions_are_generated() {
+    let dir = config();
+    let out = cli(&dir).arg("--version").output().unwrap();
+    assert!(stdout(&out).contains("(spec 1.0.0)"), "{}", stdout(&out));
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = cli(&dir).args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        assert!(stdout(&out).contains("list-customers"), "{shell}");
+    }
+}
+
+#[test]
+fn sandbox_flag_needs_no_credentials() {
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "--sandbox",
+            "get-customer",
+            "--domain-id",
+            "10000001",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let customer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(customer["domain"], "example.com");
+}

@@ -1,0 +1,88 @@
+//! Confirmation of destructive operations, and secrets kept out of every output.
+
+use crate::support::{Listener, TOKEN, against, config, sandbox, stderr, stdout};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destructive_operations_need_yes_when_not_on_a_terminal() {
+    let listener = Listener::start();
+    let dir = config();
+    for args in [
+        &["delete-customer", "--domain-id", "10000001"][..],
+        &[
+            "cancel-subscription",
+            "--domain-id",
+            "1",
+            "--subscription-id",
+            "2",
+        ][..],
+    ] {
+        let out = against(&dir, &listener.base_url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    }
+    assert_eq!(listener.count(), 0, "nothing was sent");
+
+    let sb = sandbox(2).await;
+    let out = against(&dir, &sb.base_url())
+        .args(["delete-customer", "--domain-id", "10000001", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_never_appears_in_output_dry_run_debug_or_errors() {
+    let sb = sandbox(2).await;
+    let listener = Listener::start();
+    let dir = config();
+    let runs = [
+        against(&dir, &sb.base_url())
+            .args(["list-customers", "--debug"])
+            .output()
+            .unwrap(),
+        against(&dir, &sb.base_url())
+            .args(["get-customer", "--domain-id", "1", "--debug"])
+            .output()
+            .unwrap(),
+        against(&dir, &sb.base_url())
+            .args([
+                "update-customer-partially",
+                "--domain-id",
+                "1",
+                "--dry-run",
+                "--debug",
+            ])
+            .args(["--company-name", "X"])
+            .output()
+            .unwrap(),
+        against(&dir, &listener.base_url)
+            .args([
+                "create-customer",
+                "--body",
+                "-",
+                "--debug",
+                "--error-format",
+                "json",
+            ])
+            .write_stdin("{}")
+            .output()
+            .unwrap(),
+        against(&dir, &listener.base_url)
+            .args(["get-customer", "--domain-id", "1", "--debug"])
+            .output()
+            .unwrap(),
+    ];
+    // --debug: one line per call with its operation and status.
+    let debug = stderr(&runs[0]);
+    assert!(
+        debug.contains(r#"operation_id="list_customers""#) && debug.contains("status=200"),
+        "{debug}"
+    );
+    for out in &runs {
+        assert!(!stdout(out).contains(TOKEN), "{}", stdout(out));
+        assert!(!stderr(out).contains(TOKEN), "{}", stderr(out));
+    }
+}

@@ -1,0 +1,432 @@
+//! Build-time description of the command line (`cli/build.rs`): one command per operation of
+//! the prepared spec, as static data for the hand-written machinery, plus a typed dispatch that
+//! drives the crate's public request builders.
+//!
+//! Only `prepare.rs` is shared with the crate's build: the CLI sees the same operations, enum
+//! names and body types the crate was generated with.
+
+use crate::codegen::prepare::{Operation, Prepared, resolve};
+use heck::{ToKebabCase, ToSnakeCase};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+/// Flags of the global machinery; a spec parameter or body field with one of these names could
+/// not get its own flag.
+const RESERVED: [&str; 18] = [
+    "output",
+    "all",
+    "profile",
+    "sandbox",
+    "dry-run",
+    "yes",
+    "debug",
+    "body",
+    "clear",
+    "error-format",
+    "each-customer",
+    "domain-ids",
+    "concurrency",
+    "rate-limit",
+    "help",
+    "version",
+    "base-url",
+    "quiet",
+];
+
+/// The scalar kinds a flag can carry. Nested objects and arrays go through `--body`.
+fn kind_of(spec: &Value, schema: &Value) -> Option<&'static str> {
+    let s = resolve(spec, schema);
+    if s.get("enum").is_some() {
+        return Some("Enum");
+    }
+    match s.get("type").and_then(Value::as_str)? {
+        "string" => Some("String"),
+        "integer" => Some("Integer"),
+        "number" => Some("Number"),
+        "boolean" => Some("Boolean"),
+        _ => None,
+    }
+}
+
+fn enum_values(spec: &Value, schema: &Value) -> Vec<String> {
+    resolve(spec, schema)
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn opt_str(v: Option<String>) -> TokenStream {
+    match v {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Rust type a parameter's builder method takes, from the prepared (hoisted) schema.
+fn param_rust_type(prepared: &Value, schema: &Value) -> Result<TokenStream, String> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        let target = resolve(prepared, schema);
+        if target.get("enum").is_some() {
+            let ident = Ident::new(name, Span::call_site());
+            return Ok(quote!(lineworks_partner::types::#ident));
+        }
+        return param_rust_type(prepared, target);
+    }
+    let format = schema.get("format").and_then(Value::as_str);
+    match (schema.get("type").and_then(Value::as_str), format) {
+        (Some("integer"), Some("int32")) => Ok(quote!(i32)),
+        (Some("integer"), _) => Ok(quote!(i64)),
+        (Some("number"), _) => Ok(quote!(f64)),
+        (Some("boolean"), _) => Ok(quote!(bool)),
+        (Some("string"), _) => Ok(quote!(String)),
+        other => Err(format!(
+            "parameter schema of type {other:?} has no flag type"
+        )),
+    }
+}
+
+fn params_of<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Value> {
+    let list = |v: &'a Value| {
+        v.get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    };
+    list(item).chain(list(op))
+}
+
+/// Table columns for people: the item schema's scalar properties in spec order (booleans
+/// last), with the enum properties of nested objects (`partnership.status`) before the booleans.
+fn table_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
+    let Some(schema) = success_schema(raw) else {
+        return Vec::new();
+    };
+    let mut item = resolve(spec, schema);
+    if let Some(field) = items_field {
+        match item.pointer(&format!("/properties/{field}/items")) {
+            Some(items) => item = resolve(spec, items),
+            None => return Vec::new(),
+        }
+    }
+    let (mut first, mut nested, mut flags) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, prop) in item
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let prop = resolve(spec, prop);
+        match kind_of(spec, prop) {
+            Some("Boolean") => flags.push(name.clone()),
+            Some(_) => first.push(name.clone()),
+            None => {
+                for (child, c) in prop
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    if kind_of(spec, c) == Some("Enum") {
+                        nested.push(format!("{name}.{child}"));
+                    }
+                }
+            }
+        }
+    }
+    first.extend(nested);
+    first.extend(flags);
+    first
+}
+
+fn success_schema(raw: &Value) -> Option<&Value> {
+    raw.get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(status, _)| status.starts_with('2'))
+        .and_then(|(_, r)| r.pointer("/content/application~1json/schema"))
+}
+
+/// A list that is not paged (`{"usages": [...]}`): its one array property, so that ndjson, csv
+/// and table output have rows.
+fn sole_array(spec: &Value, raw: &Value) -> Option<String> {
+    let schema = resolve(spec, success_schema(raw)?);
+    let arrays: Vec<&String> = schema
+        .get("properties")
+        .and_then(Value::as_object)?
+        .iter()
+        .filter(|(_, p)| resolve(spec, p).get("type").and_then(Value::as_str) == Some("array"))
+        .map(|(k, _)| k)
+        .collect();
+    match arrays.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
+}
+
+struct Built {
+    spec: TokenStream,
+    dispatch: TokenStream,
+}
+
+fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, String> {
+    let method_lc = op.method.to_lowercase();
+    let item = &original["paths"][&op.path];
+    let raw = &item[&method_lc];
+    let prepared_item = &prepared["paths"][&op.path];
+    let prepared_op = &prepared_item[&method_lc];
+    let id = &op.id;
+    let name = id.to_kebab_case();
+    let builder = Ident::new(&id.to_snake_case(), Span::call_site());
+    let mut flags: Vec<String> = Vec::new();
+    let mut claim = |flag: &str| -> Result<(), String> {
+        if RESERVED.contains(&flag) || flags.iter().any(|f| f == flag) {
+            return Err(format!(
+                "{id}: flag --{flag} is taken; rename it in codegen/cli.rs"
+            ));
+        }
+        flags.push(flag.to_string());
+        Ok(())
+    };
+
+    let mut param_specs = Vec::new();
+    let mut param_calls = Vec::new();
+    let mut example = format!("lineworks-partner {name}");
+    for p in params_of(item, raw) {
+        let p = resolve(original, p);
+        let location = p["in"].as_str().unwrap_or_default();
+        if location == "header" {
+            continue;
+        }
+        let wire = p["name"].as_str().unwrap_or_default();
+        let flag = wire.to_kebab_case();
+        claim(&flag)?;
+        let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+        let kind =
+            kind_of(original, &schema).ok_or_else(|| format!("{id}: {wire} is not scalar"))?;
+        let kind = Ident::new(kind, Span::call_site());
+        let values = enum_values(original, &schema);
+        let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let description = one_line(
+            p.get("description")
+                .or_else(|| resolve(original, &schema).get("description"))
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
+        let default = opt_str(
+            resolve(original, &schema)
+                .get("default")
+                .and_then(scalar_text),
+        );
+        let loc = Ident::new(
+            if location == "path" { "Path" } else { "Query" },
+            Span::call_site(),
+        );
+        let prepared_param = params_of(prepared_item, prepared_op)
+            .map(|q| resolve(prepared, q))
+            .find(|q| q["name"] == p["name"])
+            .ok_or_else(|| format!("{id}: {wire} missing from the prepared spec"))?;
+        let ty = param_rust_type(prepared, &prepared_param["schema"])?;
+        let setter = Ident::new(&wire.to_snake_case(), Span::call_site());
+        param_calls.push(quote! {
+            if let Some(v) = req.param::<#ty>(#wire)? { b = b.#setter(v); }
+        });
+        if required {
+            let shown = op
+                .params
+                .iter()
+                .find(|x| x.name == wire)
+                .and_then(|x| x.example.as_ref())
+                .and_then(scalar_text)
+                .unwrap_or_else(|| "VALUE".into());
+            example.push_str(&format!(" --{flag} {shown}"));
+        }
+        param_specs.push(quote! {
+            ParamSpec { wire: #wire, flag: #flag, location: Location::#loc, kind: Kind::#kind,
+                required: #required, default: #default, values: &[#(#values),*],
+                description: #description }
+        });
+    }
+
+    let body_spec;
+    let body_call;
+    match &op.body_type {
+        Some(body_type) => {
+            let body_required = raw
+                .pointer("/requestBody/required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let schema = raw
+                .pointer("/requestBody/content/application~1json/schema")
+                .map(|s| resolve(original, s))
+                .unwrap_or(&Value::Null);
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut fields = Vec::new();
+            for (wire, prop) in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let resolved = resolve(original, prop);
+                let read_only = resolved.get("readOnly").and_then(Value::as_bool) == Some(true);
+                let Some(kind) = kind_of(original, prop).filter(|_| !read_only) else {
+                    continue;
+                };
+                let flag = wire.to_kebab_case();
+                claim(&flag)?;
+                let kind = Ident::new(kind, Span::call_site());
+                let values = enum_values(original, prop);
+                let nullable = resolved.get("nullable").and_then(Value::as_bool) == Some(true)
+                    || prop.get("nullable").and_then(Value::as_bool) == Some(true);
+                let is_required = required.contains(&wire.as_str());
+                let description = one_line(
+                    prop.get("description")
+                        .or_else(|| resolved.get("description"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                );
+                if is_required {
+                    let shown = resolved
+                        .get("example")
+                        .and_then(scalar_text)
+                        .or_else(|| values.first().cloned())
+                        .unwrap_or_else(|| "VALUE".into());
+                    let shown = if shown.contains(' ') {
+                        format!("'{shown}'")
+                    } else {
+                        shown
+                    };
+                    example.push_str(&format!(" --{flag} {shown}"));
+                }
+                fields.push(quote! {
+                    FieldSpec { wire: #wire, flag: #flag, kind: Kind::#kind, nullable: #nullable,
+                        required: #is_required, values: &[#(#values),*], description: #description }
+                });
+            }
+            body_spec =
+                quote!(Some(BodySpec { required: #body_required, fields: &[#(#fields),*] }));
+            let ty = Ident::new(body_type, Span::call_site());
+            body_call = quote! {
+                if let Some(v) = req.body::<lineworks_partner::types::#ty>()? { b = b.body(v); }
+            };
+        }
+        None => {
+            body_spec = quote!(None);
+            body_call = quote!();
+        }
+    }
+
+    let method = &op.method;
+    let path = &op.path;
+    let summary = one_line(&op.summary);
+    let description = op.description.trim().to_string();
+    let tag = raw
+        .pointer("/tags/0")
+        .and_then(Value::as_str)
+        .unwrap_or("other")
+        .to_string();
+    let destructive = op.method == "DELETE" || id.starts_with("cancel_");
+    let docs_url = opt_str(op.docs_url.clone());
+    let paged = op.pagination.is_some();
+    let items_field_name = op
+        .pagination
+        .as_ref()
+        .map(|p| p.items_field.clone())
+        .or_else(|| sole_array(original, raw));
+    let columns = table_columns(original, raw, items_field_name.as_deref());
+    let items_field = opt_str(items_field_name);
+    let all_arm = if op.pagination.is_some() {
+        quote! {
+            Mode::All => Ok(Outcome::Pages(Box::pin(futures_util::StreamExt::map(
+                b.pages(),
+                move |page| page.map_err(|e| client_error(e, op)).and_then(to_json),
+            )))),
+        }
+    } else {
+        quote!(Mode::All => Ok(Outcome::One(to_json(b.send().await.map_err(|e| client_error(e, op))?)?)),)
+    };
+    let spec = quote! {
+        CommandSpec {
+            id: #id, name: #name, tag: #tag, method: #method, path: #path,
+            summary: #summary, description: #description, example: #example, docs_url: #docs_url,
+            params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
+            destructive: #destructive, paged: #paged, columns: &[#(#columns),*],
+        }
+    };
+    let dispatch = quote! {
+        #id => {
+            #[allow(unused_mut)]
+            let mut b = client.#builder();
+            #(#param_calls)*
+            #body_call
+            match mode {
+                Mode::Check => Ok(Outcome::Checked),
+                Mode::One => Ok(Outcome::One(to_json(b.send().await.map_err(|e| client_error(e, op))?)?)),
+                #all_arm
+            }
+        }
+    };
+    Ok(Built { spec, dispatch })
+}
+
+/// `COMMANDS` (one [`CommandSpec`] per operation, in spec order) and `dispatch`, for
+/// `include!` in `cli/src/generated.rs`, which brings the spec types and helpers into scope.
+pub fn commands(original: &Value, prepared: &Prepared) -> Result<TokenStream, String> {
+    let mut specs = Vec::new();
+    let mut arms = Vec::new();
+    for op in &prepared.operations {
+        let built = command(original, &prepared.spec, op)?;
+        specs.push(built.spec);
+        arms.push(built.dispatch);
+    }
+    let version = original
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown");
+    Ok(quote! {
+        /// `info.version` of the spec the commands were generated from.
+        pub const SPEC_VERSION: &str = #version;
+
+        /// Every operation of the spec, in spec order.
+        pub static COMMANDS: &[CommandSpec] = &[#(#specs),*];
+
+        /// Builds the typed request of `op` from `req` and, depending on `mode`,
+        /// stops there, sends it once, or streams every page.
+        pub async fn dispatch<'a>(
+            client: &'a lineworks_partner::Client,
+            op: &'static CommandSpec,
+            req: &Request,
+            mode: Mode,
+        ) -> Result<Outcome<'a>, CliError> {
+            match op.id {
+                #(#arms)*
+                other => Err(CliError::usage(format!("unknown operation {other}"))),
+            }
+        }
+    })
+}
