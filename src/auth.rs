@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, EncodingKey};
@@ -38,6 +38,17 @@ const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const RENEW_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Lifetime assumed when a token response carries no `expires_in` (LINE WORKS always sends it).
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(60 * 60);
+/// After a busy or failing token endpoint, wait this long before the next request (doubling
+/// with each further failure, jittered), unless it says how long (`Retry-After`,
+/// `rateLimit-reset`) ...
+const THROTTLE_WAIT: Duration = Duration::from_secs(1);
+/// ... and never longer than this.
+const MAX_THROTTLE_WAIT: Duration = Duration::from_secs(5 * 60);
+/// After a freshly renewed token is refused by the API, renewals pause this long (doubling
+/// with each further refusal, jittered) ...
+const REFUSED_PAUSE: Duration = Duration::from_secs(10);
+/// ... up to this.
+const MAX_REFUSED_PAUSE: Duration = Duration::from_secs(10 * 60);
 /// Longer claimed lifetimes are cut to this, which also keeps `Instant` arithmetic from overflowing.
 const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 const REDACTED: &str = "<redacted>";
@@ -72,7 +83,7 @@ pub enum AuthError {
     #[error("invalid authentication settings: {0}")]
     Config(String),
     /// The token endpoint could not be reached or the exchange was cut off.
-    #[error("token request failed: {0}")]
+    #[error("{}", transport_text(.0))]
     Transport(#[source] Arc<reqwest::Error>),
     /// The token endpoint answered something that is neither a token nor an OAuth error.
     #[error("unexpected answer from the token endpoint (HTTP {status}): {detail}")]
@@ -85,6 +96,42 @@ pub enum AuthError {
     /// The JWT assertion could not be signed.
     #[error("could not sign the JWT assertion: {0}")]
     Jwt(String),
+}
+
+fn transport_text(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        format!(
+            "the token endpoint did not answer within {} s",
+            TOKEN_REQUEST_TIMEOUT.as_secs()
+        )
+    } else if e.is_connect() {
+        format!(
+            "could not connect to the token endpoint: {}",
+            crate::error::root_cause(e)
+        )
+    } else {
+        format!(
+            "the token request failed: {}",
+            crate::error::root_cause(e)
+        )
+    }
+}
+
+/// Whether a failed token request says the endpoint is busy or down (429, 408, 5xx, no
+/// answer), rather than refusing the grant: worth waiting for, not worth a second grant type.
+fn is_throttle(e: &AuthError) -> bool {
+    match e {
+        AuthError::TokenEndpoint { status, .. } | AuthError::InvalidResponse { status, .. } => {
+            matches!(*status, 408 | 429 | 500..=599)
+        }
+        AuthError::Transport(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether the server says the refresh token itself is no good (expired, revoked, used).
+fn kills_refresh_token(e: &AuthError) -> bool {
+    matches!(e, AuthError::TokenEndpoint { error, .. } if error == "invalid_grant")
 }
 
 impl From<reqwest::Error> for AuthError {
@@ -237,6 +284,9 @@ impl Credentials {
         }
         let sa = builder.build().map_err(|e| match e {
             AuthError::InvalidKey(m) => AuthError::InvalidKey(format!("LW_PRIVATE_KEY: {m}")),
+            AuthError::Config(m) if m.contains("token_url") => {
+                AuthError::Config(format!("from the environment: LW_TOKEN_URL: {m}"))
+            }
             AuthError::Config(m) => AuthError::Config(format!("from the environment: {m}")),
             other => other,
         })?;
@@ -524,12 +574,19 @@ fn required_secret(
     }
 }
 
+/// The token URL carries the client secret, the signed assertion and refresh tokens, so the
+/// base URL's rule applies: https, or plain http only to a loopback host (a local fake).
 fn valid_url(url: &str, what: &str) -> Result<String, AuthError> {
     let url = url.trim().to_owned();
     match reqwest::Url::parse(&url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(url),
+        Ok(u) if u.scheme() == "https" => Ok(url),
+        Ok(u) if u.scheme() == "http" && crate::client::is_loopback(&u) => Ok(url),
+        Ok(u) if u.scheme() == "http" => Err(AuthError::Config(format!(
+            "{what}: token_url `{url}` uses plain http on a non-loopback host, which would send \
+             the client secret and tokens in cleartext; use https"
+        ))),
         Ok(_) => Err(AuthError::Config(format!(
-            "{what}: token_url `{url}` is not an http(s) URL"
+            "{what}: token_url `{url}` is not an https URL"
         ))),
         Err(e) => Err(AuthError::Config(format!(
             "{what}: token_url `{url}` is not a valid URL: {e}"
@@ -776,6 +833,10 @@ struct Inner {
     /// Mirror of `Flight::generation`, readable before queueing on `flight`.
     finished: AtomicU64,
     requests: AtomicU64,
+    /// How many renewals in a row produced a token the API refused at once.
+    refused_streak: AtomicU32,
+    /// Renewals after a 401 are paused until then.
+    paused_until: Mutex<Option<Instant>>,
 }
 
 #[derive(Clone)]
@@ -793,6 +854,12 @@ struct Flight {
     /// How the last renewal failed, handed to the callers that queued behind it.
     last_error: Option<AuthError>,
     refresh_token: Option<SecretString>,
+    /// The endpoint is busy or failing: no request before the instant; its failure meanwhile.
+    throttled: Option<(Instant, AuthError)>,
+    /// Throttled answers in a row, for the backoff.
+    throttle_streak: u32,
+    /// How long the endpoint asked to wait in its last error answer.
+    hint: Option<Duration>,
 }
 
 /// A successful token response.
@@ -843,9 +910,14 @@ impl Authenticator {
                     generation: 0,
                     last_error: None,
                     refresh_token,
+                    throttled: None,
+                    throttle_streak: 0,
+                    hint: None,
                 }),
                 finished: AtomicU64::new(0),
                 requests: AtomicU64::new(0),
+                refused_streak: AtomicU32::new(0),
+                paused_until: Mutex::new(None),
             }),
         }
     }
@@ -926,6 +998,40 @@ impl Authenticator {
         !matches!(self.inner.credentials.0, Kind::AccessToken(_))
     }
 
+    /// Records that the API refused a token straight after a renewal: the credential itself is
+    /// refused (revoked, lacking the scope). Renewals after a 401 pause for a while, bounded
+    /// and jittered, growing with each refusal in a row.
+    pub(crate) fn rejected_after_renewal(&self) {
+        let inner = &*self.inner;
+        let streak = inner.refused_streak.fetch_add(1, Ordering::AcqRel) + 1;
+        let ceiling = REFUSED_PAUSE
+            .saturating_mul(1 << (streak - 1).min(10))
+            .min(MAX_REFUSED_PAUSE);
+        let pause = ceiling / 2 + crate::retry::jitter(ceiling / 2);
+        *inner.paused() = Some(Instant::now() + pause);
+        tracing::warn!(
+            pause_ms = pause.as_millis() as u64,
+            refusals = streak,
+            "the API refused a freshly renewed token; renewals after 401 are paused"
+        );
+    }
+
+    /// Whether renewals after a 401 are paused (see [`rejected_after_renewal`](Self::rejected_after_renewal)).
+    pub(crate) fn renewal_paused(&self) -> bool {
+        let inner = &*self.inner;
+        inner.refused_streak.load(Ordering::Acquire) > 0
+            && inner.paused().is_some_and(|until| Instant::now() < until)
+    }
+
+    /// Records that the API accepted a token: refusals in a row start again from zero.
+    pub(crate) fn accepted(&self) {
+        let inner = &*self.inner;
+        if inner.refused_streak.load(Ordering::Acquire) > 0 {
+            inner.refused_streak.store(0, Ordering::Release);
+            *inner.paused() = None;
+        }
+    }
+
     /// How many token-endpoint requests were made (for tests and benchmarks).
     pub fn token_requests(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
@@ -952,6 +1058,10 @@ impl Inner {
         self.cache.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn paused(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.paused_until.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn fresh(&self) -> Option<HeaderValue> {
         let now = Instant::now();
         self.read_cache()
@@ -963,7 +1073,36 @@ impl Inner {
     /// Run one renewal while holding the flight lock, publish the outcome, and bump the
     /// generation so the callers queued behind it take the outcome instead of another request.
     async fn renew(&self, flight: &mut Flight, forced: bool) -> Result<HeaderValue, AuthError> {
-        let result = self.fetch(flight).await.and_then(|token| {
+        let now = Instant::now();
+        let result = match &flight.throttled {
+            // A busy endpoint is left alone until the wait is over; callers get its last answer.
+            Some((until, e)) if now < *until => Err(e.clone()),
+            _ => {
+                flight.hint = None;
+                let result = self.fetch(flight).await;
+                match &result {
+                    Err(e) if is_throttle(e) => {
+                        flight.throttle_streak += 1;
+                        let ceiling = THROTTLE_WAIT
+                            .saturating_mul(1 << (flight.throttle_streak - 1).min(10))
+                            .min(MAX_THROTTLE_WAIT);
+                        let wait = flight
+                            .hint
+                            .take()
+                            .unwrap_or_else(|| ceiling / 2 + crate::retry::jitter(ceiling / 2))
+                            .min(MAX_THROTTLE_WAIT);
+                        tracing::debug!(wait_ms = wait.as_millis() as u64, "token endpoint busy or failing; backing off");
+                        flight.throttled = Some((Instant::now() + wait, e.clone()));
+                    }
+                    _ => {
+                        flight.throttle_streak = 0;
+                        flight.throttled = None;
+                    }
+                }
+                result
+            }
+        };
+        let result = result.and_then(|token| {
             let header = bearer(&token.access_token)?;
             let margin = (token.lifetime / RENEW_MARGIN_DIVISOR).min(MAX_RENEW_MARGIN);
             let expires_at = token.sent_at + token.lifetime;
@@ -1013,7 +1152,13 @@ impl Inner {
             Kind::ServiceAccount(sa) => {
                 if let Some(refresh) = flight.refresh_token.clone() {
                     match self
-                        .refresh(&sa.token_url, &sa.client_id, &sa.client_secret, &refresh)
+                        .refresh(
+                            &sa.token_url,
+                            &sa.client_id,
+                            &sa.client_secret,
+                            &refresh,
+                            &mut flight.hint,
+                        )
                         .await
                     {
                         Ok(token) => {
@@ -1022,17 +1167,14 @@ impl Inner {
                             }
                             return Ok(token);
                         }
+                        // A busy or failing endpoint: keep the refresh token for when it is back,
+                        // and do not add a JWT exchange to its load.
+                        Err(e) if is_throttle(&e) => return Err(e),
                         Err(e) => {
                             tracing::warn!(error = %e, "refresh-token grant failed; signing a new JWT assertion");
-                            // A refused refresh token is dead; one lost to an outage may still work
-                            // next time if the JWT exchange fails too.
-                            if matches!(
-                                e,
-                                AuthError::TokenEndpoint {
-                                    status: 400..=499,
-                                    ..
-                                }
-                            ) {
+                            // Only `invalid_grant` says the refresh token is dead; after another
+                            // refusal it may still serve once the JWT exchange fails too.
+                            if kills_refresh_token(&e) {
                                 flight.refresh_token = None;
                             }
                         }
@@ -1050,6 +1192,7 @@ impl Inner {
                             ("client_secret", sa.client_secret.expose_secret()),
                             ("scope", &sa.scope),
                         ],
+                        &mut flight.hint,
                     )
                     .await?;
                 // A new grant: its refresh token (if any) supersedes the old one.
@@ -1062,7 +1205,13 @@ impl Inner {
                     .clone()
                     .unwrap_or_else(|| u.refresh_token.clone());
                 let token = self
-                    .refresh(&u.token_url, &u.client_id, &u.client_secret, &refresh)
+                    .refresh(
+                        &u.token_url,
+                        &u.client_id,
+                        &u.client_secret,
+                        &refresh,
+                        &mut flight.hint,
+                    )
                     .await?;
                 if let Some(rotated) = &token.refresh_token {
                     flight.refresh_token = Some(rotated.clone());
@@ -1078,6 +1227,7 @@ impl Inner {
         client_id: &str,
         client_secret: &SecretString,
         refresh_token: &SecretString,
+        hint: &mut Option<Duration>,
     ) -> Result<Token, AuthError> {
         tracing::debug!(token_url = %token_url, "renewing the access token (refresh-token grant)");
         self.post(
@@ -1088,11 +1238,18 @@ impl Inner {
                 ("client_id", client_id),
                 ("client_secret", client_secret.expose_secret()),
             ],
+            hint,
         )
         .await
     }
 
-    async fn post(&self, token_url: &str, form: &[(&str, &str)]) -> Result<Token, AuthError> {
+    /// One token request; an error answer's requested wait goes to `hint`.
+    async fn post(
+        &self,
+        token_url: &str,
+        form: &[(&str, &str)],
+        hint: &mut Option<Duration>,
+    ) -> Result<Token, AuthError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent_at = Instant::now();
         let response = self
@@ -1110,6 +1267,9 @@ impl Inner {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("none")
             .to_owned();
+        if !response.status().is_success() {
+            *hint = crate::retry::rate_limit_reset(response.headers());
+        }
         let body = response.bytes().await?;
         if (200..300).contains(&status) {
             let token = parse_token(status, &body, sent_at)?;

@@ -14,13 +14,13 @@ pub mod validate;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, Operation};
 pub use generated::builder;
 #[cfg(feature = "httpmock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 pub use generated::mock;
 pub use nullable::Nullable;
-pub use retry::{RateLimit, RetryPolicy};
+pub use retry::{RateLimit, RateLimitState, RetryPolicy};
 
 /// Request and response types, generated from the spec. Enums are open: see
 /// [`types::Locale`] for the shape every enum shares.

@@ -80,6 +80,11 @@ async fn token(State(fake): State<Arc<Fake>>, Form(form): Form<FormData>) -> Res
     }
     let (status, body) = (fake.reply)(n, &form);
     let status = StatusCode::from_u16(status).unwrap();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        // A throttling endpoint says when to come back.
+        let body = axum::Json(body);
+        return (status, [(header::RETRY_AFTER, "1")], body).into_response();
+    }
     match body {
         Value::String(text) => {
             (status, [(header::CONTENT_TYPE, "text/html")], text).into_response()
@@ -329,18 +334,11 @@ async fn failed_early_renewal_keeps_the_still_valid_token() {
     let auth = auth(service_account(&fake.url));
     assert_eq!(auth.authorization().await.unwrap(), bearer("access-1"));
     tokio::time::sleep(Duration::from_millis(1850)).await;
-    // The refresh and the JWT fallback both fail, yet the token has 150 ms left: keep it.
+    // The refresh fails (an outage: no JWT fallback), yet the token has 150 ms left: keep it.
     assert_eq!(auth.authorization().await.unwrap(), bearer("access-1"));
-    assert_eq!(
-        fake.grants(),
-        [
-            "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            "refresh_token",
-            JWT_GRANT
-        ]
-    );
+    assert_eq!(fake.grants(), [JWT_GRANT, "refresh_token"]);
     assert_eq!(auth.authorization().await.unwrap(), bearer("access-1"));
-    assert_eq!(fake.hits(), 3, "no new attempt right after a failure");
+    assert_eq!(fake.hits(), 2, "no new attempt right after a failure");
     tokio::time::sleep(Duration::from_millis(250)).await; // now expired
     let err = auth.authorization().await.unwrap_err();
     assert!(
@@ -401,6 +399,38 @@ async fn refresh_failure_falls_back_to_a_new_jwt() {
     assert_eq!(fake.grants(), [JWT_GRANT, "refresh_token", JWT_GRANT]);
     assert_eq!(auth.token_requests(), 3);
     assert_eq!(auth.reauthorize(&h3).await.unwrap(), bearer("access-4"));
+}
+
+#[tokio::test]
+async fn a_throttled_refresh_keeps_the_refresh_token_and_waits() {
+    let fake = Fake::start(Duration::ZERO, |n, form| {
+        match (n, form["grant_type"].as_str()) {
+            (2, "refresh_token") => (429, json!({"error": "too_many_requests"})),
+            // The refresh token refused with 429 is still the one sent.
+            (3, "refresh_token") if form["refresh_token"] == "refresh-1" => ok(n, json!("86400")),
+            (1, _) => ok(n, json!("86400")),
+            _ => (400, json!({"error": "invalid_grant"})),
+        }
+    })
+    .await;
+    let auth = auth(service_account(&fake.url));
+    let h1 = auth.authorization().await.unwrap();
+    let err = auth.reauthorize(&h1).await.unwrap_err();
+    assert!(
+        matches!(err, AuthError::TokenEndpoint { status: 429, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        fake.grants(),
+        [JWT_GRANT, "refresh_token"],
+        "no JWT exchange at an endpoint that is throttling"
+    );
+    // Within the endpoint's Retry-After (1 s), callers get its answer without a request.
+    assert!(auth.authorization().await.is_err());
+    assert_eq!(fake.hits(), 2);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(auth.authorization().await.unwrap(), bearer("access-3"));
+    assert_eq!(fake.grants(), [JWT_GRANT, "refresh_token", "refresh_token"]);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 mod auth;
 mod compat;
 mod errors;
+mod hostile;
 #[cfg(feature = "httpmock")]
 mod mock;
 mod nullable;
