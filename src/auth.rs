@@ -110,10 +110,7 @@ fn transport_text(e: &reqwest::Error) -> String {
             crate::error::root_cause(e)
         )
     } else {
-        format!(
-            "the token request failed: {}",
-            crate::error::root_cause(e)
-        )
+        format!("the token request failed: {}", crate::error::root_cause(e))
     }
 }
 
@@ -1091,7 +1088,10 @@ impl Inner {
                             .take()
                             .unwrap_or_else(|| ceiling / 2 + crate::retry::jitter(ceiling / 2))
                             .min(MAX_THROTTLE_WAIT);
-                        tracing::debug!(wait_ms = wait.as_millis() as u64, "token endpoint busy or failing; backing off");
+                        tracing::debug!(
+                            wait_ms = wait.as_millis() as u64,
+                            "token endpoint busy or failing; backing off"
+                        );
                         flight.throttled = Some((Instant::now() + wait, e.clone()));
                     }
                     _ => {

@@ -328,9 +328,9 @@ impl Error {
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api(e) | Error::RateLimited { error: e, .. } | Error::Unauthorized { error: e, .. } => {
-                Some(e.status)
-            }
+            Error::Api(e)
+            | Error::RateLimited { error: e, .. }
+            | Error::Unauthorized { error: e, .. } => Some(e.0.status),
             Error::UnexpectedResponse { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             _ => None,
@@ -345,9 +345,9 @@ impl Error {
     /// The error answer, for the variants that have one (`Api`, `Unauthorized`, `RateLimited`).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Api(e) | Error::RateLimited { error: e, .. } | Error::Unauthorized { error: e, .. } => {
-                Some(e)
-            }
+            Error::Api(e)
+            | Error::RateLimited { error: e, .. }
+            | Error::Unauthorized { error: e, .. } => Some(e),
             _ => None,
         }
     }
@@ -358,7 +358,7 @@ impl Error {
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::UnexpectedResponse { operation, .. } => Some(*operation),
-            _ => self.api_error().map(|e| e.operation),
+            _ => self.api_error().map(|e| e.0.operation),
         }
     }
 
@@ -368,13 +368,13 @@ impl Error {
             Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::UnexpectedResponse { attempts, .. } => *attempts,
-            _ => self.api_error().map_or(0, |e| e.attempts),
+            _ => self.api_error().map_or(0, |e| e.0.attempts),
         }
     }
 
     /// The rate-limit headers of the answer, when the API sent them.
     pub fn rate_limit(&self) -> Option<&RateLimitState> {
-        self.api_error().and_then(|e| e.rate_limit.as_ref())
+        self.api_error().and_then(|e| e.0.rate_limit.as_ref())
     }
 
     /// Whether the request was never sent (a fix on the caller's side is needed).
@@ -397,7 +397,7 @@ impl Error {
             | Error::Timeout {
                 may_have_succeeded, ..
             } => *may_have_succeeded,
-            Error::Api(e) => e.probably_applied,
+            Error::Api(e) => e.0.probably_applied,
             _ => false,
         }
     }
@@ -406,7 +406,11 @@ impl Error {
 /// An error answer of the Partner API: HTTP status plus LINE WORKS' `code` and `description`,
 /// with the call it answered.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ApiError {
+pub struct ApiError(pub(crate) Box<ApiErrorData>);
+
+/// Boxed, so that `Result<_, Error>` stays small on the success path.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct ApiErrorData {
     pub(crate) status: StatusCode,
     pub(crate) code: String,
     pub(crate) description: Option<String>,
@@ -421,31 +425,31 @@ pub struct ApiError {
 impl ApiError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
     /// LINE WORKS' error code. Open-ended: compare with the strings the docs list.
     pub fn code(&self) -> &str {
-        &self.code
+        &self.0.code
     }
     /// LINE WORKS' explanation, when sent.
     pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+        self.0.description.as_deref()
     }
     /// How many times the request was sent before this answer was accepted as final.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.0.attempts
     }
     /// The call this answered.
     pub fn operation(&self) -> Operation {
-        self.operation
+        self.0.operation
     }
     /// The request id the server sent (`x-request-id` or `x-works-request-id`), for support.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// The rate-limit headers of this answer, when sent.
     pub fn rate_limit(&self) -> Option<&RateLimitState> {
-        self.rate_limit.as_ref()
+        self.0.rate_limit.as_ref()
     }
 }
 
@@ -454,20 +458,20 @@ impl fmt::Display for ApiError {
         write!(
             f,
             "{}: the Partner API answered HTTP {} {}",
-            self.operation,
-            self.status.as_u16(),
-            self.code
+            self.0.operation,
+            self.0.status.as_u16(),
+            self.0.code
         )?;
-        if let Some(d) = &self.description {
+        if let Some(d) = &self.0.description {
             write!(f, ": {d}")?;
         }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
+        if self.0.attempts > 1 {
+            write!(f, " (after {} attempts)", self.0.attempts)?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.0.request_id {
             write!(f, " [request id {id}]")?;
         }
-        if self.probably_applied {
+        if self.0.probably_applied {
             write!(
                 f,
                 "; an earlier attempt got no answer, so it most likely deleted the resource already"
@@ -480,14 +484,14 @@ impl fmt::Display for ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("status", &self.status.as_u16())
-            .field("code", &self.code)
-            .field("description", &self.description)
-            .field("attempts", &self.attempts)
-            .field("operation", &self.operation.id)
-            .field("request_id", &self.request_id)
-            .field("rate_limit", &self.rate_limit)
-            .field("probably_applied", &self.probably_applied)
+            .field("status", &self.0.status.as_u16())
+            .field("code", &self.0.code)
+            .field("description", &self.0.description)
+            .field("attempts", &self.0.attempts)
+            .field("operation", &self.0.operation.id)
+            .field("request_id", &self.0.request_id)
+            .field("rate_limit", &self.0.rate_limit)
+            .field("probably_applied", &self.0.probably_applied)
             .finish()
     }
 }

@@ -8,7 +8,7 @@
 //! [`call`] also holds the call's deadline, which `pre` sets once the retry policy is known.
 
 use crate::auth::{AuthError, Authenticator};
-use crate::error::{ApiError, Error, Operation};
+use crate::error::{ApiError, ApiErrorData, Error, Operation};
 use crate::generated::raw;
 use crate::retry::{self, Outcome, RateLimit, RateLimitState, RetryPolicy};
 use crate::validate::{self, OperationSpec, ValidationError};
@@ -223,7 +223,7 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
     } = answer;
     let operation = operation(op);
     let rate_limit = RateLimitState::from_headers(op.id, headers);
-    let error = ApiError {
+    let error = ApiError(Box::new(ApiErrorData {
         status,
         code,
         description,
@@ -236,7 +236,7 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
         probably_applied: status == StatusCode::NOT_FOUND
             && op.method == "DELETE"
             && report.unanswered,
-    };
+    }));
     match status {
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
             error,

@@ -142,7 +142,9 @@ pub(crate) fn items<'a, B: Paginated<'a>>(
             let page = request.clone().send_page().await?;
             let next = B::next_cursor(&page).map(str::to_owned);
             let items = B::into_items(page);
-            state.progress.advance(request, next.as_deref(), items.len())?;
+            state
+                .progress
+                .advance(request, next.as_deref(), items.len())?;
             state.buffered = items.into_iter();
         }
     })

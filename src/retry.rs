@@ -632,9 +632,11 @@ mod tests {
         assert_eq!(state.used, Some(7));
         assert_eq!(state.limit, None);
         // Malformed values are dropped; no header at all is no state.
-        let state =
-            RateLimitState::from_headers("op", &headers(&[("rateLimit-limit", "many"), ("rateLimit-remaining", "3")]))
-                .unwrap();
+        let state = RateLimitState::from_headers(
+            "op",
+            &headers(&[("rateLimit-limit", "many"), ("rateLimit-remaining", "3")]),
+        )
+        .unwrap();
         assert_eq!((state.limit, state.remaining), (None, Some(3)));
         assert_eq!(RateLimitState::from_headers("op", &HeaderMap::new()), None);
     }

@@ -55,7 +55,7 @@ async fn listing(page: fn(u64) -> (Vec<Value>, Option<String>)) -> (String, Arc<
 
 /// Page 0 names cursor A, page 1 cursor B, every later page A again: a cycle.
 fn cycling(n: u64) -> (Vec<Value>, Option<String>) {
-    let cursor = if n % 2 == 0 { "A" } else { "B" };
+    let cursor = if n.is_multiple_of(2) { "A" } else { "B" };
     (vec![customer(n + 1)], Some(cursor.into()))
 }
 
@@ -98,21 +98,33 @@ async fn a_repeated_cursor_ends_every_kind_of_listing_with_a_typed_error() {
 
     // collect_all() and pages()
     let (url, hits) = listing(cycling).await;
-    let err = client(&url).list_customers().collect_all().await.unwrap_err();
+    let err = client(&url)
+        .list_customers()
+        .collect_all()
+        .await
+        .unwrap_err();
     assert_eq!(err.to_string(), expected);
     assert_eq!(hits.load(Ordering::SeqCst), 3);
     let (url, hits) = listing(cycling).await;
     let pages: Vec<Result<_, Error>> =
         futures_util::StreamExt::collect(client(&url).list_customers().pages()).await;
     assert_eq!(pages.len(), 3, "two pages, then the error, then the end");
-    assert!(matches!(&pages[2], Err(Error::Paging { .. })), "{:?}", pages[2]);
+    assert!(
+        matches!(&pages[2], Err(Error::Paging { .. })),
+        "{:?}",
+        pages[2]
+    );
     assert_eq!(hits.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
 async fn a_run_of_empty_pages_with_new_cursors_is_stopped() {
     let (url, hits) = listing(|n| (Vec::new(), Some(format!("c{n}")))).await;
-    let err = client(&url).list_customers().collect_all().await.unwrap_err();
+    let err = client(&url)
+        .list_customers()
+        .collect_all()
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "list_customers: 10 empty pages in a row still named a next page (last cursor \"c9\", \
@@ -276,7 +288,10 @@ async fn a_write_that_timed_out_says_it_may_have_been_applied() {
          0.2 s (1 attempt); the request was sent, so it may have been applied: read the \
          resource back (get or list) before sending it again"
     );
-    assert!(std::error::Error::source(&err).is_some(), "the cause chain is kept");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the cause chain is kept"
+    );
     // A read that timed out changed nothing.
     let err = client.get_customer().domain_id(1).send().await.unwrap_err();
     assert!(!err.may_have_succeeded());
@@ -291,7 +306,11 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         .unwrap();
     let client = Client::builder()
         .base_url(format!("http://{closed}/v1.0"))
-        .retry_policy(RetryPolicy::new().max_attempts(2).base_delay(Duration::ZERO))
+        .retry_policy(
+            RetryPolicy::new()
+                .max_attempts(2)
+                .base_delay(Duration::ZERO),
+        )
         .build()
         .unwrap();
     let err = client
@@ -305,7 +324,10 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         "create_customer (POST /partners/customers): could not connect to the Partner API \
          (2 attempts): Connection refused (os error 111)"
     );
-    assert!(!err.may_have_succeeded(), "a refused connection sent nothing");
+    assert!(
+        !err.may_have_succeeded(),
+        "a refused connection sent nothing"
+    );
 }
 
 #[tokio::test]
@@ -377,10 +399,7 @@ async fn one_deadline_covers_the_token_request_and_every_attempt() {
     let err = client.get_customer().domain_id(1).send().await.unwrap_err();
     let took = started.elapsed();
     assert!(took < Duration::from_secs(3), "took {took:?}");
-    assert!(
-        matches!(err, Error::Timeout { total: true, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Timeout { total: true, .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
         "get_customer (GET /partners/customers/{domainId}): no result within 0.3 s for the \
@@ -398,7 +417,17 @@ async fn one_deadline_covers_the_token_request_and_every_attempt() {
     let started = std::time::Instant::now();
     let err = client.get_customer().domain_id(1).send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
-    assert!(matches!(err, Error::Timeout { total: true, attempts: 1, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                total: true,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -461,7 +490,11 @@ fn a_plain_http_token_url_is_refused_before_any_request() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("plain http"), "{err}");
-    for ok in ["http://127.0.0.1:9/token", "http://localhost/token", "https://auth.example.com/t"] {
+    for ok in [
+        "http://127.0.0.1:9/token",
+        "http://localhost/token",
+        "https://auth.example.com/t",
+    ] {
         assert!(
             lineworks_partner::auth::UserToken::builder()
                 .refresh_token("r")
