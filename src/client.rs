@@ -1,6 +1,6 @@
 //! The client and its configuration.
 
-use crate::auth::{Authenticator, Credentials};
+use crate::auth::{Authenticator, Credentials, TokenStore};
 use crate::error::Error;
 use crate::generated::raw;
 use crate::hooks::Shared;
@@ -111,6 +111,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimit>,
+    token_store: Option<Arc<dyn TokenStore>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -170,6 +171,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps renewed tokens in `store` (e.g. a [`FileTokenStore`](crate::auth::FileTokenStore))
+    /// so a rotated refresh token survives a restart; default: memory only.
+    ///
+    /// ```no_run
+    /// use lineworks_partner::auth::FileTokenStore;
+    /// # fn run(credentials: lineworks_partner::Credentials) -> Result<(), lineworks_partner::Error> {
+    /// let client = lineworks_partner::Client::builder()
+    ///     .credentials(credentials)
+    ///     .token_store(FileTokenStore::new("tokens.json"))
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn token_store(mut self, store: impl TokenStore) -> Self {
+        self.token_store = Some(Arc::new(store));
+        self
+    }
+
     /// Spaces calls out on the client side so each operation stays under the API's limit.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
@@ -200,9 +218,10 @@ impl ClientBuilder {
                     .build()
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
             };
-        let auth = self
-            .credentials
-            .map(|c| Authenticator::new(c, http.clone()));
+        let auth = self.credentials.map(|c| match self.token_store {
+            Some(store) => Authenticator::with_store(c, http.clone(), store),
+            None => Authenticator::new(c, http.clone()),
+        });
         let shared = Shared {
             auth,
             retry: self.retry.unwrap_or_default(),

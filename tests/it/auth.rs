@@ -609,3 +609,71 @@ async fn no_secret_in_debug_display_or_errors() {
         }
     }
 }
+
+#[tokio::test]
+async fn rotated_tokens_survive_a_restart_in_a_private_file() {
+    use lineworks_partner::auth::{FileTokenStore, StoredTokens, TokenStore};
+    let fake = Fake::start(Duration::ZERO, |n, _| ok(n, json!("86400"))).await;
+    let dir = std::env::temp_dir().join(format!(
+        "lw-token-store-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tokens.json");
+    let user = || {
+        Credentials::user_token(
+            UserToken::builder()
+                .refresh_token("refresh-0")
+                .client_id(CLIENT_ID)
+                .client_secret(CLIENT_SECRET)
+                .token_url(&fake.url)
+                .build()
+                .unwrap(),
+        )
+    };
+    let store = || Arc::new(FileTokenStore::new(&path));
+    let first = Authenticator::with_store(user(), reqwest::Client::new(), store());
+    assert_eq!(first.authorization().await.unwrap(), bearer("access-1"));
+    assert_eq!(fake.form(0)["refresh_token"], "refresh-0");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "only the owner may read the tokens");
+    }
+    // A restart: the stored access token is used without a request ...
+    let second = Authenticator::with_store(user(), reqwest::Client::new(), store());
+    assert_eq!(second.authorization().await.unwrap(), bearer("access-1"));
+    assert_eq!(fake.hits(), 1);
+    // ... and the rotated refresh token, not the configured one, renews it.
+    assert_eq!(
+        second.reauthorize(&bearer("access-1")).await.unwrap(),
+        bearer("access-2")
+    );
+    assert_eq!(fake.form(1)["refresh_token"], "refresh-1");
+    let saved = store().load().unwrap().unwrap();
+    assert!(saved.access_token_expires_at.is_some());
+    for text in [
+        format!("{saved:?}"),
+        format!("{:?}", store()),
+        format!("{second:?}"),
+    ] {
+        for secret in ["access-", "refresh-", CLIENT_SECRET] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    // A file that is not ours is an error naming the file, never its content.
+    std::fs::write(&path, "refresh-9 garbage").unwrap();
+    let err = store().load().unwrap_err();
+    assert!(
+        matches!(&err, AuthError::Store(m) if m.contains("tokens.json") && !m.contains("refresh-9")),
+        "{err:?}"
+    );
+    // ... and does not stop the authenticator: it starts from its configured token.
+    let third = Authenticator::with_store(user(), reqwest::Client::new(), store());
+    assert_eq!(third.authorization().await.unwrap(), bearer("access-3"));
+    assert_eq!(fake.form(2)["refresh_token"], "refresh-0");
+    let _ = StoredTokens::default();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,6 +6,10 @@
 //! in [`SecretString`]s, handed out only as sensitive [`HeaderValue`]s, and never appear in
 //! `Debug`, `Display`, errors or logs.
 
+mod store;
+
+pub use store::{FileTokenStore, MemoryTokenStore, StoredTokens, TokenStore};
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -93,6 +97,9 @@ pub enum AuthError {
         /// What was wrong with it (never the body of a successful response).
         detail: String,
     },
+    /// A [`TokenStore`] could not load or save (names the store, never a token).
+    #[error("token store: {0}")]
+    Store(String),
     /// The JWT assertion could not be signed.
     #[error("could not sign the JWT assertion: {0}")]
     Jwt(String),
@@ -822,6 +829,7 @@ pub struct Authenticator {
 
 struct Inner {
     credentials: Credentials,
+    store: Option<Arc<dyn TokenStore>>,
     http: reqwest::Client,
     /// Read on every request without waiting on a renewal in progress.
     cache: RwLock<Option<Cached>>,
@@ -872,7 +880,26 @@ impl Authenticator {
     /// An authenticator for `credentials`, fetching tokens with `http` (the API client's own
     /// `reqwest::Client` is fine; each token request gets a 30 s timeout of its own).
     pub fn new(credentials: Credentials, http: reqwest::Client) -> Self {
-        let (cache, refresh_token) = match &credentials.0 {
+        Self::build(credentials, http, None)
+    }
+
+    /// Like [`new`](Self::new), with tokens kept in `store`: loaded now (a stored refresh token
+    /// replaces the configured one, a stored access token is used until it expires) and saved
+    /// after every renewal. A static access token is never stored.
+    pub fn with_store(
+        credentials: Credentials,
+        http: reqwest::Client,
+        store: Arc<dyn TokenStore>,
+    ) -> Self {
+        Self::build(credentials, http, Some(store))
+    }
+
+    fn build(
+        credentials: Credentials,
+        http: reqwest::Client,
+        store: Option<Arc<dyn TokenStore>>,
+    ) -> Self {
+        let (mut cache, mut refresh_token) = match &credentials.0 {
             // Built once; `authorization()` reports a token unfit for a header.
             Kind::AccessToken(token) => (
                 bearer(token).ok().map(|header| Cached {
@@ -898,9 +925,38 @@ impl Authenticator {
                 (cache, Some(u.refresh_token.clone()))
             }
         };
+        let renewable = !matches!(credentials.0, Kind::AccessToken(_));
+        let stored = match (&store, renewable) {
+            (Some(store), true) => store.load().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot load stored tokens; starting without them");
+                None
+            }),
+            _ => None,
+        };
+        if let Some(stored) = stored {
+            if stored.refresh_token.is_some() {
+                refresh_token = stored.refresh_token;
+            }
+            let left = stored
+                .access_token_expires_at
+                .and_then(|at| at.duration_since(SystemTime::now()).ok());
+            if let (Some(token), Some(left)) = (&stored.access_token, left)
+                && let Ok(header) = bearer(token)
+            {
+                let expires_at = Instant::now() + left.min(MAX_LIFETIME);
+                cache = Some(Cached {
+                    header,
+                    renew_at: Some(
+                        expires_at - (left / RENEW_MARGIN_DIVISOR).min(MAX_RENEW_MARGIN),
+                    ),
+                    expires_at: Some(expires_at),
+                });
+            }
+        }
         Authenticator {
             inner: Arc::new(Inner {
                 credentials,
+                store,
                 http,
                 cache: RwLock::new(cache),
                 flight: tokio::sync::Mutex::new(Flight {
@@ -1106,6 +1162,16 @@ impl Inner {
             let header = bearer(&token.access_token)?;
             let margin = (token.lifetime / RENEW_MARGIN_DIVISOR).min(MAX_RENEW_MARGIN);
             let expires_at = token.sent_at + token.lifetime;
+            if let Some(store) = &self.store {
+                let tokens = StoredTokens::new(
+                    flight.refresh_token.clone(),
+                    Some(token.access_token.clone()),
+                    SystemTime::now().checked_add(token.lifetime),
+                );
+                if let Err(e) = store.save(&tokens) {
+                    tracing::warn!(error = %e, "cannot save the renewed tokens; they are kept in memory");
+                }
+            }
             Ok(Cached {
                 header,
                 renew_at: Some(expires_at - margin),
