@@ -641,6 +641,28 @@ mod tests {
         assert_eq!(RateLimitState::from_headers("op", &HeaderMap::new()), None);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2_000))]
+
+        /// Header values of any bytes never panic, and a parsed wait is never absurd.
+        #[test]
+        fn rate_limit_headers_never_panic(values in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..40), 5)) {
+            let mut headers = HeaderMap::new();
+            let names = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-used", "ratelimit-reset", "retry-after"];
+            for (name, value) in names.iter().zip(&values) {
+                if let Ok(v) = HeaderValue::from_bytes(value) {
+                    headers.insert(*name, v);
+                }
+            }
+            let _ = RateLimitState::from_headers("op", &headers);
+            let _ = rate_limit_reset(&headers);
+            let r = response(429, &[]);
+            let mut r = r;
+            *r.headers_mut() = headers;
+            let _ = RetryPolicy::new().next_delay(&Method::GET, Outcome::Response(&r), 1, Duration::ZERO);
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn concurrent_waiters_are_spread_over_the_window() {
         let limit = RateLimit::per_minute(2);

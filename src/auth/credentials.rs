@@ -81,7 +81,9 @@ impl Credentials {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(super) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, AuthError> {
+    pub(super) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, AuthError> {
         const REQUIRED: [&str; 4] = [
             "LW_CLIENT_ID",
             "LW_CLIENT_SECRET",

@@ -393,3 +393,57 @@ fn debug_output_has_no_secrets() {
         assert!(text.contains(REDACTED), "{text}");
     }
 }
+
+/// JSON built to hurt a parser: wrong types, nulls, huge numbers and strings, deep nesting.
+fn hostile_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number)),
+        Just(serde_json::Value::from(u64::MAX)),
+        "\\PC{0,40}".prop_map(serde_json::Value::from),
+        (0usize..20_000).prop_map(|n| serde_json::Value::from("x".repeat(n))),
+    ];
+    leaf.prop_recursive(6, 64, 8, |inner| {
+        let keys = prop_oneof![
+            Just("access_token".to_owned()),
+            Just("refresh_token".to_owned()),
+            Just("expires_in".to_owned()),
+            Just("token_type".to_owned()),
+            Just("error".to_owned()),
+            Just("error_description".to_owned()),
+            Just("code".to_owned()),
+            Just("description".to_owned()),
+            "[a-z_]{1,12}",
+        ];
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(keys, inner, 0..8)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(500))]
+
+    /// Any body, JSON or not, is a token or a typed error; nothing panics, and an error never
+    /// quotes the body (it may hold a token).
+    #[test]
+    fn token_answers_never_panic(value in hostile_json(), raw in proptest::collection::vec(proptest::num::u8::ANY, 0..256), status in 100u16..600) {
+        let json = serde_json::to_vec(&value).unwrap();
+        for body in [json.as_slice(), raw.as_slice()] {
+            match parse_token(status, body, Instant::now()) {
+                Ok(token) => proptest::prop_assert!(!token.access_token.expose_secret().is_empty()),
+                Err(e) => { let _ = e.to_string(); }
+            }
+            let e = parse_error(status, body, "application/json");
+            if let AuthError::InvalidResponse { detail, .. } = &e {
+                proptest::prop_assert!(detail.len() < 200, "{detail}");
+            }
+        }
+    }
+}
