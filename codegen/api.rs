@@ -360,7 +360,7 @@ pub fn client_api(
             }
         });
         if let Some(p) = &op.pagination {
-            page_items.push(pagination(&name, p));
+            page_items.push(pagination(&name, p, &op.id));
         }
     }
     Ok(quote! {
@@ -377,7 +377,7 @@ pub fn client_api(
     })
 }
 
-fn pagination(builder: &Ident, p: &Pagination) -> TokenStream {
+fn pagination(builder: &Ident, p: &Pagination, operation_id: &str) -> TokenStream {
     let page = ident(&p.page_type);
     let item = ident(&p.items_type);
     let items_field = field_ident(&p.items_field);
@@ -407,6 +407,7 @@ fn pagination(builder: &Ident, p: &Pagination) -> TokenStream {
             type Page = types::#page;
             type Item = types::#item;
             const MAX_PAGE_SIZE: Option<i64> = #max;
+            const OPERATION_ID: &'static str = #operation_id;
             fn with_cursor(self, cursor: ::std::string::String) -> Self {
                 self.#cursor(cursor)
             }

@@ -6,12 +6,32 @@
 //!
 //! Against a local sandbox: start `cargo run -p lineworks-partner-sandbox -- --demo` and set
 //! `LW_API_BASE_URL=http://127.0.0.1:8080/v1.0` and any `LW_ACCESS_TOKEN`.
+//!
+//! On failure it prints the error as a sentence, then each cause in its own words, and exits
+//! with status 1.
 
 use futures_util::TryStreamExt;
 use lineworks_partner::Client;
+use std::error::Error as _;
+use std::process::ExitCode;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                eprintln!("  caused by: {c}");
+                cause = c.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), lineworks_partner::Error> {
     let client = Client::from_env()?;
     // The largest page the operation allows, so a long list takes few calls.
     let mut customers = std::pin::pin!(client.list_customers().count(30).stream());

@@ -1,11 +1,12 @@
 //! The client and its configuration.
 
-use crate::auth::{Authenticator, Credentials};
+use crate::auth::{Authenticator, Credentials, TokenStore};
 use crate::error::Error;
 use crate::generated::raw;
 use crate::hooks::Shared;
-use crate::retry::{RateLimit, RetryPolicy};
+use crate::retry::{RateLimit, RateLimitState, RetryPolicy};
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The production API.
@@ -66,6 +67,22 @@ impl Client {
         &self.raw.baseurl
     }
 
+    /// The rate-limit headers of the latest answer that carried them (`rateLimit-limit`,
+    /// `-remaining`, `-used`, `-reset`), with the operation they belong to; `None` before any.
+    /// LINE WORKS counts per operation, so this is the state of the operation named in it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: lineworks_partner::Client) -> Result<(), lineworks_partner::Error> {
+    /// client.list_customers().send().await?;
+    /// if let Some(state) = client.rate_limit_state() {
+    ///     println!("{}: {:?} calls left", state.operation, state.remaining);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn rate_limit_state(&self) -> Option<RateLimitState> {
+        self.raw.inner.rate_state()
+    }
+
     pub(crate) fn raw(&self) -> &raw::Client {
         &self.raw
     }
@@ -94,6 +111,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimit>,
+    token_store: Option<Arc<dyn TokenStore>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -120,7 +138,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for one HTTP attempt; default 30 s.
+    /// Total time allowed for one HTTP attempt; default 30 s. The whole call (token request,
+    /// every attempt and wait) is bounded by the retry policy's
+    /// [`max_elapsed`](RetryPolicy::max_elapsed).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -151,6 +171,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps renewed tokens in `store` (e.g. a [`FileTokenStore`](crate::auth::FileTokenStore))
+    /// so a rotated refresh token survives a restart; default: memory only.
+    ///
+    /// ```no_run
+    /// use lineworks_partner::auth::FileTokenStore;
+    /// # fn run(credentials: lineworks_partner::Credentials) -> Result<(), lineworks_partner::Error> {
+    /// let client = lineworks_partner::Client::builder()
+    ///     .credentials(credentials)
+    ///     .token_store(FileTokenStore::new("tokens.json"))
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn token_store(mut self, store: impl TokenStore) -> Self {
+        self.token_store = Some(Arc::new(store));
+        self
+    }
+
     /// Spaces calls out on the client side so each operation stays under the API's limit.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
@@ -164,6 +201,11 @@ impl ClientBuilder {
     /// HTTP client that cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        // Named in timeout errors; unknown for a caller's own client.
+        let attempt_timeout = match &self.http {
+            Some(_) => None,
+            None => Some(self.timeout.unwrap_or(Duration::from_secs(30))),
+        };
         let http =
             match self.http {
                 Some(http) => http,
@@ -176,13 +218,16 @@ impl ClientBuilder {
                     .build()
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
             };
-        let auth = self
-            .credentials
-            .map(|c| Authenticator::new(c, http.clone()));
+        let auth = self.credentials.map(|c| match self.token_store {
+            Some(store) => Authenticator::with_store(c, http.clone(), store),
+            None => Authenticator::new(c, http.clone()),
+        });
         let shared = Shared {
             auth,
             retry: self.retry.unwrap_or_default(),
             rate_limit: self.rate_limit,
+            attempt_timeout,
+            rate_state: Arc::default(),
         };
         Ok(Client {
             raw: raw::Client::new_with_client(&base_url, http, shared),
@@ -190,15 +235,21 @@ impl ClientBuilder {
     }
 }
 
-fn checked_base_url(url: &str) -> Result<String, Error> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::Config(format!("base URL {url:?} is not a URL: {e}")))?;
-    let loopback = match parsed.host() {
+/// Whether `url` names this machine: the one place plain http is allowed (a local sandbox or
+/// test server), for the base URL and the token URL alike.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
-    };
+    }
+}
+
+fn checked_base_url(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("base URL {url:?} is not a URL: {e}")))?;
+    let loopback = is_loopback(&parsed);
     match parsed.scheme() {
         "https" => {}
         "http" if loopback => {}

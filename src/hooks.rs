@@ -3,20 +3,23 @@
 //! Every public `send()` runs [`call`], which opens a per-call scope; progenitor then calls
 //! `pre` (validate, authenticate) and `exec` (rate limit, send, re-authenticate once on 401,
 //! retry) from inside it. What the hooks learn (the typed validation or auth error, attempts,
-//! the last status) is recorded in the scope, because progenitor's own error type can only
-//! carry strings, and [`call`] turns it into the crate's [`Error`](crate::Error).
+//! the last status, the rate-limit headers) is recorded in the scope, because progenitor's own
+//! error type can only carry strings, and [`call`] turns it into the crate's [`Error`](crate::Error).
+//! [`call`] also holds the call's deadline, which `pre` sets once the retry policy is known.
 
 use crate::auth::{AuthError, Authenticator};
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, ApiErrorData, Error, Operation};
 use crate::generated::raw;
-use crate::retry::{self, Outcome, RateLimit, RetryPolicy};
+use crate::retry::{self, Outcome, RateLimit, RateLimitState, RetryPolicy};
 use crate::validate::{self, OperationSpec, ValidationError};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
 use tracing::Instrument;
 
 /// Client-wide state the hooks need, stored inside progenitor's client.
@@ -25,6 +28,19 @@ pub struct Shared {
     pub(crate) auth: Option<Authenticator>,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limit: Option<RateLimit>,
+    /// The per-attempt timeout the client was built with (unknown for a caller's own client).
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// The rate-limit headers of the latest answer that had them.
+    pub(crate) rate_state: Arc<Mutex<Option<RateLimitState>>>,
+}
+
+impl Shared {
+    pub(crate) fn rate_state(&self) -> Option<RateLimitState> {
+        self.rate_state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
 }
 
 /// Per-call settings (set on a request builder).
@@ -39,11 +55,21 @@ struct Report {
     auth: Option<AuthError>,
     attempts: u32,
     last_status: Option<StatusCode>,
+    /// An attempt may have reached the server without an answer coming back.
+    unanswered: bool,
+    rate_limit: Option<RateLimitState>,
+    /// The call's total time, once `pre` knows the policy.
+    budget: Option<Duration>,
+    /// The client's per-attempt timeout, when known.
+    attempt_timeout: Option<Duration>,
 }
 
 struct CallState {
     op: &'static OperationSpec,
     options: CallOptions,
+    started: Instant,
+    /// Taken by `pre`, which knows the retry policy, to tell [`call`] the deadline.
+    deadline: Mutex<Option<oneshot::Sender<Instant>>>,
     report: Mutex<Report>,
 }
 
@@ -63,6 +89,14 @@ fn current() -> Option<Arc<CallState>> {
     CALL.try_with(Arc::clone).ok()
 }
 
+fn operation(op: &'static OperationSpec) -> Operation {
+    Operation {
+        id: op.id,
+        method: op.method,
+        path: op.path,
+    }
+}
+
 /// Runs one generated call inside its scope and maps the outcome to the crate's types.
 pub(crate) async fn call<T, F>(
     op: &'static OperationSpec,
@@ -74,9 +108,12 @@ where
         Output = Result<ResponseValue<T>, progenitor_client::Error<raw::types::ApiErrorBody>>,
     >,
 {
+    let (deadline_tx, deadline_rx) = oneshot::channel();
     let state = Arc::new(CallState {
         op,
         options,
+        started: Instant::now(),
+        deadline: Mutex::new(Some(deadline_tx)),
         report: Mutex::new(Report::default()),
     });
     let span = tracing::info_span!(
@@ -87,29 +124,53 @@ where
         attempts = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    let started = Instant::now();
-    let result = CALL
+    let send = CALL
         .scope(Arc::clone(&state), send)
-        .instrument(span.clone())
-        .await;
+        .instrument(span.clone());
+    let deadline = async {
+        match deadline_rx.await {
+            Ok(at) => tokio::time::sleep_until(at).await,
+            // No deadline was set (the request failed before `pre`): the call ends on its own.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    // Dropping `send` at the deadline cancels whatever it waits on: the token request, an
+    // attempt, a backoff or a rate-limit slot (which is given back).
+    let result = tokio::select! {
+        biased;
+        result = send => Some(result),
+        () = deadline => None,
+    };
     let report = std::mem::take(&mut *state.report());
-    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    span.record("latency_ms", state.started.elapsed().as_millis() as u64);
     span.record("attempts", report.attempts);
     if let Some(status) = report.last_status {
         span.record("status", status.as_u16());
     }
-    match result {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => {
-            let error = map_error(e, report, op).await;
-            span.in_scope(|| tracing::debug!(error = %error, "call failed"));
-            Err(error)
+    let error = match result {
+        Some(Ok(value)) => return Ok(value.into_inner()),
+        Some(Err(e)) => map_error(e, report, op).await,
+        None => {
+            let operation = operation(op);
+            Error::Timeout {
+                source: None,
+                attempts: report.attempts,
+                operation,
+                limit: report.budget,
+                total: true,
+                may_have_succeeded: report.attempts > 0 && operation.is_write(),
+            }
         }
-    }
+    };
+    span.in_scope(|| tracing::debug!(error = %error, "call failed"));
+    Err(error)
 }
 
 /// Bodies kept in errors are cut here: enough to diagnose, never a whole payload.
 const BODY_EXCERPT: usize = 512;
+
+/// Error bodies are read up to this many bytes; a LINE WORKS error body is a few hundred.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 fn excerpt(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -119,54 +180,94 @@ fn excerpt(bytes: &[u8]) -> String {
     }
 }
 
+/// The start of a body, at most [`MAX_ERROR_BODY`] bytes, and whether there was more.
+async fn bounded_body(mut response: reqwest::Response) -> (Vec<u8>, bool) {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = MAX_ERROR_BODY - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return (body, true);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    (body, false)
+}
+
 #[derive(serde::Deserialize)]
 struct ErrorBody {
     code: String,
     description: Option<String>,
 }
 
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+/// The request id header, under the names servers commonly use.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "x-works-request-id", "x-amzn-requestid"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(|id| id.chars().take(128).collect())
 }
 
-fn api_error(
+/// The final answer's parts, gathered for [`api_error`].
+struct Answer<'a> {
     status: StatusCode,
     code: String,
     description: Option<String>,
-    headers: &HeaderMap,
-    attempts: u32,
-) -> Error {
-    let error = ApiError {
+    headers: &'a HeaderMap,
+}
+
+fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) -> Error {
+    let Answer {
         status,
         code,
         description,
-        attempts,
-    };
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        Error::RateLimited {
+        headers,
+    } = answer;
+    let operation = operation(op);
+    let rate_limit = RateLimitState::from_headers(op.id, headers);
+    let error = ApiError(Box::new(ApiErrorData {
+        status,
+        code,
+        description,
+        attempts: report.attempts.max(1),
+        operation,
+        request_id: request_id(headers),
+        rate_limit: rate_limit.clone(),
+        // A DELETE whose earlier attempt got no answer and that now finds nothing: that
+        // attempt most likely did the deletion.
+        probably_applied: status == StatusCode::NOT_FOUND
+            && op.method == "DELETE"
+            && report.unanswered,
+    }));
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
             error,
             reset_after: retry::rate_limit_reset(headers),
-            limit: header_u64(headers, "ratelimit-limit"),
-            remaining: header_u64(headers, "ratelimit-remaining"),
-        }
-    } else {
-        Error::Api(error)
+            limit: rate_limit.as_ref().and_then(|r| r.limit),
+            remaining: rate_limit.as_ref().and_then(|r| r.remaining),
+        },
+        StatusCode::UNAUTHORIZED => Error::Unauthorized {
+            error,
+            renewal: report.auth.clone(),
+        },
+        _ => Error::Api(error),
     }
 }
 
 async fn map_error(
     e: progenitor_client::Error<raw::types::ApiErrorBody>,
-    report: Report,
+    mut report: Report,
     op: &'static OperationSpec,
 ) -> Error {
     use progenitor_client::Error as P;
     let attempts = report.attempts.max(1);
+    let operation = operation(op);
     match e {
-        P::InvalidRequest(message) => match report.validation {
+        P::InvalidRequest(message) => match report.validation.take() {
             Some(v) => Error::InvalidRequest(v),
             None => Error::InvalidRequest(validate::from_builder_message(&message, op)),
         },
-        P::Custom(message) => match (report.auth, report.validation) {
+        P::Custom(message) => match (report.auth.take(), report.validation.take()) {
             (Some(auth), _) => Error::Auth(auth),
             (None, Some(v)) => Error::InvalidRequest(v),
             (None, None) => Error::Config(message),
@@ -174,22 +275,37 @@ async fn map_error(
         P::CommunicationError(source)
         | P::InvalidUpgrade(source)
         | P::ResponseBodyError(source) => {
-            if let Some(auth) = report.auth {
-                Error::Auth(auth)
-            } else if source.is_timeout() {
-                Error::Timeout { source, attempts }
+            // Sent unless every attempt failed to connect.
+            let may_have_succeeded = report.unanswered && operation.is_write();
+            if source.is_timeout() {
+                Error::Timeout {
+                    source: Some(source),
+                    attempts,
+                    operation,
+                    limit: report.attempt_timeout,
+                    total: false,
+                    may_have_succeeded,
+                }
             } else {
-                Error::Transport { source, attempts }
+                Error::Transport {
+                    source,
+                    attempts,
+                    operation,
+                    may_have_succeeded,
+                }
             }
         }
         P::ErrorResponse(value) => {
             let status = value.status();
             let headers = value.headers().clone();
             let body = value.into_inner();
-            if let (Some(auth), StatusCode::UNAUTHORIZED) = (report.auth, status) {
-                return Error::Auth(auth);
-            }
-            api_error(status, body.code, body.description, &headers, attempts)
+            let answer = Answer {
+                status,
+                code: body.code,
+                description: body.description,
+                headers: &headers,
+            };
+            api_error(answer, &report, op)
         }
         P::InvalidResponsePayload(bytes, parse) => Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
@@ -198,23 +314,32 @@ async fn map_error(
                 excerpt(&bytes)
             ),
             attempts,
+            operation,
         },
         P::UnexpectedResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.unwrap_or_default();
+            let (bytes, cut) = bounded_body(response).await;
             // An undocumented status with a LINE WORKS error body is still an API error.
             match serde_json::from_slice::<ErrorBody>(&bytes) {
                 Ok(body) if !status.is_success() => {
-                    api_error(status, body.code, body.description, &headers, attempts)
+                    let answer = Answer {
+                        status,
+                        code: body.code,
+                        description: body.description,
+                        headers: &headers,
+                    };
+                    api_error(answer, &report, op)
                 }
                 _ => Error::UnexpectedResponse {
                     status,
                     detail: format!(
-                        "status not documented for this operation: {}",
-                        excerpt(&bytes)
+                        "status not documented for this operation: {}{}",
+                        excerpt(&bytes),
+                        if cut { " (body cut at 64 KiB)" } else { "" }
                     ),
                     attempts,
+                    operation,
                 },
             }
         }
@@ -236,6 +361,24 @@ impl ClientHooks<Shared> for raw::Client {
                 progenitor_client::Error::Custom(format!("unknown operation {}", info.operation_id))
             })?,
         };
+        if let Some(state) = &state {
+            // The deadline counts from the call's start and covers the token request below.
+            let budget = state
+                .options
+                .retry
+                .as_ref()
+                .unwrap_or(&self.inner().retry)
+                .total_time();
+            let sender = state
+                .deadline
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            if let (Some(sender), Some(at)) = (sender, state.started.checked_add(budget)) {
+                let _ = sender.send(at);
+                state.report().budget = Some(budget);
+            }
+        }
         if let Err(v) = validate::check_request(op, request) {
             let message = v.to_string();
             if let Some(state) = &state {
@@ -271,7 +414,8 @@ impl ClientHooks<Shared> for raw::Client {
             .as_ref()
             .and_then(|s| s.options.retry.clone())
             .unwrap_or_else(|| shared.retry.clone());
-        let started = Instant::now();
+        // One clock for the whole call: waits count from its start, token request included.
+        let started = state.as_ref().map_or_else(Instant::now, |s| s.started);
         let method = request.method().clone();
         let mut attempt = 0u32;
         let mut reauthorized = false;
@@ -291,18 +435,50 @@ impl ClientHooks<Shared> for raw::Client {
                 None
             };
             let sent_authorization = current_request.headers().get(AUTHORIZATION).cloned();
+            // Counted before sending: a call cut off by its deadline mid-attempt has sent it.
+            if let Some(state) = &state {
+                state.report().attempts = attempt;
+            }
             let result = self.client().execute(current_request).await;
+            let status = result.as_ref().ok().map(reqwest::Response::status);
+            let rate_state = result
+                .as_ref()
+                .ok()
+                .and_then(|r| RateLimitState::from_headers(info.operation_id, r.headers()));
+            if let Some(rate_state) = &rate_state {
+                *shared
+                    .rate_state
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(rate_state.clone());
+            }
             if let Some(state) = &state {
                 let mut report = state.report();
-                report.attempts = attempt;
-                report.last_status = result.as_ref().ok().map(reqwest::Response::status);
+                report.last_status = status;
+                report.attempt_timeout = shared.attempt_timeout;
+                // A failed connect never reached the server; anything else may have.
+                if result.as_ref().is_err_and(|e| !e.is_connect()) {
+                    report.unanswered = true;
+                }
+                if rate_state.is_some() {
+                    report.rate_limit = rate_state;
+                }
             }
-            let status = result.as_ref().ok().map(reqwest::Response::status);
             // An expired or revoked token: renew it once and send the same request again.
             // A fixed token cannot be renewed, so its 401 is the answer.
             let renewable = shared.auth.as_ref().filter(|auth| auth.can_renew());
+            if let Some(auth) = renewable {
+                match status {
+                    // A token fresh from a renewal refused again: the credential itself is
+                    // refused. Pause renewals so a loop of calls does not become a loop of
+                    // token requests.
+                    Some(StatusCode::UNAUTHORIZED) if reauthorized => auth.rejected_after_renewal(),
+                    Some(StatusCode::UNAUTHORIZED) => {}
+                    Some(_) => auth.accepted(),
+                    None => {}
+                }
+            }
             let again = match (status, renewable, reauthorized) {
-                (Some(StatusCode::UNAUTHORIZED), Some(_), false) => {
+                (Some(StatusCode::UNAUTHORIZED), Some(auth), false) if !auth.renewal_paused() => {
                     spare.as_ref().and_then(reqwest::Request::try_clone)
                 }
                 _ => None,

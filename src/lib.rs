@@ -16,13 +16,13 @@ pub mod validate;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use enum_value::UnknownValue;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, Operation};
 pub use generated::builder;
 #[cfg(feature = "httpmock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 pub use generated::mock;
 pub use nullable::Nullable;
-pub use retry::{RateLimit, RetryPolicy};
+pub use retry::{RateLimit, RateLimitState, RetryPolicy};
 
 /// The `info.version` of the `openapi/partner.yaml` this crate was generated from: the spec's
 /// own semver, whose steps are listed in `openapi/CHANGELOG.md`.

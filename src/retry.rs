@@ -25,7 +25,9 @@ pub const RATE_LIMIT_JITTER: Duration = Duration::from_secs(1);
 /// - Any other 4xx: never.
 ///
 /// Retrying stops after `max_attempts` attempts, or when the next wait would end past
-/// `max_elapsed` since the first attempt.
+/// `max_elapsed`. `max_elapsed` is also the call's deadline: the token request, every attempt
+/// and every wait together never take longer ([`Error::Timeout`](crate::Error::Timeout) with
+/// `total: true` when they would).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -87,7 +89,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Give up when the next wait would end later than this after the first attempt started.
+    /// The most one call may take in all: token request, attempts and waits (default 60 s).
+    /// No retry is started when its wait would end past it.
     pub fn max_elapsed(mut self, d: Duration) -> Self {
         self.max_elapsed = d;
         self
@@ -109,6 +112,11 @@ impl RetryPolicy {
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
+    }
+
+    /// The deadline of a call, counted from its start.
+    pub(crate) fn total_time(&self) -> Duration {
+        self.max_elapsed
     }
 
     /// Whether a retry is possible at all (`max_attempts > 1`).
@@ -160,7 +168,7 @@ impl RetryPolicy {
 }
 
 /// Uniform in `[0, ceiling]`, with nanosecond resolution.
-fn jitter(ceiling: Duration) -> Duration {
+pub(crate) fn jitter(ceiling: Duration) -> Duration {
     let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
     Duration::from_nanos(fastrand::u64(0..=nanos))
 }
@@ -184,6 +192,44 @@ fn seconds(value: Option<&HeaderValue>) -> Option<Duration> {
         Ok(secs) => Some(Duration::from_secs(secs)),
         // Tolerate "1.5"; reject negatives, NaN and absurd values.
         Err(_) => Duration::try_from_secs_f64(text.parse().ok()?).ok(),
+    }
+}
+
+/// The rate-limit headers of one answer: LINE WORKS sends them on every response of a
+/// rate-limited API. Read with [`Client::rate_limit_state`](crate::Client::rate_limit_state)
+/// after any call, and carried in errors ([`Error::rate_limit`](crate::Error::rate_limit)).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimitState {
+    /// The operation that was answered.
+    pub operation: &'static str,
+    /// `rateLimit-limit`: calls allowed in the window.
+    pub limit: Option<u64>,
+    /// `rateLimit-remaining`: calls left in the window.
+    pub remaining: Option<u64>,
+    /// `rateLimit-used` (the docs page spells it `rateLimit-ssed`; both are read): calls made.
+    pub used: Option<u64>,
+    /// `rateLimit-reset`: time until the window resets.
+    pub reset_after: Option<Duration>,
+}
+
+impl RateLimitState {
+    /// Reads the headers; `None` when the answer carries none of them. Malformed values are
+    /// left out, never an error.
+    pub fn from_headers(operation: &'static str, headers: &HeaderMap) -> Option<Self> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        let state = Self {
+            operation,
+            limit: number("ratelimit-limit"),
+            remaining: number("ratelimit-remaining"),
+            used: number("ratelimit-used").or_else(|| number("ratelimit-ssed")),
+            reset_after: seconds(headers.get("ratelimit-reset")),
+        };
+        let any = state.limit.is_some()
+            || state.remaining.is_some()
+            || state.used.is_some()
+            || state.reset_after.is_some();
+        any.then_some(state)
     }
 }
 
@@ -216,19 +262,24 @@ impl RateLimit {
         self.per_minute
     }
 
-    /// Wait until a call to `operation_id` fits in the limit, and count it.
+    /// Wait until a call to `operation_id` fits in the limit, and count it. A caller dropped
+    /// while waiting gives its reserved slot back.
     pub(crate) async fn acquire(&self, operation_id: &'static str) {
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
             let window = slots.entry(operation_id).or_default();
             let now = Instant::now();
-            let slot = if window.len() < self.per_minute as usize {
+            // Calls that started a minute ago or more no longer count.
+            while window.front().is_some_and(|t| *t + WINDOW <= now) {
+                window.pop_front();
+            }
+            let n = self.per_minute as usize;
+            // The deque is sorted; the N-th latest call (or reservation) frees a slot a minute
+            // after it started. Reserving before sleeping queues waiters in order.
+            let slot = if window.len() < n {
                 now
             } else {
-                // Reserve the next free slot before sleeping, so waiters queue up in order
-                // instead of all waking at once; the deque stays sorted.
-                let oldest = window.pop_front().unwrap_or(now);
-                (oldest + WINDOW).max(now)
+                (window[window.len() - n] + WINDOW).max(now)
             };
             window.push_back(slot);
             slot
@@ -239,7 +290,32 @@ impl RateLimit {
                 wait_ms = (slot - Instant::now()).as_millis() as u64,
                 "client-side rate limit reached; waiting"
             );
+            let reservation = Reservation {
+                limit: self,
+                operation_id,
+                slot,
+            };
             tokio::time::sleep_until(slot).await;
+            std::mem::forget(reservation);
+        }
+    }
+}
+
+/// A slot reserved by a caller still waiting for it; dropping it (the call was cancelled)
+/// gives the slot back, so a cancelled call does not delay the ones after it.
+struct Reservation<'a> {
+    limit: &'a RateLimit,
+    operation_id: &'static str,
+    slot: Instant,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        let mut slots = self.limit.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(window) = slots.get_mut(self.operation_id)
+            && let Some(i) = window.iter().rposition(|t| *t == self.slot)
+        {
+            window.remove(i);
         }
     }
 }
@@ -516,6 +592,75 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(60));
         limit.acquire("list_customers").await;
         assert_eq!(start.elapsed(), Duration::from_secs(120));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_waiter_gives_its_slot_back() {
+        let limit = RateLimit::per_minute(1);
+        let start = Instant::now();
+        limit.acquire("op").await;
+        // The second call would wait until 60 s; it is dropped at 1 s (a timeout, a cancelled task).
+        let cancelled = tokio::time::timeout(Duration::from_secs(1), limit.acquire("op")).await;
+        assert!(cancelled.is_err());
+        limit.acquire("op").await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(60),
+            "the third call takes the slot the cancelled one had reserved, not the one after"
+        );
+    }
+
+    #[test]
+    fn rate_limit_state_reads_either_spelling_of_used() {
+        let headers = |pairs: &[(&str, &str)]| response(200, pairs).headers().clone();
+        let state = RateLimitState::from_headers(
+            "list_customers",
+            &headers(&[
+                ("rateLimit-limit", "240"),
+                ("rateLimit-remaining", "239"),
+                ("rateLimit-used", "1"),
+                ("rateLimit-reset", "58"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            (state.limit, state.remaining, state.used, state.reset_after),
+            (Some(240), Some(239), Some(1), Some(Duration::from_secs(58)))
+        );
+        let state =
+            RateLimitState::from_headers("op", &headers(&[("rateLimit-ssed", "7")])).unwrap();
+        assert_eq!(state.used, Some(7));
+        assert_eq!(state.limit, None);
+        // Malformed values are dropped; no header at all is no state.
+        let state = RateLimitState::from_headers(
+            "op",
+            &headers(&[("rateLimit-limit", "many"), ("rateLimit-remaining", "3")]),
+        )
+        .unwrap();
+        assert_eq!((state.limit, state.remaining), (None, Some(3)));
+        assert_eq!(RateLimitState::from_headers("op", &HeaderMap::new()), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2_000))]
+
+        /// Header values of any bytes never panic, and a parsed wait is never absurd.
+        #[test]
+        fn rate_limit_headers_never_panic(values in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..40), 5)) {
+            let mut headers = HeaderMap::new();
+            let names = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-used", "ratelimit-reset", "retry-after"];
+            for (name, value) in names.iter().zip(&values) {
+                if let Ok(v) = HeaderValue::from_bytes(value) {
+                    headers.insert(*name, v);
+                }
+            }
+            let _ = RateLimitState::from_headers("op", &headers);
+            let _ = rate_limit_reset(&headers);
+            let r = response(429, &[]);
+            let mut r = r;
+            *r.headers_mut() = headers;
+            let _ = RetryPolicy::new().next_delay(&Method::GET, Outcome::Response(&r), 1, Duration::ZERO);
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -80,6 +80,11 @@ async fn token(State(fake): State<Arc<Fake>>, Form(form): Form<FormData>) -> Res
     }
     let (status, body) = (fake.reply)(n, &form);
     let status = StatusCode::from_u16(status).unwrap();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        // A throttling endpoint says when to come back.
+        let body = axum::Json(body);
+        return (status, [(header::RETRY_AFTER, "1")], body).into_response();
+    }
     match body {
         Value::String(text) => {
             (status, [(header::CONTENT_TYPE, "text/html")], text).into_response()
@@ -329,18 +334,11 @@ async fn failed_early_renewal_keeps_the_still_valid_token() {
     let auth = auth(service_account(&fake.url));
     assert_eq!(auth.authorization().await.unwrap(), bearer("access-1"));
     tokio::time::sleep(Duration::from_millis(1850)).await;
-    // The refresh and the JWT fallback both fail, yet the token has 150 ms left: keep it.
+    // The refresh fails (an outage: no JWT fallback), yet the token has 150 ms left: keep it.
     assert_eq!(auth.authorization().await.unwrap(), bearer("access-1"));
-    assert_eq!(
-        fake.grants(),
-        [
-            "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            "refresh_token",
-            JWT_GRANT
-        ]
-    );
+    assert_eq!(fake.grants(), [JWT_GRANT, "refresh_token"]);
     assert_eq!(auth.authorization().await.unwrap(), bearer("access-1"));
-    assert_eq!(fake.hits(), 3, "no new attempt right after a failure");
+    assert_eq!(fake.hits(), 2, "no new attempt right after a failure");
     tokio::time::sleep(Duration::from_millis(250)).await; // now expired
     let err = auth.authorization().await.unwrap_err();
     assert!(
@@ -401,6 +399,38 @@ async fn refresh_failure_falls_back_to_a_new_jwt() {
     assert_eq!(fake.grants(), [JWT_GRANT, "refresh_token", JWT_GRANT]);
     assert_eq!(auth.token_requests(), 3);
     assert_eq!(auth.reauthorize(&h3).await.unwrap(), bearer("access-4"));
+}
+
+#[tokio::test]
+async fn a_throttled_refresh_keeps_the_refresh_token_and_waits() {
+    let fake = Fake::start(Duration::ZERO, |n, form| {
+        match (n, form["grant_type"].as_str()) {
+            (2, "refresh_token") => (429, json!({"error": "too_many_requests"})),
+            // The refresh token refused with 429 is still the one sent.
+            (3, "refresh_token") if form["refresh_token"] == "refresh-1" => ok(n, json!("86400")),
+            (1, _) => ok(n, json!("86400")),
+            _ => (400, json!({"error": "invalid_grant"})),
+        }
+    })
+    .await;
+    let auth = auth(service_account(&fake.url));
+    let h1 = auth.authorization().await.unwrap();
+    let err = auth.reauthorize(&h1).await.unwrap_err();
+    assert!(
+        matches!(err, AuthError::TokenEndpoint { status: 429, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        fake.grants(),
+        [JWT_GRANT, "refresh_token"],
+        "no JWT exchange at an endpoint that is throttling"
+    );
+    // Within the endpoint's Retry-After (1 s), callers get its answer without a request.
+    assert!(auth.authorization().await.is_err());
+    assert_eq!(fake.hits(), 2);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(auth.authorization().await.unwrap(), bearer("access-3"));
+    assert_eq!(fake.grants(), [JWT_GRANT, "refresh_token", "refresh_token"]);
 }
 
 #[tokio::test]
@@ -578,4 +608,72 @@ async fn no_secret_in_debug_display_or_errors() {
             assert!(!text.contains(&line[..20]), "key material leaked in {text}");
         }
     }
+}
+
+#[tokio::test]
+async fn rotated_tokens_survive_a_restart_in_a_private_file() {
+    use lineworks_partner::auth::{FileTokenStore, StoredTokens, TokenStore};
+    let fake = Fake::start(Duration::ZERO, |n, _| ok(n, json!("86400"))).await;
+    let dir = std::env::temp_dir().join(format!(
+        "lw-token-store-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tokens.json");
+    let user = || {
+        Credentials::user_token(
+            UserToken::builder()
+                .refresh_token("refresh-0")
+                .client_id(CLIENT_ID)
+                .client_secret(CLIENT_SECRET)
+                .token_url(&fake.url)
+                .build()
+                .unwrap(),
+        )
+    };
+    let store = || Arc::new(FileTokenStore::new(&path));
+    let first = Authenticator::with_store(user(), reqwest::Client::new(), store());
+    assert_eq!(first.authorization().await.unwrap(), bearer("access-1"));
+    assert_eq!(fake.form(0)["refresh_token"], "refresh-0");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "only the owner may read the tokens");
+    }
+    // A restart: the stored access token is used without a request ...
+    let second = Authenticator::with_store(user(), reqwest::Client::new(), store());
+    assert_eq!(second.authorization().await.unwrap(), bearer("access-1"));
+    assert_eq!(fake.hits(), 1);
+    // ... and the rotated refresh token, not the configured one, renews it.
+    assert_eq!(
+        second.reauthorize(&bearer("access-1")).await.unwrap(),
+        bearer("access-2")
+    );
+    assert_eq!(fake.form(1)["refresh_token"], "refresh-1");
+    let saved = store().load().unwrap().unwrap();
+    assert!(saved.access_token_expires_at.is_some());
+    for text in [
+        format!("{saved:?}"),
+        format!("{:?}", store()),
+        format!("{second:?}"),
+    ] {
+        for secret in ["access-", "refresh-", CLIENT_SECRET] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    // A file that is not ours is an error naming the file, never its content.
+    std::fs::write(&path, "refresh-9 garbage").unwrap();
+    let err = store().load().unwrap_err();
+    assert!(
+        matches!(&err, AuthError::Store(m) if m.contains("tokens.json") && !m.contains("refresh-9")),
+        "{err:?}"
+    );
+    // ... and does not stop the authenticator: it starts from its configured token.
+    let third = Authenticator::with_store(user(), reqwest::Client::new(), store());
+    assert_eq!(third.authorization().await.unwrap(), bearer("access-3"));
+    assert_eq!(fake.form(2)["refresh_token"], "refresh-0");
+    let _ = StoredTokens::default();
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -26,7 +26,8 @@ async fn documented_error_statuses_become_api_errors() {
     assert_eq!(err.code(), Some("NOT_FOUND"));
     assert_eq!(
         err.to_string(),
-        "Partner API error: HTTP 404 NOT_FOUND: no such domain"
+        "get_customer (GET /partners/customers/{domainId}): the Partner API answered HTTP 404 \
+         NOT_FOUND: no such domain"
     );
     assert!(!err.is_before_send());
 }
@@ -90,6 +91,7 @@ async fn undocumented_answers_keep_status_and_a_short_body() {
             status,
             detail,
             attempts,
+            ..
         } => {
             assert_eq!(status.as_u16(), 502);
             assert!(

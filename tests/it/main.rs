@@ -4,6 +4,7 @@ mod auth;
 mod compat;
 mod deprecated;
 mod errors;
+mod hostile;
 #[cfg(feature = "httpmock")]
 mod mock;
 mod nullable;

@@ -1,0 +1,148 @@
+//! The token endpoint: one request, and reading its answer without ever quoting a token.
+use super::*;
+
+/// A successful token response.
+pub(super) struct Token {
+    pub(super) access_token: SecretString,
+    pub(super) refresh_token: Option<SecretString>,
+    pub(super) lifetime: Duration,
+    /// When the request was sent: expiry counts from here, to stay on the safe side.
+    pub(super) sent_at: Instant,
+}
+
+impl Inner {
+    /// One token request; an error answer's requested wait goes to `hint`.
+    pub(super) async fn post(
+        &self,
+        token_url: &str,
+        form: &[(&str, &str)],
+        hint: &mut Option<Duration>,
+    ) -> Result<Token, AuthError> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let sent_at = Instant::now();
+        let response = self
+            .http
+            .post(token_url)
+            .timeout(TOKEN_REQUEST_TIMEOUT)
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("none")
+            .to_owned();
+        if !response.status().is_success() {
+            *hint = crate::retry::rate_limit_reset(response.headers());
+        }
+        let body = response.bytes().await?;
+        if (200..300).contains(&status) {
+            let token = parse_token(status, &body, sent_at)?;
+            tracing::debug!(
+                token_url = %token_url,
+                expires_in_secs = token.lifetime.as_secs(),
+                refresh_token = token.refresh_token.is_some(),
+                "access token obtained"
+            );
+            Ok(token)
+        } else {
+            Err(parse_error(status, &body, &content_type))
+        }
+    }
+}
+
+/// `Bearer <token>`, marked sensitive so that hyper and `Debug` keep it out of sight.
+pub(super) fn bearer(token: &SecretString) -> Result<HeaderValue, AuthError> {
+    let mut header =
+        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            AuthError::Config(
+                "the access token contains characters not allowed in an HTTP header".into(),
+            )
+        })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// Read a successful token response without ever quoting it: it carries the tokens.
+pub(super) fn parse_token(status: u16, body: &[u8], sent_at: Instant) -> Result<Token, AuthError> {
+    let invalid = |detail: &str| AuthError::InvalidResponse {
+        status,
+        detail: detail.to_owned(),
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| invalid("the token response is not JSON"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(invalid("the token response is not a JSON object"));
+    };
+    let access_token = match map.get("access_token") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => SecretString::from(s.as_str()),
+        Some(_) => return Err(invalid("`access_token` is not a non-empty string")),
+        // Some servers put an OAuth error in a 200 answer.
+        None if map.get("error").is_some_and(serde_json::Value::is_string) => {
+            return Err(parse_error(status, body, "application/json"));
+        }
+        None => return Err(invalid("the token response has no `access_token`")),
+    };
+    let refresh_token = match map.get("refresh_token") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(SecretString::from(s.as_str())),
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => return Err(invalid("`refresh_token` is not a string")),
+    };
+    // LINE WORKS sends a string ("86400"); OAuth says number. Accept both.
+    let lifetime = match map.get("expires_in") {
+        None | Some(serde_json::Value::Null) => ASSUMED_LIFETIME,
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .map(Duration::from_secs)
+            .or_else(|| n.as_f64().and_then(|f| Duration::try_from_secs_f64(f).ok()))
+            .ok_or_else(|| invalid("`expires_in` is not a non-negative number of seconds"))?,
+        Some(serde_json::Value::String(s)) => s
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| invalid("`expires_in` is not a number of seconds"))?,
+        Some(_) => return Err(invalid("`expires_in` is neither a string nor a number")),
+    }
+    .min(MAX_LIFETIME);
+    if let Some(kind) = map.get("token_type").and_then(|t| t.as_str())
+        && !kind.eq_ignore_ascii_case("bearer")
+    {
+        tracing::warn!(token_type = %kind, "unexpected token type; sending it as a Bearer token");
+    }
+    Ok(Token {
+        access_token,
+        refresh_token,
+        lifetime,
+        sent_at,
+    })
+}
+
+/// Type an error answer: OAuth's `{error, error_description}`, or LINE WORKS' `{code, description}`.
+pub(super) fn parse_error(status: u16, body: &[u8], content_type: &str) -> AuthError {
+    let fields: Option<HashMap<String, serde_json::Value>> = serde_json::from_slice(body).ok();
+    let text = |map: &HashMap<String, serde_json::Value>, key: &str| {
+        map.get(key).and_then(|v| v.as_str()).map(str::to_owned)
+    };
+    if let Some(map) = &fields {
+        for (code, description) in [("error", "error_description"), ("code", "description")] {
+            if let Some(error) = text(map, code) {
+                return AuthError::TokenEndpoint {
+                    status,
+                    error,
+                    error_description: text(map, description),
+                };
+            }
+        }
+    }
+    // Describe rather than quote: an unknown body might echo the request, secrets included.
+    AuthError::InvalidResponse {
+        status,
+        detail: format!(
+            "no OAuth error in the body (content-type {content_type}, {} bytes)",
+            body.len()
+        ),
+    }
+}

@@ -1,0 +1,85 @@
+//! [`AuthError`], and how a failed token request is classified: busy endpoint or refused grant.
+use super::*;
+
+/// Why a bearer token could not be configured or obtained. Never contains a secret.
+///
+/// `Clone` so that every caller waiting on a shared renewal gets the failure it ended with.
+#[non_exhaustive]
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AuthError {
+    /// The token endpoint answered with an OAuth error body (`{error, error_description}`).
+    #[error(
+        "token endpoint refused the request (HTTP {status}): {error}{}",
+        .error_description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+    )]
+    TokenEndpoint {
+        /// HTTP status code.
+        status: u16,
+        /// OAuth error code, e.g. `invalid_client`, `invalid_grant`.
+        error: String,
+        /// Human-readable explanation, when the server gave one.
+        error_description: Option<String>,
+    },
+    /// The private key is missing, unreadable, encrypted or not an RSA key in PEM form.
+    #[error("invalid private key: {0}")]
+    InvalidKey(String),
+    /// Credentials are incomplete or malformed (names the missing setting or variable).
+    #[error("invalid authentication settings: {0}")]
+    Config(String),
+    /// The token endpoint could not be reached or the exchange was cut off.
+    #[error("{}", transport_text(.0))]
+    Transport(#[source] Arc<reqwest::Error>),
+    /// The token endpoint answered something that is neither a token nor an OAuth error.
+    #[error("unexpected answer from the token endpoint (HTTP {status}): {detail}")]
+    InvalidResponse {
+        /// HTTP status code.
+        status: u16,
+        /// What was wrong with it (never the body of a successful response).
+        detail: String,
+    },
+    /// A [`TokenStore`] could not load or save (names the store, never a token).
+    #[error("token store: {0}")]
+    Store(String),
+    /// The JWT assertion could not be signed.
+    #[error("could not sign the JWT assertion: {0}")]
+    Jwt(String),
+}
+
+pub(super) fn transport_text(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        format!(
+            "the token endpoint did not answer within {} s",
+            TOKEN_REQUEST_TIMEOUT.as_secs()
+        )
+    } else if e.is_connect() {
+        format!(
+            "could not connect to the token endpoint: {}",
+            crate::error::root_cause(e)
+        )
+    } else {
+        format!("the token request failed: {}", crate::error::root_cause(e))
+    }
+}
+
+/// Whether a failed token request says the endpoint is busy or down (429, 408, 5xx, no
+/// answer), rather than refusing the grant: worth waiting for, not worth a second grant type.
+pub(super) fn is_throttle(e: &AuthError) -> bool {
+    match e {
+        AuthError::TokenEndpoint { status, .. } | AuthError::InvalidResponse { status, .. } => {
+            matches!(*status, 408 | 429 | 500..=599)
+        }
+        AuthError::Transport(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether the server says the refresh token itself is no good (expired, revoked, used).
+pub(super) fn kills_refresh_token(e: &AuthError) -> bool {
+    matches!(e, AuthError::TokenEndpoint { error, .. } if error == "invalid_grant")
+}
+
+impl From<reqwest::Error> for AuthError {
+    fn from(e: reqwest::Error) -> Self {
+        AuthError::Transport(Arc::new(e))
+    }
+}
