@@ -73,7 +73,12 @@ pub async fn connect(opts: &Options) -> Result<Target, CliError> {
         builder = builder.base_url(url);
     }
     match resolved {
-        Some((c, _)) => builder = builder.credentials(c),
+        Some((c, source)) => {
+            builder = builder.credentials(c);
+            if let Some(store) = crate::token_cache::store_for(&source) {
+                builder = builder.token_store(store);
+            }
+        }
         None if opts.dry_run => {}
         None => {
             return Err(CliError::new(

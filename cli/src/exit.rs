@@ -1,8 +1,7 @@
 //! The one mapping from the crate's `Error` to exit codes and stderr facts.
 //!
-//! Whether a failed write may have been applied is decided here, from today's error variants:
-//! a timeout, or a broken connection after the request left, on anything but GET. When the crate
-//! gains an explicit ambiguous-outcome query on `Error`, only `outcome_unknown` changes.
+//! Whether a failed write may have been applied is the client's verdict
+//! ([`Error::may_have_succeeded`]): exit 5 then, whatever the variant.
 
 use crate::error::{CliError, Exit};
 use crate::spec::{CommandSpec, Location};
@@ -25,7 +24,9 @@ pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
         }
         Error::Config(_) => base(Exit::Usage),
         Error::Auth(_) => base(Exit::Auth),
-        Error::Api(api) | Error::RateLimited { error: api, .. } => {
+        Error::Api(api)
+        | Error::RateLimited { error: api, .. }
+        | Error::Unauthorized { error: api, .. } => {
             let exit = if api.status().as_u16() == 401 {
                 Exit::Auth
             } else {
@@ -40,26 +41,10 @@ pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
             err
         }
         Error::UnexpectedResponse { status, .. } => base(Exit::Api).with("status", status.as_u16()),
-        _ if outcome_unknown(&e, op) => {
-            let mut err = base(Exit::Unknown);
-            err.message.push_str(
-                "; the request was sent and may have been applied: check before repeating it",
-            );
-            err
-        }
+        Error::Paging { .. } => base(Exit::Api),
+        // The client's message already says the write may have been applied and how to check.
+        _ if e.may_have_succeeded() => base(Exit::Unknown),
         _ => base(Exit::Network),
-    }
-}
-
-/// A write that left this machine and got no answer.
-fn outcome_unknown(e: &Error, op: &CommandSpec) -> bool {
-    if op.method == "GET" {
-        return false;
-    }
-    match e {
-        Error::Timeout { .. } => true,
-        Error::Transport { source, .. } => !source.is_connect(),
-        _ => false,
     }
 }
 

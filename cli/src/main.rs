@@ -14,6 +14,7 @@ mod request;
 mod run;
 mod serve;
 mod spec;
+mod token_cache;
 
 use error::{CliError, Exit};
 use std::process::ExitCode;
