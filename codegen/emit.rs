@@ -334,7 +334,21 @@ pub fn client_api(file: &syn::File, ops: &[Operation]) -> Result<TokenStream, St
             .ok_or_else(|| format!("no progenitor builder {builder_name} for {}", op.id))?;
         let name = ident(&builder_name);
         let method = ident(&op.id);
-        let success = &raw.success;
+        let raw_success = &raw.success;
+        // Several success statuses (a guess): any 2xx succeeds, an empty body is `None`.
+        let (success, send_body) = match (&op.success_type, op.lenient_success) {
+            (Some(body), true) => {
+                let body = ident(body);
+                (
+                    quote!(::std::option::Option<types::#body>),
+                    quote!(crate::lenient::optional_body(&crate::generated::OPERATIONS[#index], self.options, self.inner.send()).await),
+                )
+            }
+            _ => (
+                quote!(#raw_success),
+                quote!(crate::hooks::call(&crate::generated::OPERATIONS[#index], self.options, self.inner.send()).await),
+            ),
+        };
         let setters = raw.setters.iter().map(|s| {
             let mut sig = s.sig.clone();
             let mut args = Vec::new();
@@ -392,7 +406,7 @@ pub fn client_api(file: &syn::File, ops: &[Operation]) -> Result<TokenStream, St
                 }
                 #[doc = #send_doc]
                 pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                    crate::hooks::call(&crate::generated::OPERATIONS[#index], self.options, self.inner.send()).await
+                    #send_body
                 }
             }
         });

@@ -7,6 +7,7 @@ mod client;
 mod error;
 mod generated;
 mod hooks;
+mod lenient;
 mod nullable;
 pub mod paginate;
 pub mod retry;

@@ -294,7 +294,7 @@ impl Seed {
                 }
                 let day = so.applied_date.unwrap_or(s.start);
                 let product = types::OptionProduct {
-                    subscription_id: s.id,
+                    subscription_id: Some(s.id),
                     option_product_id: so.option_product_id,
                     sub_option_id: so.sub_option_id.clone(),
                     applied_time: day.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t)),
@@ -305,8 +305,8 @@ impl Seed {
                     },
                 };
                 let renewal = types::OptionRenewal {
-                    subscription_id: Some(product.subscription_id),
-                    option_product_id: Some(product.option_product_id.clone()),
+                    subscription_id: product.subscription_id,
+                    option_product_id: Some(product.option_product_id.as_str().into()),
                     sub_option_id: Some(product.sub_option_id.clone()),
                     type_: Some(types::OptionRenewalType::from("STAY")),
                     quantity: product.quantity,

@@ -54,7 +54,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("create_customer");
     let id = created.domain_id;
     assert!(
@@ -126,7 +127,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("update_customer");
     let p = replaced.partnership.unwrap();
     assert_eq!(p.memo, None, "PUT resets what is left out");
@@ -220,7 +222,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     assert!(group.enable_active_domain, "group names are active at once");
     let gid = group.domain_id;
     let reg = api
@@ -326,7 +329,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("create_subscription");
     let sid = trial.subscription_id;
     assert_eq!(trial.plan_end_date, None);
@@ -419,7 +423,7 @@ async fn every_operation_is_served_with_real_state() {
         .await
         .unwrap();
     mark("create_option_product");
-    assert_eq!(acv.subscription_id, sid);
+    assert_eq!(acv.subscription_id, Some(sid));
 
     let paid = api
         .convert_subscription_to_paid()
@@ -432,7 +436,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("convert_subscription_to_paid");
     assert_eq!(
         (paid.product_id.as_str(), paid.plan.as_str()),
@@ -447,7 +452,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.sub_option_id("ACV201"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("convert_option_product_to_paid");
     assert_eq!(acv.sub_option_id.as_str(), "ACV201");
 
@@ -492,7 +498,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.license_count(5))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("add_license_count");
     assert_eq!(more.license_count, Some(25));
     let up = api
@@ -574,7 +581,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.quantity(3))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("add_option_product_quantity");
     assert_eq!(drv.quantity, Some(5));
     let opts = api
@@ -630,7 +638,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("create_option_product_order");
     assert_eq!(order.subscription_id, Some(sid));
     let order = api
@@ -640,7 +649,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.apply_date(Some(days(4))))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("update_option_product_order");
     assert_eq!(order.apply_date, Some(days(4)));
     let got = api
@@ -765,7 +775,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.partner_code("WSqPvhm0ON1stFBRHgW3"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("transfer_potential_customer");
     assert_eq!(
         moved

@@ -10,5 +10,6 @@ mod operations;
 mod paginate;
 mod retry;
 mod secrets;
+mod success_status;
 mod support;
 mod validation;

@@ -102,7 +102,7 @@ fn charge(c: &Customer, first: NaiveDate, last: NaiveDate) -> i64 {
             let options: i64 = c
                 .options
                 .values()
-                .filter(|o| o.product.subscription_id == s.id)
+                .filter(|o| o.product.subscription_id == Some(s.id))
                 .filter(|o| {
                     o.product
                         .applied_time
@@ -193,7 +193,7 @@ fn detail(c: &Customer, first: NaiveDate, last: NaiveDate) -> types::InvoiceDeta
         for o in c
             .options
             .values()
-            .filter(|o| o.product.subscription_id == s.id)
+            .filter(|o| o.product.subscription_id == Some(s.id))
         {
             let since = o.product.applied_time.map_or(start, |t| t.date_naive());
             if since > last {

@@ -114,7 +114,7 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         ));
     }
     let product = types::OptionProduct {
-        subscription_id: s.id,
+        subscription_id: Some(s.id),
         option_product_id: req.option_product_id.clone(),
         sub_option_id: req.sub_option_id.clone(),
         applied_time: Some(ctx.now),
@@ -505,8 +505,8 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         quantity_for(tier.as_str(), req.quantity.and_then(Nullable::into_value))?
     };
     o.renewal = types::OptionRenewal {
-        subscription_id: Some(o.product.subscription_id),
-        option_product_id: Some(o.product.option_product_id.clone()),
+        subscription_id: o.product.subscription_id,
+        option_product_id: Some(o.product.option_product_id.as_str().into()),
         sub_option_id: Some(tier),
         type_: Some(types::OptionRenewalType::from("CHANGE")),
         quantity,
