@@ -381,10 +381,17 @@ pub fn client_api(file: &syn::File, ops: &[Operation]) -> Result<TokenStream, St
             "Request builder for [`Client::{}`](crate::Client::{}).",
             op.id, op.id
         );
-        let send_doc = format!(
+        let mut send_doc = format!(
             "Checks the request against the spec's rules, sends it (with the client's authentication, retries and rate limit) and parses the `{} {}` response.",
             op.method, op.path
         );
+        if op.lenient_success {
+            send_doc.push_str(if op.success_type.is_some() {
+                "\n\nNo upstream page states this operation's success status, so any 2xx succeeds; an answer without a body is `None`."
+            } else {
+                "\n\nNo upstream page states this operation's success status, so any 2xx succeeds."
+            });
+        }
         builder_items.push(quote! {
             #[doc = #struct_doc]
             #[derive(Debug, Clone)]

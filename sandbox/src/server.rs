@@ -220,10 +220,17 @@ async fn handle(
         handlers::dispatch(&mut state, &ctx)
     };
     match result {
-        Ok(reply) => match reply.body {
-            Some(body) => json_response(reply.status, &body),
-            None => reply.status.into_response(),
-        },
+        Ok(reply) => {
+            // Where the spec lists several success statuses, answer the one it expects.
+            let status = op
+                .expected
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(reply.status);
+            match reply.body {
+                Some(body) => json_response(status, &body),
+                None => status.into_response(),
+            }
+        }
         Err(e) => error_response(&e),
     }
 }

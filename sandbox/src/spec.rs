@@ -37,6 +37,9 @@ pub(crate) struct Operation {
     pub body: Option<(Value, bool)>,
     /// Documented response statuses.
     pub statuses: Vec<u16>,
+    /// `x-expected-status`: where the spec accepts several success statuses, the one the
+    /// sandbox answers.
+    pub expected: Option<u16>,
 }
 
 impl Operation {
@@ -132,12 +135,17 @@ impl Spec {
                     .flat_map(|r| r.keys())
                     .filter_map(|k| k.parse().ok())
                     .collect();
+                let expected = op
+                    .get("x-expected-status")
+                    .and_then(Value::as_u64)
+                    .and_then(|s| u16::try_from(s).ok());
                 Operation {
                     rules,
                     segments: rules.path.trim_start_matches('/').split('/').collect(),
                     params,
                     body,
                     statuses,
+                    expected,
                 }
             })
             .collect();
@@ -416,6 +424,9 @@ mod tests {
         assert_eq!(spec.operations.len(), validate::operations().len());
         for op in &spec.operations {
             assert!(!op.statuses.is_empty(), "{} has no responses", op.id());
+            if let Some(expected) = op.expected {
+                assert!(op.documents(expected), "{}: {expected} is listed", op.id());
+            }
             for seg in &op.segments {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     assert!(

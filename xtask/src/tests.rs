@@ -439,6 +439,28 @@ fn inferred_property_missing_from_a_cut_off_page_is_accepted() {
     );
 }
 
+#[test]
+fn a_missing_nullable_mark_is_silence_only_for_the_property_s_own_x_inferred() {
+    let with = |extra: &str| {
+        SPEC.replace(
+            "nickname: {type: string, maxLength: 20}",
+            &format!("nickname: {{type: string, maxLength: 20, nullable: true{extra}}}"),
+        )
+    };
+    let r = compare(&[MD_PATCH, MD_DELETE], &with(""));
+    assert_eq!(
+        lines(&r),
+        [
+            "PATCH /widgets/{widgetId}/gadgets/{gadgetId} | request | owner.nickname | docs: not nullable | spec: nullable"
+        ]
+    );
+    let r = compare(
+        &[MD_PATCH, MD_DELETE],
+        &with(", x-inferred: the page ends inside this field"),
+    );
+    assert_eq!((r.unaccepted(), r.accepted()), (0, 1), "{:#?}", lines(&r));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The command line: exit codes, file names, formats.
 
