@@ -36,7 +36,9 @@ where
     T: DeserializeOwned + std::fmt::Debug,
     F: Future<Output = RawResult<ByteStream>>,
 {
-    hooks::call(op, options, async move {
+    // Boxed: the send, read and parse steps together make a large future, and callers that
+    // chain many calls in one async fn would carry it on their stack.
+    let parsed = Box::pin(async move {
         let response = send.await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let bytes = read_all(response.into_inner())
@@ -45,8 +47,8 @@ where
         let value = parse::<T>(&bytes)
             .map_err(|e| progenitor_client::Error::InvalidResponsePayload(bytes.into(), e))?;
         Ok(ResponseValue::new(value, status, headers))
-    })
-    .await
+    });
+    hooks::call(op, options, parsed).await
 }
 
 async fn read_all(stream: ByteStream) -> Result<Vec<u8>, reqwest::Error> {
