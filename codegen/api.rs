@@ -232,7 +232,21 @@ pub fn client_api(
             .ok_or_else(|| format!("no progenitor builder {builder_name} for {}", op.id))?;
         let name = ident(&builder_name);
         let method = ident(&op.id);
-        let success = &raw.success;
+        let raw_success = &raw.success;
+        // Several success statuses (a guess): any 2xx succeeds, an empty body is `None`.
+        let (success, send_call) = match (&op.success_type, op.lenient_success) {
+            (Some(body), true) => {
+                let body = ident(body);
+                (
+                    quote!(::std::option::Option<types::#body>),
+                    quote!(crate::lenient::optional_body(&crate::generated::OPERATIONS[#op_index], self.options, inner.send()).await),
+                )
+            }
+            _ => (
+                quote!(#raw_success),
+                quote!(crate::hooks::call(&crate::generated::OPERATIONS[#op_index], self.options, inner.send()).await),
+            ),
+        };
         let param_docs = docs::parameters(spec, &op.id);
         let body_ty = op.body_type.as_deref().map(ident);
         let mut setters = Vec::new();
@@ -298,10 +312,17 @@ pub fn client_api(
             "Request builder for [`Client::{}`](crate::Client::{}).",
             op.id, op.id
         );
-        let send_doc = format!(
+        let mut send_doc = format!(
             "Checks the request against the spec's rules, sends it (with the client's authentication, retries and rate limit) and parses the `{} {}` response.",
             op.method, op.path
         );
+        if op.lenient_success {
+            send_doc.push_str(if op.success_type.is_some() {
+                "\n\nNo upstream page states this operation's success status, so any 2xx succeeds; an answer without a body is `None`."
+            } else {
+                "\n\nNo upstream page states this operation's success status, so any 2xx succeeds."
+            });
+        }
         let (body_field, body_init, body_send) = match &body_ty {
             Some(b) => (
                 quote!(body: types::builder::#b,),
@@ -347,7 +368,7 @@ pub fn client_api(
                 #[doc = #send_doc]
                 pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
                     #body_send
-                    crate::hooks::call(&crate::generated::OPERATIONS[#op_index], self.options, inner.send()).await
+                    #send_call
                 }
             }
         });

@@ -68,6 +68,9 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body_type: Option<String>,
     pub success_type: Option<String>,
+    /// The spec accepts several success statuses (a guess, see `x-expected-status`): the call
+    /// succeeds on any 2xx, and one with a body returns `Option<T>` (`None`: empty body).
+    pub lenient_success: bool,
     pub rules: Vec<Rule>,
     pub pagination: Option<Pagination>,
 }
@@ -156,6 +159,7 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
     check_patterns(&operations)?;
 
     let nullables = nullable_request_fields(&mut spec);
+    collapse_success_statuses(&mut spec, &operations);
     relax(&mut spec);
     strip_strictness(&mut spec);
     Ok(Prepared {
@@ -475,16 +479,21 @@ fn collect_operations(original: &Value, prepared: &Value) -> Result<Vec<Operatio
             let body_type = prepared_op
                 .pointer("/requestBody/content/application~1json/schema")
                 .and_then(ref_name);
-            let (success_status, success_schema) = op
+            let successes: Vec<(&String, &Value)> = op
                 .get("responses")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-                .find(|(status, _)| status.starts_with('2'))
+                .filter(|(status, _)| status.starts_with('2'))
+                .collect();
+            let expected = expected_status(&id, op, &successes)?;
+            let (success_status, success_schema) = successes
+                .iter()
+                .find(|(status, _)| **status == expected)
                 .map(|(status, r)| {
                     (
-                        status.clone(),
-                        r.pointer("/content/application~1json/schema"),
+                        (*status).clone(),
+                        resolve(original, r).pointer("/content/application~1json/schema"),
                     )
                 })
                 .ok_or_else(|| format!("{id} has no success response"))?;
@@ -510,12 +519,73 @@ fn collect_operations(original: &Value, prepared: &Value) -> Result<Vec<Operatio
                 params,
                 body_type,
                 success_type,
+                lenient_success: successes.len() > 1,
                 rules,
                 pagination,
             });
         }
     }
     Ok(ops)
+}
+
+/// The success status an operation is expected to answer: `x-expected-status` where the spec
+/// lists several (it must be one of them), else the only 2xx it lists.
+fn expected_status(
+    id: &str,
+    op: &Value,
+    successes: &[(&String, &Value)],
+) -> Result<String, String> {
+    let listed = |s: &str| successes.iter().any(|(status, _)| status.as_str() == s);
+    match op.get("x-expected-status") {
+        Some(v) => {
+            let s = match v {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.clone(),
+                _ => return Err(format!("{id}: x-expected-status must be a status code")),
+            };
+            if listed(&s) {
+                Ok(s)
+            } else {
+                Err(format!(
+                    "{id}: x-expected-status {s} is not one of its responses"
+                ))
+            }
+        }
+        None => match successes {
+            [(only, _)] => Ok((*only).clone()),
+            [] => Err(format!("{id} has no success response")),
+            _ => Err(format!(
+                "{id} lists several success statuses: mark the expected one with x-expected-status"
+            )),
+        },
+    }
+}
+
+/// progenitor matches statuses exactly and cannot return different bodies for different
+/// codes. Where the spec accepts several success statuses, they become one `2XX` response
+/// that progenitor hands over unparsed; the public `send()` parses it
+/// (`crate::lenient::optional_body`), so an empty body is `None` instead of an error.
+fn collapse_success_statuses(spec: &mut Value, ops: &[Operation]) {
+    for op in ops.iter().filter(|op| op.lenient_success) {
+        let pointer = format!(
+            "/paths/{}/{}/responses",
+            op.path.replace('~', "~0").replace('/', "~1"),
+            op.method.to_lowercase()
+        );
+        let Some(responses) = spec.pointer_mut(&pointer).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        responses.retain(|status, _| !status.starts_with('2'));
+        let mut success = serde_json::json!({
+            "description": "Any success status; the body, if any, is parsed by the caller."
+        });
+        if op.success_type.is_some() {
+            success["content"] = serde_json::json!({
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            });
+        }
+        responses.insert("2XX".into(), success);
+    }
 }
 
 fn pagination(

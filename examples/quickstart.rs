@@ -57,6 +57,19 @@ async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
         })
         .send()
         .await?;
+    // No page states what this call answers, so an empty success is `None`: read it back.
+    let customer = match customer {
+        Some(customer) => customer,
+        None => api
+            .list_customers()
+            .domain(domain)
+            .send()
+            .await?
+            .customers
+            .into_iter()
+            .next()
+            .ok_or("the new customer is not listed")?,
+    };
     let id = customer.domain_id;
     let dns = api.get_upgrade_domain().domain_id(id).send().await?;
     println!(
@@ -99,7 +112,8 @@ async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
         .domain_id(id)
         .body_map(|b| b.product_id("STD_T").plan("TRIAL"))
         .send()
-        .await?;
+        .await?
+        .ok_or("the new subscription is not in the answer")?;
     let option = api
         .create_option_product()
         .domain_id(id)

@@ -63,7 +63,8 @@ impl fmt::Display for Operation {
 /// ```no_run
 /// # async fn run(client: lineworks_partner::Client, body: lineworks_partner::types::CustomerCreateRequest) -> Result<(), lineworks_partner::Error> {
 /// match client.create_customer().body(body.clone()).send().await {
-///     Ok(created) => println!("created {}", created.domain_id),
+///     Ok(Some(created)) => println!("created {}", created.domain_id),
+///     Ok(None) => println!("created (the answer had no body)"),
 ///     Err(e) if e.may_have_succeeded() => {
 ///         // The customer may exist now: look for it (e.g. by its domain in
 ///         // `list_customers`) before creating it again.

@@ -8,6 +8,7 @@ mod enum_value;
 mod error;
 mod generated;
 mod hooks;
+mod lenient;
 mod nullable;
 pub mod paginate;
 pub mod retry;

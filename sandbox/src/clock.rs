@@ -231,7 +231,7 @@ fn renew(c: &mut Customer, sid: i64, day: NaiveDate) {
     for o in c
         .options
         .values_mut()
-        .filter(|o| o.product.subscription_id == sid)
+        .filter(|o| o.product.subscription_id == Some(sid))
     {
         let r = &o.renewal;
         if r.type_.as_ref().map(|t| t.as_str()) == Some("CHANGE")
@@ -349,7 +349,7 @@ fn apply_option_order(c: &mut Customer, o: &types::OptionProductOrder, day: Naiv
             return;
         }
         c.add_option(types::OptionProduct {
-            subscription_id: sid,
+            subscription_id: Some(sid),
             option_product_id: o.option_product_id.clone(),
             sub_option_id: o.sub_option_id.clone(),
             applied_time: Some(day.and_time(NaiveTime::MIN).and_utc()),

@@ -136,7 +136,7 @@ fn day_use(c: &Customer) -> DayUse {
                 options: c
                     .options
                     .values()
-                    .filter(|o| o.product.subscription_id == s.id)
+                    .filter(|o| o.product.subscription_id == Some(s.id))
                     .map(|o| OptUse {
                         option_product_id: o.product.option_product_id.as_str().to_string(),
                         sub_option_id: o.product.sub_option_id.as_str().to_string(),
@@ -342,7 +342,7 @@ pub(crate) fn early_end(
         let keys: Vec<&String> = c
             .options
             .iter()
-            .filter(|(_, o)| o.product.subscription_id == s.id)
+            .filter(|(_, o)| o.product.subscription_id == Some(s.id))
             .map(|(k, _)| k)
             .collect();
         out.extend(
@@ -362,7 +362,7 @@ pub(crate) fn option_early_end(
     day: NaiveDate,
 ) -> Option<Penalty> {
     let o = c.options.get(key)?;
-    let s = c.subscriptions.get(&o.product.subscription_id)?;
+    let s = c.subscriptions.get(&o.product.subscription_id?)?;
     let monthly = prices.option(o.product.sub_option_id.as_str(), o.product.quantity);
     // A prepaid plan's options are billed monthly here, so they are not "paid ahead".
     let plan = if s.plan.as_str() == "ANNUAL_PREPAY_LICENSE" {

@@ -137,8 +137,10 @@ pub(crate) struct OptionRec {
 /// Renewal terms that keep an option as it is.
 pub(crate) fn option_stay(p: &types::OptionProduct) -> types::OptionRenewal {
     types::OptionRenewal {
-        subscription_id: Some(p.subscription_id),
-        option_product_id: Some(p.option_product_id.clone()),
+        subscription_id: p.subscription_id,
+        option_product_id: Some(types::OptionRenewalOptionProductId::from_wire(
+            p.option_product_id.as_str(),
+        )),
         sub_option_id: Some(p.sub_option_id.clone()),
         type_: Some(types::OptionRenewalType::from_wire("STAY")),
         quantity: p.quantity,
@@ -413,7 +415,8 @@ impl Customer {
     /// Ends subscription `id`; its options and their scheduled changes end with it.
     pub fn end_subscription(&mut self, id: i64) {
         self.subscriptions.remove(&id);
-        self.options.retain(|_, o| o.product.subscription_id != id);
+        self.options
+            .retain(|_, o| o.product.subscription_id != Some(id));
         self.option_orders
             .retain(|_, o| o.subscription_id != Some(id));
     }

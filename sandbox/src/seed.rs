@@ -312,7 +312,7 @@ impl Seed {
                 }
                 let day = so.applied_date.unwrap_or(s.start);
                 let product = types::OptionProduct {
-                    subscription_id: s.id,
+                    subscription_id: Some(s.id),
                     option_product_id: so.option_product_id,
                     sub_option_id: so.sub_option_id.clone(),
                     applied_time: day.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t)),
@@ -323,8 +323,10 @@ impl Seed {
                     },
                 };
                 let renewal = types::OptionRenewal {
-                    subscription_id: Some(product.subscription_id),
-                    option_product_id: Some(product.option_product_id.clone()),
+                    subscription_id: product.subscription_id,
+                    option_product_id: Some(types::OptionRenewalOptionProductId::from_wire(
+                        product.option_product_id.as_str(),
+                    )),
                     sub_option_id: Some(product.sub_option_id.clone()),
                     type_: Some(types::OptionRenewalType::from_wire("STAY")),
                     quantity: product.quantity,

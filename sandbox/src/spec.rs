@@ -39,6 +39,9 @@ pub(crate) struct Operation {
     pub statuses: Vec<u16>,
     /// The JSON schema of each documented answer that has a body, by status.
     pub answers: HashMap<u16, Value>,
+    /// `x-expected-status`: where the spec accepts several success statuses, the one the
+    /// sandbox answers.
+    pub expected: Option<u16>,
 }
 
 impl Operation {
@@ -144,6 +147,10 @@ impl Spec {
                         Some((k.parse().ok()?, schema.clone()))
                     })
                     .collect();
+                let expected = op
+                    .get("x-expected-status")
+                    .and_then(Value::as_u64)
+                    .and_then(|s| u16::try_from(s).ok());
                 Operation {
                     rules,
                     segments: rules.path.trim_start_matches('/').split('/').collect(),
@@ -151,6 +158,7 @@ impl Spec {
                     body,
                     statuses,
                     answers,
+                    expected,
                 }
             })
             .collect();
@@ -524,6 +532,9 @@ mod tests {
         assert_eq!(spec.operations.len(), validate::operations().len());
         for op in &spec.operations {
             assert!(!op.statuses.is_empty(), "{} has no responses", op.id());
+            if let Some(expected) = op.expected {
+                assert!(op.documents(expected), "{}: {expected} is listed", op.id());
+            }
             for seg in &op.segments {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     assert!(

@@ -56,7 +56,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("create_customer");
     let id = created.domain_id;
     assert!(
@@ -138,7 +139,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("update_customer");
     let p = replaced.partnership.unwrap();
     assert_eq!(p.memo, None, "PUT resets what is left out");
@@ -232,7 +234,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     assert!(group.enable_active_domain, "group names are active at once");
     let gid = group.domain_id;
     let reg = api
@@ -338,7 +341,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("create_subscription");
     let sid = trial.subscription_id;
     assert_eq!(trial.plan_end_date, Some(days(29)), "the trial's last day");
@@ -431,7 +435,7 @@ async fn every_operation_is_served_with_real_state() {
         .await
         .unwrap();
     mark("create_option_product");
-    assert_eq!(acv.subscription_id, sid);
+    assert_eq!(acv.subscription_id, Some(sid));
 
     let paid = api
         .convert_subscription_to_paid()
@@ -444,7 +448,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("convert_subscription_to_paid");
     assert_eq!(
         (paid.product_id.as_str(), paid.plan.as_str()),
@@ -459,7 +464,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.sub_option_id("ACV201"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("convert_option_product_to_paid");
     assert_eq!(acv.sub_option_id.as_str(), "ACV201");
 
@@ -504,7 +510,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.license_count(5))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("add_license_count");
     assert_eq!(more.license_count, Some(25));
     let up = api
@@ -590,7 +597,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.quantity(3))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("add_option_product_quantity");
     assert_eq!(drv.quantity, Some(5));
     let opts = api
@@ -646,7 +654,8 @@ async fn every_operation_is_served_with_real_state() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("create_option_product_order");
     assert_eq!(order.subscription_id, Some(sid));
     let order = api
@@ -656,7 +665,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.apply_date(Some(days(4))))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("update_option_product_order");
     assert_eq!(order.apply_date, Some(days(4)));
     let got = api
@@ -781,7 +791,8 @@ async fn every_operation_is_served_with_real_state() {
         .body_map(|b| b.partner_code("WSqPvhm0ON1stFBRHgW3"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     mark("transfer_potential_customer");
     assert_eq!(
         moved

@@ -129,7 +129,8 @@ async fn a_pre_order_becomes_a_subscription_on_its_day() {
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
 
     assert_eq!(sandbox.advance_to(days(4)).await.unwrap(), days(4));
     assert!(subscriptions(&api, FREE).await.is_empty());
@@ -161,7 +162,7 @@ async fn a_pre_order_becomes_a_subscription_on_its_day() {
         .option_products;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].sub_option_id.as_str(), "ACV201");
-    assert_eq!(listed[0].subscription_id, s.subscription_id);
+    assert_eq!(listed[0].subscription_id, Some(s.subscription_id));
     let orders = api
         .list_option_product_orders()
         .domain_id(FREE)

@@ -259,7 +259,8 @@ async fn partner_customer_option_products_paidservice_trial_options_are_removed_
         })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers with a body");
     assert_eq!(again.status.as_str(), "ACTIVE");
 }
 
@@ -275,6 +276,7 @@ async fn partner_customer_activate_needs_accepted_terms_and_published_dns() {
         .send()
         .await
         .unwrap()
+        .expect("the sandbox answers with a body")
         .domain_id;
     let status = |c: &types::Customer| {
         c.partnership

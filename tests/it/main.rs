@@ -12,5 +12,7 @@ mod operations;
 mod paginate;
 mod retry;
 mod secrets;
+mod spec_rules;
+mod success_status;
 mod support;
 mod validation;

@@ -129,7 +129,7 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     }
     check_readd(ctx, c, &option, ctx.today)?;
     let product = types::OptionProduct {
-        subscription_id: s.id,
+        subscription_id: Some(s.id),
         option_product_id: req.option_product_id.clone(),
         sub_option_id: req.sub_option_id.clone(),
         applied_time: Some(ctx.now),
@@ -156,7 +156,7 @@ pub fn cancel(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let annual = c
         .options
         .get(&key)
-        .and_then(|o| c.subscriptions.get(&o.product.subscription_id))
+        .and_then(|o| c.subscriptions.get(&o.product.subscription_id?))
         .is_some_and(|s| s.plan.as_str().starts_with("ANNUAL"));
     if annual {
         c.cancelled_annual.insert(key.clone(), ctx.today);
@@ -597,8 +597,10 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         quantity_for(tier.as_str(), req.quantity.and_then(Nullable::into_value))?
     };
     o.renewal = types::OptionRenewal {
-        subscription_id: Some(o.product.subscription_id),
-        option_product_id: Some(o.product.option_product_id.clone()),
+        subscription_id: o.product.subscription_id,
+        option_product_id: Some(types::OptionRenewalOptionProductId::from_wire(
+            o.product.option_product_id.as_str(),
+        )),
         sub_option_id: Some(tier),
         type_: Some(types::OptionRenewalType::from_wire("CHANGE")),
         quantity,

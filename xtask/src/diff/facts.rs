@@ -77,12 +77,22 @@ impl Cx<'_> {
                 "not deprecated",
             ),
         ];
+        // A page cut off inside a property shows no `required` or `nullable` mark, which then
+        // states nothing: the property's own `x-inferred` accepts the spec's `true`.
+        let silent = |fact: &str, d: bool, sp: bool| {
+            matches!(fact, "required" | "nullable") && !d && sp && s.contains_key("x-inferred")
+        };
         for (fact, d, sp, yes, no) in bools {
+            let docs_canon = if silent(fact, d, sp) {
+                "none".to_string()
+            } else {
+                d.to_string()
+            };
             self.fact(
                 loc,
                 target,
                 fact,
-                d.to_string(),
+                docs_canon,
                 sp.to_string(),
                 (flag(d, yes, no), flag(sp, yes, no)),
                 annos,

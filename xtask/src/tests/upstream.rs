@@ -130,3 +130,25 @@ fn upstream_deprecated_accepts_a_deprecation_the_docs_do_not_state() {
         );
     }
 }
+
+#[test]
+fn a_missing_nullable_mark_is_silence_only_for_the_property_s_own_x_inferred() {
+    let with = |extra: &str| {
+        SPEC.replace(
+            "nickname: {type: string, maxLength: 20}",
+            &format!("nickname: {{type: string, maxLength: 20, nullable: true{extra}}}"),
+        )
+    };
+    let r = compare(&[MD_PATCH, MD_DELETE], &with(""));
+    assert_eq!(
+        lines(&r),
+        [
+            "PATCH /widgets/{widgetId}/gadgets/{gadgetId} | request | owner.nickname | docs: not nullable | spec: nullable"
+        ]
+    );
+    let r = compare(
+        &[MD_PATCH, MD_DELETE],
+        &with(", x-inferred: the page ends inside this field"),
+    );
+    assert_eq!((r.unaccepted(), r.accepted()), (0, 1), "{:#?}", lines(&r));
+}
