@@ -168,7 +168,8 @@ impl Sandbox {
     ///             .locale("ja_JP")
     ///     })
     ///     .send()
-    ///     .await?;
+    ///     .await?
+    ///     .expect("the sandbox answers with the customer");
     /// let id = created.domain_id;
     /// // Neither the terms nor the DNS records: activation is refused.
     /// assert!(client.activate_customer().domain_id(id).send().await.is_err());
