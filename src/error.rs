@@ -192,6 +192,7 @@ impl fmt::Display for Error {
                 write!(f, "{error}")?;
                 match renewal {
                     Some(r) => write!(f, "; renewing the token failed: {r}"),
+                    None if error.0.without_credentials => Ok(()),
                     None => write!(
                         f,
                         "; the credentials were refused: check that the client and service \
@@ -421,6 +422,8 @@ pub(crate) struct ApiErrorData {
     pub(crate) rate_limit: Option<RateLimitState>,
     /// A DELETE answered 404 after an earlier attempt got no answer.
     pub(crate) probably_applied: bool,
+    /// A 401 to a client built without credentials: the fix is on the caller's side.
+    pub(crate) without_credentials: bool,
 }
 
 impl ApiError {
@@ -478,6 +481,12 @@ impl fmt::Display for ApiError {
                 "; an earlier attempt got no answer, so it most likely deleted the resource already"
             )?;
         }
+        if self.0.without_credentials {
+            write!(
+                f,
+                "; the client has no credentials: build it with `Client::from_env` or `ClientBuilder::credentials`"
+            )?;
+        }
         Ok(())
     }
 }
@@ -493,6 +502,7 @@ impl fmt::Debug for ApiError {
             .field("request_id", &self.0.request_id)
             .field("rate_limit", &self.0.rate_limit)
             .field("probably_applied", &self.0.probably_applied)
+            .field("without_credentials", &self.0.without_credentials)
             .finish()
     }
 }

@@ -62,6 +62,8 @@ struct Report {
     budget: Option<Duration>,
     /// The client's per-attempt timeout, when known.
     attempt_timeout: Option<Duration>,
+    /// The client has no credentials, so the request went without `Authorization`.
+    without_credentials: bool,
 }
 
 struct CallState {
@@ -238,6 +240,7 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
         probably_applied: status == StatusCode::NOT_FOUND
             && op.method == "DELETE"
             && report.unanswered,
+        without_credentials: status == StatusCode::UNAUTHORIZED && report.without_credentials,
     }));
     match status {
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
@@ -399,6 +402,8 @@ impl ClientHooks<Shared> for raw::Client {
                     return Err(progenitor_client::Error::Custom(message));
                 }
             }
+        } else if let Some(state) = &state {
+            state.report().without_credentials = true;
         }
         Ok(())
     }

@@ -741,3 +741,24 @@ async fn partner_customer_option_product_orders_patch_checks_the_new_tier_like_t
     assert_eq!(status_code(&e).0, 400);
     assert!(e.to_string().contains("DRV_PA"), "{e}");
 }
+
+/// partner-customer-delete: 202 only for a deferred deletion; an immediate one answers 204
+/// (the spec lists both).
+#[tokio::test]
+async fn partner_customer_delete_answers_204_when_immediate_and_202_when_deferred() {
+    let sb = demo().await;
+    sb.change_customer(10_000_002, CustomerChange::default().paid_apps(true))
+        .unwrap();
+    let http = reqwest::Client::new();
+    let delete = async |id: i64| {
+        http.delete(format!("{}/partners/customers/{id}", sb.base_url()))
+            .bearer_auth("test")
+            .send()
+            .await
+            .expect("the sandbox answers")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(delete(EXAMPLE).await, 204);
+    assert_eq!(delete(10_000_002).await, 202);
+}

@@ -167,3 +167,35 @@ fn bad_configuration_is_reported_before_any_request() {
         assert!(err.is_before_send());
     }
 }
+
+#[tokio::test]
+async fn a_401_to_a_client_without_credentials_says_how_to_add_them() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(401)
+                .json_body(json!({"code": "UNAUTHORIZED", "description": "no token"}));
+        })
+        .await;
+    let bare = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = bare.get_customer().domain_id(1).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(
+        err.to_string(),
+        "get_customer (GET /partners/customers/{domainId}): the Partner API answered HTTP 401 \
+         UNAUTHORIZED: no token; the client has no credentials: build it with \
+         `Client::from_env` or `ClientBuilder::credentials`"
+    );
+    // With credentials the same answer carries no such hint.
+    let err = support::client(&server)
+        .get_customer()
+        .domain_id(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!err.to_string().contains("no credentials"), "{err}");
+}
