@@ -161,6 +161,20 @@ class Walk:
         return json.loads(raw) if raw.strip() else None
 
 
+def customer_side(base_url: str, domain_id: int, change: dict[str, Any]) -> None:
+    """Plays the customer's part (terms, DNS, paid apps) through the sandbox's own
+    `/sandbox/customers/{domainId}`, outside `/v1.0`: the Partner API cannot do it."""
+    root = base_url.rstrip("/").removesuffix("/v1.0")
+    req = urllib.request.Request(
+        f"{root}/sandbox/customers/{domain_id}",
+        data=json.dumps(change).encode(),
+        method="POST",
+        headers={"Authorization": "Bearer walk", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as res:
+        res.read()
+
+
 def walk(spec_path: str, base_url: str, today: str) -> int:
     import datetime as dt
 
@@ -183,6 +197,8 @@ def walk(spec_path: str, base_url: str, today: str) -> int:
         "partnership": {"customerCode": "WALK-1", "memo": "first"}})
     d = {"domainId": c["domainId"]}
     w.call("get_upgrade_domain", d)
+    w.call("activate_customer", d, expect=refused)  # the terms are not accepted yet
+    customer_side(base_url, c["domainId"], {"termsAccepted": True, "dnsPublished": True})
     w.call("activate_customer", d)
     w.call("activate_customer", d, expect=refused)
     w.call("update_customer_partially", d, body={"companyName": "Walk K.K."})
@@ -268,6 +284,9 @@ def walk(spec_path: str, base_url: str, today: str) -> int:
     w.call("transfer_potential_customer", direct, body={"partnerCode": "WSqPvhm0ON1stFBRHgW3"})
     # ending
     w.call("cancel_subscription", s)
+    # With paid apps the deletion waits for the last charges, so the tenant is still there
+    # and its usage status shows the pending withdrawal.
+    customer_side(base_url, c["domainId"], {"paidApps": True})
     w.call("delete_customer", d)
     w.call("get_usage_status", d)
     # a few errors the spec documents
