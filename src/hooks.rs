@@ -444,8 +444,24 @@ impl ClientHooks<Shared> for raw::Client {
             if let Some(state) = &state {
                 state.report().attempts = attempt;
             }
+            let attempt_started = Instant::now();
             let result = self.client().execute(current_request).await;
             let status = result.as_ref().ok().map(reqwest::Response::status);
+            // One event per attempt, for `--debug`-style logs: which call, what came back, how
+            // long it took. Retries and renewals that follow are events of their own.
+            tracing::debug!(
+                target: "lineworks_partner::attempt",
+                operation_id = info.operation_id,
+                method = %method,
+                attempt,
+                status = status.map(|s| s.as_u16()),
+                duration_ms = attempt_started.elapsed().as_millis() as u64,
+                failure = result
+                    .as_ref()
+                    .err()
+                    .map(|e| tracing::field::display(crate::error::root_cause(e))),
+                "attempt"
+            );
             let rate_state = result
                 .as_ref()
                 .ok()
