@@ -81,8 +81,15 @@ pub enum Error {
     InvalidRequest(ValidationError),
     /// The client is configured wrongly (base URL, environment); nothing was sent.
     Config(String),
-    /// No access token could be obtained; the API call itself was not sent.
-    Auth(AuthError),
+    /// No access token could be obtained (or the credentials could not be read); the API
+    /// call itself was not sent.
+    Auth {
+        /// Why the token could not be obtained.
+        source: AuthError,
+        /// The call that needed the token; `None` when the error came from reading the
+        /// credentials (e.g. [`Client::from_env`](crate::Client::from_env)).
+        operation: Option<Operation>,
+    },
     /// The API answered 401 and a renewed token did not help, could not be obtained, or
     /// renewals are paused after repeated rejections of fresh tokens.
     Unauthorized {
@@ -187,7 +194,18 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidRequest(v) => write!(f, "{v}"),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
-            Error::Auth(e) => write!(f, "authentication failed, the call was not sent: {e}"),
+            Error::Auth {
+                source,
+                operation: Some(operation),
+            } => write!(
+                f,
+                "{operation}: no access token could be obtained, so the call was not sent: \
+                 {source}"
+            ),
+            Error::Auth {
+                source,
+                operation: None,
+            } => write!(f, "the credentials cannot be used: {source}"),
             Error::Unauthorized { error, renewal } => {
                 write!(f, "{error}")?;
                 match renewal {
@@ -300,7 +318,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::InvalidRequest(v) => v.source(),
-            Error::Auth(e) => e.source(),
+            Error::Auth { source, .. } => Some(source),
             Error::Unauthorized {
                 renewal: Some(r), ..
             } => Some(r),
@@ -322,7 +340,10 @@ impl From<ValidationError> for Error {
 
 impl From<AuthError> for Error {
     fn from(e: AuthError) -> Self {
-        Error::Auth(e)
+        Error::Auth {
+            source: e,
+            operation: None,
+        }
     }
 }
 
@@ -360,6 +381,7 @@ impl Error {
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::UnexpectedResponse { operation, .. } => Some(*operation),
+            Error::Auth { operation, .. } => *operation,
             _ => self.api_error().map(|e| e.0.operation),
         }
     }
@@ -383,7 +405,7 @@ impl Error {
     pub fn is_before_send(&self) -> bool {
         matches!(
             self,
-            Error::InvalidRequest(_) | Error::Config(_) | Error::Auth(_)
+            Error::InvalidRequest(_) | Error::Config(_) | Error::Auth { .. }
         )
     }
 

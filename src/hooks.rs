@@ -8,6 +8,7 @@
 //! [`call`] also holds the call's deadline, which `pre` sets once the retry policy is known.
 
 use crate::auth::{AuthError, Authenticator};
+use crate::body::{self, BodyCut, MAX_ERROR_BODY};
 use crate::error::{ApiError, ApiErrorData, Error, Operation};
 use crate::generated::raw;
 use crate::retry::{self, Outcome, RateLimit, RateLimitState, RetryPolicy};
@@ -64,6 +65,8 @@ struct Report {
     attempt_timeout: Option<Duration>,
     /// The client has no credentials, so the request went without `Authorization`.
     without_credentials: bool,
+    /// The last answer's body was cut at [`MAX_ERROR_BODY`].
+    body_cut: bool,
 }
 
 struct CallState {
@@ -171,29 +174,12 @@ where
 /// Bodies kept in errors are cut here: enough to diagnose, never a whole payload.
 const BODY_EXCERPT: usize = 512;
 
-/// Error bodies are read up to this many bytes; a LINE WORKS error body is a few hundred.
-pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
-
 fn excerpt(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     match text.char_indices().nth(BODY_EXCERPT) {
         Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], bytes.len()),
         None => text.into_owned(),
     }
-}
-
-/// The start of a body, at most [`MAX_ERROR_BODY`] bytes, and whether there was more.
-async fn bounded_body(mut response: reqwest::Response) -> (Vec<u8>, bool) {
-    let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let room = MAX_ERROR_BODY - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return (body, true);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    (body, false)
 }
 
 #[derive(serde::Deserialize)]
@@ -271,7 +257,10 @@ async fn map_error(
             None => Error::InvalidRequest(validate::from_builder_message(&message, op)),
         },
         P::Custom(message) => match (report.auth.take(), report.validation.take()) {
-            (Some(auth), _) => Error::Auth(auth),
+            (Some(auth), _) => Error::Auth {
+                source: auth,
+                operation: Some(operation),
+            },
             (None, Some(v)) => Error::InvalidRequest(v),
             (None, None) => Error::Config(message),
         },
@@ -313,8 +302,13 @@ async fn map_error(
         P::InvalidResponsePayload(bytes, parse) => Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
             detail: format!(
-                "the body does not match the spec ({parse}): {}",
-                excerpt(&bytes)
+                "the body does not match the spec ({parse}): {}{}",
+                excerpt(&bytes),
+                if report.body_cut {
+                    " (body cut at 64 KiB)"
+                } else {
+                    ""
+                }
             ),
             attempts,
             operation,
@@ -322,7 +316,13 @@ async fn map_error(
         P::UnexpectedResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let (bytes, cut) = bounded_body(response).await;
+            let mut response = response;
+            let cut = response.extensions().get::<BodyCut>().is_some();
+            let mut bytes = Vec::new();
+            let more = body::read_bounded(&mut response, &mut bytes, MAX_ERROR_BODY)
+                .await
+                .unwrap_or(false);
+            let cut = cut || more;
             // An undocumented status with a LINE WORKS error body is still an API error.
             match serde_json::from_slice::<ErrorBody>(&bytes) {
                 Ok(body) if !status.is_success() => {
@@ -445,7 +445,14 @@ impl ClientHooks<Shared> for raw::Client {
                 state.report().attempts = attempt;
             }
             let attempt_started = Instant::now();
-            let result = self.client().execute(current_request).await;
+            // Anything but a success is read up to a bound here, once, before progenitor or
+            // the error mapping parse it: a hostile body cannot hold the call or its memory.
+            let result = match self.client().execute(current_request).await {
+                Ok(response) if !response.status().is_success() => {
+                    Ok(body::bounded(response).await)
+                }
+                other => other,
+            };
             let status = result.as_ref().ok().map(reqwest::Response::status);
             // One event per attempt, for `--debug`-style logs: which call, what came back, how
             // long it took. Retries and renewals that follow are events of their own.
@@ -475,6 +482,9 @@ impl ClientHooks<Shared> for raw::Client {
             if let Some(state) = &state {
                 let mut report = state.report();
                 report.last_status = status;
+                report.body_cut = result
+                    .as_ref()
+                    .is_ok_and(|r| r.extensions().get::<BodyCut>().is_some());
                 report.attempt_timeout = shared.attempt_timeout;
                 // A failed connect never reached the server; anything else may have.
                 if result.as_ref().is_err_and(|e| !e.is_connect()) {

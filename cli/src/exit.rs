@@ -23,7 +23,7 @@ pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
                 .with("field", v.field())
         }
         Error::Config(_) => base(Exit::Usage),
-        Error::Auth(_) => base(Exit::Auth),
+        Error::Auth { .. } => base(Exit::Auth),
         Error::Api(api)
         | Error::RateLimited { error: api, .. }
         | Error::Unauthorized { error: api, .. } => {

@@ -1,5 +1,6 @@
 //! The token endpoint: one request, and reading its answer without ever quoting a token.
 use super::*;
+use crate::body::MAX_ERROR_BODY;
 
 /// A successful token response.
 pub(super) struct Token {
@@ -20,7 +21,7 @@ impl Inner {
     ) -> Result<Token, AuthError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent_at = Instant::now();
-        let response = self
+        let mut response = self
             .http
             .post(token_url)
             .timeout(TOKEN_REQUEST_TIMEOUT)
@@ -38,8 +39,16 @@ impl Inner {
         if !response.status().is_success() {
             *hint = crate::retry::rate_limit_reset(response.headers());
         }
-        let body = response.bytes().await?;
+        // A token answer is a few kilobytes; more is not one, and is never read whole.
+        let mut body = Vec::new();
+        let cut = crate::body::read_bounded(&mut response, &mut body, MAX_ERROR_BODY).await?;
         if (200..300).contains(&status) {
+            if cut {
+                return Err(AuthError::InvalidResponse {
+                    status,
+                    detail: "the token response is larger than 64 KiB".into(),
+                });
+            }
             let token = parse_token(status, &body, sent_at)?;
             tracing::debug!(
                 token_url = %token_url,
@@ -49,8 +58,37 @@ impl Inner {
             );
             Ok(token)
         } else {
-            Err(parse_error(status, &body, &content_type))
+            Err(redact(parse_error(status, &body, &content_type), form))
         }
+    }
+}
+
+/// A token endpoint that quotes the request in its error text would otherwise put the client
+/// secret, the signed assertion or the refresh token into the error: those values are cut out.
+fn redact(error: AuthError, form: &[(&str, &str)]) -> AuthError {
+    let secrets: Vec<&str> = form
+        .iter()
+        .filter(|(key, value)| {
+            matches!(*key, "client_secret" | "assertion" | "refresh_token") && value.len() >= 4
+        })
+        .map(|(_, value)| *value)
+        .collect();
+    let clean = |text: String| {
+        secrets
+            .iter()
+            .fold(text, |text, secret| text.replace(secret, "[redacted]"))
+    };
+    match error {
+        AuthError::TokenEndpoint {
+            status,
+            error,
+            error_description,
+        } => AuthError::TokenEndpoint {
+            status,
+            error: clean(error),
+            error_description: error_description.map(clean),
+        },
+        other => other,
     }
 }
 

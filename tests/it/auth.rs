@@ -585,13 +585,7 @@ async fn no_secret_in_debug_display_or_errors() {
         format!("{:?}", Credentials::access_token(CLIENT_SECRET)),
     ];
     for e in &errors {
-        printed.push(format!("{e:?}"));
-        printed.push(e.to_string());
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            printed.push(format!("{s} {s:?}"));
-            source = s.source();
-        }
+        printed.extend(crate::support::printed(e));
     }
     let key_lines: Vec<&str> = PKCS8.lines().filter(|l| !l.starts_with("-----")).collect();
     for text in &printed {

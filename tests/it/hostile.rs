@@ -196,17 +196,9 @@ async fn revoked_account() -> (String, Arc<AtomicU64>, Arc<AtomicU64>) {
 }
 
 fn service_account_client(url: &str) -> Client {
-    let account = lineworks_partner::auth::ServiceAccount::builder()
-        .client_id("id")
-        .client_secret("client-secret-never-shown")
-        .service_account_id("sa@example.com")
-        .private_key_pem(include_str!("../fixtures/test_key_pkcs8.pem"))
-        .token_url(format!("{url}/token"))
-        .build()
-        .unwrap();
     Client::builder()
         .base_url(format!("{url}/v1.0"))
-        .credentials(Credentials::service_account(account))
+        .credentials(support::service_account(url))
         .build()
         .unwrap()
 }
@@ -241,7 +233,7 @@ async fn a_persistent_401_pauses_renewals_instead_of_one_token_request_per_call(
          operation's scope"
     );
     for text in [format!("{err:?}"), err.to_string()] {
-        for secret in ["fresh-", "refresh-", "client-secret-never-shown", TOKEN] {
+        for secret in ["fresh-", "refresh-", support::CLIENT_SECRET, TOKEN] {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
     }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: the client over real HTTP on loopback.
 
 mod auth;
+mod bounded;
 mod compat;
 mod deprecated;
 mod errors;

@@ -91,3 +91,34 @@ pub fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> T {
 pub fn json<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).expect("generated types serialise")
 }
+
+/// The client secret of [`service_account`]: searched for in output, never expected there.
+pub const CLIENT_SECRET: &str = "client-secret-never-shown";
+
+/// The throwaway test key (tests/fixtures/README.md).
+pub const PKCS8: &str = include_str!("../fixtures/test_key_pkcs8.pem");
+
+/// A service account with the test key whose token endpoint is `{url}/token`.
+pub fn service_account(url: &str) -> Credentials {
+    Credentials::service_account(
+        lineworks_partner::auth::ServiceAccount::builder()
+            .client_id("client-id")
+            .client_secret(CLIENT_SECRET)
+            .service_account_id("sa@example.com")
+            .private_key_pem(PKCS8)
+            .token_url(format!("{url}/token"))
+            .build()
+            .expect("the test key and a loopback token URL are accepted"),
+    )
+}
+
+/// An error as every way it can be printed: `Debug`, `Display`, and each of its causes.
+pub fn printed(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut printed = vec![format!("{error:?}"), error.to_string()];
+    let mut source = error.source();
+    while let Some(s) = source {
+        printed.push(format!("{s} {s:?}"));
+        source = s.source();
+    }
+    printed
+}
