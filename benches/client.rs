@@ -257,6 +257,26 @@ async fn main() {
         ("generated + layers", generated(&full)),
         ("bare generated", generated(&bare)),
     ];
+    // `BENCH_PROFILE=list-all` streams the 100,000 customers once and prints wall and CPU
+    // time: one sample, for a script that interleaves two builds (before/after a change) or
+    // for callgrind, which counts instructions whatever the machine's load.
+    if std::env::var("BENCH_PROFILE").as_deref() == Ok("list-all") {
+        let (before, started) = (process_cpu(), Instant::now());
+        let streamed = bare
+            .list_customers()
+            .count(PAGE as i64)
+            .stream()
+            .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+            .await
+            .unwrap();
+        assert_eq!(streamed, CUSTOMERS);
+        println!(
+            "list-all {streamed} customers: wall {:.1} ms, CPU {:.1} ms (client + server)",
+            started.elapsed().as_secs_f64() * 1e3,
+            (process_cpu() - before).as_secs_f64() * 1e3
+        );
+        return;
+    }
     // `BENCH_PROFILE=<variant>` (with `BENCH_CONCURRENCY=n`, default 1) runs that variant alone
     // for 30,000 calls and prints its figures, for `perf stat` or a profiler to watch.
     if let Ok(name) = std::env::var("BENCH_PROFILE") {
