@@ -1,0 +1,225 @@
+//! The two hooks progenitor runs for every request: `pre` (deadline, validation, token) and
+//! `exec` (rate limit, send, one renewal on 401, retries).
+
+use super::{Shared, current};
+use crate::auth::Authenticator;
+use crate::body::{self, BodyCut};
+use crate::generated::raw;
+use crate::retry::{Outcome, RateLimitState};
+use crate::validate;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::StatusCode;
+use reqwest::header::AUTHORIZATION;
+use std::time::Duration;
+use tokio::time::Instant;
+
+impl ClientHooks<Shared> for raw::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // progenitor adds the spec's version as a header; the Partner API does not use it.
+        request.headers_mut().remove("api-version");
+        let state = current();
+        let op = match &state {
+            Some(state) => state.op,
+            None => validate::operation(info.operation_id).ok_or_else(|| {
+                progenitor_client::Error::Custom(format!("unknown operation {}", info.operation_id))
+            })?,
+        };
+        if let Some(state) = &state {
+            // The deadline counts from the call's start and covers the token request below.
+            let budget = state
+                .options
+                .retry
+                .as_ref()
+                .unwrap_or(&self.inner().retry)
+                .total_time();
+            let sender = state
+                .deadline
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            if let (Some(sender), Some(at)) = (sender, state.started.checked_add(budget)) {
+                let _ = sender.send(at);
+                state.report().budget = Some(budget);
+            }
+        }
+        if let Err(v) = validate::check_request(op, request) {
+            let message = v.to_string();
+            if let Some(state) = &state {
+                state.report().validation = Some(v);
+            }
+            return Err(progenitor_client::Error::InvalidRequest(message));
+        }
+        if let Some(auth) = &self.inner().auth {
+            match auth.authorization().await {
+                Ok(value) => {
+                    request.headers_mut().insert(AUTHORIZATION, value);
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    if let Some(state) = &state {
+                        state.report().auth = Some(e);
+                    }
+                    return Err(progenitor_client::Error::Custom(message));
+                }
+            }
+        } else if let Some(state) = &state {
+            state.report().without_credentials = true;
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let shared = self.inner();
+        let state = current();
+        let policy = state
+            .as_ref()
+            .and_then(|s| s.options.retry.clone())
+            .unwrap_or_else(|| shared.retry.clone());
+        // One clock for the whole call: waits count from its start, token request included.
+        let started = state.as_ref().map_or_else(Instant::now, |s| s.started);
+        let method = request.method().clone();
+        let mut attempt = 0u32;
+        let mut reauthorized = false;
+        let mut current_request = request;
+        loop {
+            attempt += 1;
+            if let Some(limit) = &shared.rate_limit {
+                limit.acquire(info.operation_id).await;
+            }
+            // A copy for a second attempt, when one can happen at all. A body that cannot be
+            // cloned (a stream) is sent once.
+            let may_resend =
+                policy.is_enabled() || shared.auth.as_ref().is_some_and(Authenticator::can_renew);
+            let spare = if may_resend {
+                current_request.try_clone()
+            } else {
+                None
+            };
+            let sent_authorization = current_request.headers().get(AUTHORIZATION).cloned();
+            // Counted before sending: a call cut off by its deadline mid-attempt has sent it.
+            if let Some(state) = &state {
+                state.report().attempts = attempt;
+            }
+            let attempt_started = Instant::now();
+            // Anything but a success is read up to a bound here, once, before progenitor or
+            // the error mapping parse it: a hostile body cannot hold the call or its memory.
+            let result = match self.client().execute(current_request).await {
+                Ok(response) if !response.status().is_success() => {
+                    Ok(body::bounded(response).await)
+                }
+                other => other,
+            };
+            let status = result.as_ref().ok().map(reqwest::Response::status);
+            // One event per attempt, for `--debug`-style logs: which call, what came back, how
+            // long it took. Retries and renewals that follow are events of their own.
+            tracing::debug!(
+                target: "lineworks_partner::attempt",
+                operation_id = info.operation_id,
+                method = %method,
+                attempt,
+                status = status.map(|s| s.as_u16()),
+                duration_ms = attempt_started.elapsed().as_millis() as u64,
+                failure = result
+                    .as_ref()
+                    .err()
+                    .map(|e| tracing::field::display(crate::error::root_cause(e))),
+                "attempt"
+            );
+            let rate_state = result
+                .as_ref()
+                .ok()
+                .and_then(|r| RateLimitState::from_headers(info.operation_id, r.headers()));
+            if let Some(rate_state) = &rate_state {
+                *shared
+                    .rate_state
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(rate_state.clone());
+            }
+            if let Some(state) = &state {
+                let mut report = state.report();
+                report.last_status = status;
+                report.body_cut = result
+                    .as_ref()
+                    .is_ok_and(|r| r.extensions().get::<BodyCut>().is_some());
+                report.attempt_timeout = shared.attempt_timeout;
+                // A failed connect never reached the server; anything else may have.
+                if result.as_ref().is_err_and(|e| !e.is_connect()) {
+                    report.unanswered = true;
+                }
+                if rate_state.is_some() {
+                    report.rate_limit = rate_state;
+                }
+            }
+            // An expired or revoked token: renew it once and send the same request again.
+            // A fixed token cannot be renewed, so its 401 is the answer.
+            let renewable = shared.auth.as_ref().filter(|auth| auth.can_renew());
+            if let Some(auth) = renewable {
+                match status {
+                    // A token fresh from a renewal refused again: the credential itself is
+                    // refused. Pause renewals so a loop of calls does not become a loop of
+                    // token requests.
+                    Some(StatusCode::UNAUTHORIZED) if reauthorized => auth.rejected_after_renewal(),
+                    Some(StatusCode::UNAUTHORIZED) => {}
+                    Some(_) => auth.accepted(),
+                    None => {}
+                }
+            }
+            let again = match (status, renewable, reauthorized) {
+                (Some(StatusCode::UNAUTHORIZED), Some(auth), false) if !auth.renewal_paused() => {
+                    spare.as_ref().and_then(reqwest::Request::try_clone)
+                }
+                _ => None,
+            };
+            if let (Some(auth), Some(mut again), Some(rejected)) =
+                (renewable, again, &sent_authorization)
+            {
+                reauthorized = true;
+                match auth.reauthorize(rejected).await {
+                    Ok(fresh) => {
+                        tracing::debug!(
+                            operation_id = info.operation_id,
+                            "token rejected; sending again with a new one"
+                        );
+                        again.headers_mut().insert(AUTHORIZATION, fresh);
+                        current_request = again;
+                        continue;
+                    }
+                    Err(e) => {
+                        if let Some(state) = &state {
+                            state.report().auth = Some(e);
+                        }
+                        return result;
+                    }
+                }
+            }
+            let outcome = match &result {
+                Ok(response) => Outcome::Response(response),
+                Err(error) => Outcome::Error(error),
+            };
+            let delay: Option<Duration> =
+                policy.next_delay(&method, outcome, attempt, started.elapsed());
+            match (delay, spare) {
+                (Some(delay), Some(spare)) => {
+                    tracing::debug!(
+                        operation_id = info.operation_id,
+                        attempt,
+                        status = status.map(|s| s.as_u16()),
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    current_request = spare;
+                }
+                _ => return result,
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The seam between progenitor's generated calls and the hand-written layers.
+//!
+//! Every public `send()` runs [`call`], which opens a per-call scope; progenitor then calls
+//! `pre` (validate, authenticate) and `exec` (rate limit, send, re-authenticate once on 401,
+//! retry) from inside it. What the hooks learn (the typed validation or auth error, attempts,
+//! the last status, the rate-limit headers) is recorded in the scope, because progenitor's own
+//! error type can only carry strings, and [`call`] turns it into the crate's [`Error`](crate::Error).
+//! [`call`] also holds the call's deadline, which `pre` sets once the retry policy is known.
+//!
+//! `exec.rs` holds the two hooks, `map_error.rs` the mapping of progenitor's error to the
+//! crate's.
+
+mod exec;
+mod map_error;
+
+use crate::auth::{AuthError, Authenticator};
+use crate::error::{Error, Operation};
+use crate::generated::raw;
+use crate::retry::{RateLimit, RateLimitState, RetryPolicy};
+use crate::validate::{OperationSpec, ValidationError};
+use map_error::map_error;
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+/// Client-wide state the hooks need, stored inside progenitor's client.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub(crate) auth: Option<Authenticator>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Option<RateLimit>,
+    /// The per-attempt timeout the client was built with (unknown for a caller's own client).
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// The rate-limit headers of the latest answer that had them.
+    pub(crate) rate_state: Arc<Mutex<Option<RateLimitState>>>,
+}
+
+impl Shared {
+    pub(crate) fn rate_state(&self) -> Option<RateLimitState> {
+        self.rate_state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// Per-call settings (set on a request builder).
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+#[derive(Default)]
+struct Report {
+    validation: Option<ValidationError>,
+    auth: Option<AuthError>,
+    attempts: u32,
+    last_status: Option<StatusCode>,
+    /// An attempt may have reached the server without an answer coming back.
+    unanswered: bool,
+    rate_limit: Option<RateLimitState>,
+    /// The call's total time, once `pre` knows the policy.
+    budget: Option<Duration>,
+    /// The client's per-attempt timeout, when known.
+    attempt_timeout: Option<Duration>,
+    /// The client has no credentials, so the request went without `Authorization`.
+    without_credentials: bool,
+    /// The last answer's body was cut at [`MAX_ERROR_BODY`].
+    body_cut: bool,
+}
+
+struct CallState {
+    op: &'static OperationSpec,
+    options: CallOptions,
+    started: Instant,
+    /// Taken by `pre`, which knows the retry policy, to tell [`call`] the deadline.
+    deadline: Mutex<Option<oneshot::Sender<Instant>>>,
+    report: Mutex<Report>,
+}
+
+impl CallState {
+    fn report(&self) -> std::sync::MutexGuard<'_, Report> {
+        self.report
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+tokio::task_local! {
+    static CALL: Arc<CallState>;
+}
+
+fn current() -> Option<Arc<CallState>> {
+    CALL.try_with(Arc::clone).ok()
+}
+
+fn operation(op: &'static OperationSpec) -> Operation {
+    Operation {
+        id: op.id,
+        method: op.method,
+        path: op.path,
+    }
+}
+
+/// Runs one generated call inside its scope and maps the outcome to the crate's types.
+pub(crate) async fn call<T, F>(
+    op: &'static OperationSpec,
+    options: CallOptions,
+    send: F,
+) -> Result<T, Error>
+where
+    F: Future<
+        Output = Result<ResponseValue<T>, progenitor_client::Error<raw::types::ApiErrorBody>>,
+    >,
+{
+    let (deadline_tx, deadline_rx) = oneshot::channel();
+    let state = Arc::new(CallState {
+        op,
+        options,
+        started: Instant::now(),
+        deadline: Mutex::new(Some(deadline_tx)),
+        report: Mutex::new(Report::default()),
+    });
+    let span = tracing::info_span!(
+        "lineworks_partner.call",
+        operation_id = op.id,
+        method = op.method,
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let send = CALL
+        .scope(Arc::clone(&state), send)
+        .instrument(span.clone());
+    let deadline = async {
+        match deadline_rx.await {
+            Ok(at) => tokio::time::sleep_until(at).await,
+            // No deadline was set (the request failed before `pre`): the call ends on its own.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    // Dropping `send` at the deadline cancels whatever it waits on: the token request, an
+    // attempt, a backoff or a rate-limit slot (which is given back).
+    let result = tokio::select! {
+        biased;
+        result = send => Some(result),
+        () = deadline => None,
+    };
+    let report = std::mem::take(&mut *state.report());
+    span.record("latency_ms", state.started.elapsed().as_millis() as u64);
+    span.record("attempts", report.attempts);
+    if let Some(status) = report.last_status {
+        span.record("status", status.as_u16());
+    }
+    let error = match result {
+        Some(Ok(value)) => return Ok(value.into_inner()),
+        Some(Err(e)) => map_error(e, report, op).await,
+        None => {
+            let operation = operation(op);
+            Error::Timeout {
+                source: None,
+                attempts: report.attempts,
+                operation,
+                limit: report.budget,
+                total: true,
+                may_have_succeeded: report.attempts > 0 && operation.is_write(),
+            }
+        }
+    };
+    span.in_scope(|| tracing::debug!(error = %error, "call failed"));
+    Err(error)
+}
