@@ -1,8 +1,8 @@
 //! Generates one command per operation of `openapi/partner.yaml`, with the crate's own spec
-//! preparation (`codegen/prepare.rs`), so the CLI and the crate cannot disagree.
+//! preparation (`codegen/prepare/`), so the CLI and the crate cannot disagree.
 
 #[allow(dead_code)]
-#[path = "../codegen/prepare.rs"]
+#[path = "../codegen/prepare/mod.rs"]
 pub mod prepare;
 
 #[path = "../codegen/cli.rs"]
@@ -20,7 +20,7 @@ fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let spec_path = Path::new(&manifest).join("../openapi/partner.yaml");
     println!("cargo:rerun-if-changed=../openapi/partner.yaml");
-    println!("cargo:rerun-if-changed=../codegen/prepare.rs");
+    println!("cargo:rerun-if-changed=../codegen/prepare");
     println!("cargo:rerun-if-changed=../codegen/cli.rs");
     match generate(&spec_path) {
         Ok(code) => {

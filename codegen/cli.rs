@@ -2,7 +2,7 @@
 //! the prepared spec, as static data for the hand-written machinery, plus a typed dispatch that
 //! drives the crate's public request builders.
 //!
-//! Only `prepare.rs` is shared with the crate's build: the CLI sees the same operations, enum
+//! Only `prepare/` is shared with the crate's build: the CLI sees the same operations, enum
 //! names and body types the crate was generated with.
 
 use crate::codegen::prepare::{Operation, Prepared, resolve};
