@@ -4,6 +4,7 @@
 mod support;
 
 mod auth;
+mod debug;
 mod errors;
 mod formats;
 mod progress;

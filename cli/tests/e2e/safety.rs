@@ -75,10 +75,10 @@ async fn the_token_never_appears_in_output_dry_run_debug_or_errors() {
             .output()
             .unwrap(),
     ];
-    // --debug: one line per call with its operation and status.
+    // --debug: a line per attempt with its operation and status.
     let debug = stderr(&runs[0]);
     assert!(
-        debug.contains(r#"operation_id="list_customers""#) && debug.contains("status=200"),
+        debug.contains("list_customers GET attempt 1: 200 in "),
         "{debug}"
     );
     for out in &runs {
