@@ -10,3 +10,4 @@ mod formats;
 mod progress;
 mod requests;
 mod safety;
+mod serve;
