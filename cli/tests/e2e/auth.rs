@@ -1,12 +1,23 @@
 //! `auth login|status|logout` with a temporary config directory and the sandbox's token
 //! endpoint.
 
-use crate::support::{cli, config, sandbox, stderr, stdout};
+use crate::support::{cli, config, key_path, sandbox, stderr, stdout};
+use lineworks_partner_sandbox::Sandbox;
 
 const SECRET: &str = "client-secret-5e1f-never-printed";
 
-fn key_path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/test_key_pkcs8.pem")
+/// `auth login` against the sandbox's token endpoint, the secret from the environment.
+fn login(dir: &tempfile::TempDir, sb: &Sandbox, global: &[&str], client_id: &str, account: &str) {
+    let out = cli(dir)
+        .args(global)
+        .args(["auth", "login", "--client-id", client_id])
+        .args(["--service-account", account, "--token-url", &sb.token_url()])
+        .args(["--base-url", &sb.base_url(), "--private-key"])
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,22 +108,7 @@ async fn a_login_the_token_endpoint_refuses_writes_nothing() {
 async fn profile_flag_and_variable_choose_the_profile() {
     let sb = sandbox(1).await;
     let dir = config();
-    let out = cli(&dir)
-        .args([
-            "--profile",
-            "staging",
-            "auth",
-            "login",
-            "--client-id",
-            "cid-s",
-        ])
-        .args(["--service-account", "sa-s", "--token-url", &sb.token_url()])
-        .args(["--base-url", &sb.base_url(), "--private-key"])
-        .arg(key_path())
-        .env("LW_CLIENT_SECRET", SECRET)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&dir, &sb, &["--profile", "staging"], "cid-s", "sa-s");
     let out = cli(&dir)
         .args(["auth", "status", "--profile", "staging"])
         .output()
@@ -147,15 +143,7 @@ async fn profile_flag_and_variable_choose_the_profile() {
 async fn status_shows_the_cached_tokens_expiry_never_the_token() {
     let sb = sandbox(1).await;
     let dir = config();
-    let out = cli(&dir)
-        .args(["auth", "login", "--client-id", "cid-e"])
-        .args(["--service-account", "sa-e", "--token-url", &sb.token_url()])
-        .args(["--base-url", &sb.base_url(), "--private-key"])
-        .arg(key_path())
-        .env("LW_CLIENT_SECRET", SECRET)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&dir, &sb, &[], "cid-e", "sa-e");
     let status = || {
         let out = cli(&dir).args(["auth", "status"]).output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));

@@ -1,7 +1,7 @@
 //! `--debug`: one line per attempt and per retry, against a sandbox whose first answers are
 //! injected failures; no secret in any of it.
 
-use crate::support::{cli, config, sandbox, stderr, stdout};
+use crate::support::{cli, config, key_path, sandbox, stderr, stdout};
 
 const SECRET: &str = "client-secret-9a7d-never-printed";
 
@@ -10,8 +10,6 @@ async fn debug_writes_a_line_per_attempt_and_no_secret() {
     let sb = sandbox(2).await;
     sb.fail_next("get_customer", 503, 2).unwrap();
     let dir = config();
-    let key = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/test_key_pkcs8.pem");
     // A service account, so the token request (and its secret) is part of the run.
     let out = cli(&dir)
         .env("LW_API_BASE_URL", sb.base_url())
@@ -19,7 +17,7 @@ async fn debug_writes_a_line_per_attempt_and_no_secret() {
         .env("LW_CLIENT_ID", "cid-d")
         .env("LW_CLIENT_SECRET", SECRET)
         .env("LW_SERVICE_ACCOUNT", "sa-d")
-        .env("LW_PRIVATE_KEY", &key)
+        .env("LW_PRIVATE_KEY", key_path())
         .args([
             "get-customer",
             "--domain-id",

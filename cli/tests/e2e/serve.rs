@@ -26,10 +26,10 @@ fn serve_prints_an_address_that_commands_can_use() {
             .expect("the binary starts"),
     );
     // Its first line is the variable to set, as it is (read alone: the server never ends).
+    // The pipe stays open to the end: a server writing to a closed stderr would die.
+    let mut log = BufReader::new(server.0.stderr.take().expect("piped"));
     let mut first = String::new();
-    BufReader::new(server.0.stderr.take().expect("piped"))
-        .read_line(&mut first)
-        .expect("stderr is readable");
+    log.read_line(&mut first).expect("stderr is readable");
     let url = first
         .trim_end()
         .strip_prefix("LW_API_BASE_URL=")
@@ -57,4 +57,5 @@ fn serve_prints_an_address_that_commands_can_use() {
         "the demo customers: {rows:?}"
     );
     drop(server);
+    drop(log);
 }

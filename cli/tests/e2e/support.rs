@@ -92,6 +92,11 @@ pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The test service account's private key (PKCS#8 PEM).
+pub fn key_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/test_key_pkcs8.pem")
+}
+
 pub fn config() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
