@@ -95,7 +95,11 @@ fn global_args() -> Vec<Arg> {
             Arg::new("debug")
                 .long("debug")
                 .action(ArgAction::SetTrue)
-                .help("Write the client's tracing (attempts, statuses, retries) to stderr"),
+                .help(
+                    "Write the client's tracing to stderr: a line per attempt (operation, \
+                     method, attempt number, status or failure, duration), per retry (its wait) \
+                     and per token request or rate-limit wait; no secrets",
+                ),
         ),
         global(
             Arg::new("error-format")

@@ -87,7 +87,7 @@ async fn check(profile: &Profile) -> Result<(), CliError> {
 
 fn status() -> Result<(), CliError> {
     let resolved = profile::resolve().map_err(|e| CliError::new(Exit::Auth, e))?;
-    let text = match resolved {
+    let text = match &resolved {
         None => "no credentials: neither LW_* variables nor a profile".to_string(),
         Some((_, Source::Environment)) => "credentials: LW_* environment variables".to_string(),
         Some((_, Source::Profile(name, p))) => format!(
@@ -99,6 +99,12 @@ fn status() -> Result<(), CliError> {
         ),
     };
     println!("{text}");
+    if let Some((_, source)) = &resolved {
+        println!(
+            "token: {}",
+            crate::token_cache::describe(source, std::time::SystemTime::now())
+        );
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 mod app;
 mod auth;
 mod client;
+mod debug_log;
 mod error;
 mod exit;
 mod generated;
@@ -59,16 +60,7 @@ fn main() -> ExitCode {
             .is_some_and(|f| f == "json"),
     );
     if matches.get_flag("debug") {
-        // The crate's tracing: its per-call span closes with operation, method, status,
-        // attempts and latency (one line per call, a page of --all being a call); retries and
-        // token requests are events inside it. Only the crate's own targets: no HTTP internals.
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "lineworks_partner=debug",
-            ))
-            .init();
+        debug_log::init();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

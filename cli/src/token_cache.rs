@@ -7,8 +7,9 @@
 //! token is never offered to a different account after a profile or the environment changes.
 
 use crate::profile::{self, Source};
-use lineworks_partner::auth::FileTokenStore;
+use lineworks_partner::auth::{FileTokenStore, TokenStore};
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 /// The store for the credentials of this command; `None` for a fixed `LW_ACCESS_TOKEN`
 /// (nothing to renew) or when the folder cannot be created (tokens then stay in memory).
@@ -29,6 +30,55 @@ pub fn store_for(source: &Source) -> Option<FileTokenStore> {
     Some(FileTokenStore::new(
         dir.join(file_name(&client_id, &account)),
     ))
+}
+
+/// What `auth status` says about the cached tokens of these credentials: whether there is an
+/// access token and when it expires, never the token itself.
+pub fn describe(source: &Source, now: SystemTime) -> String {
+    if matches!(source, Source::Environment)
+        && std::env::var("LW_ACCESS_TOKEN").is_ok_and(|v| !v.is_empty())
+    {
+        return "access token: fixed (LW_ACCESS_TOKEN), <redacted>, expiry unknown".to_owned();
+    }
+    let Some(store) = store_for(source) else {
+        return "no cached token (no token folder)".to_owned();
+    };
+    let tokens = match store.load() {
+        Ok(Some(tokens)) => tokens,
+        Ok(None) => return "no cached token".to_owned(),
+        // The store's message names the file and the problem, never the content.
+        Err(e) => return format!("no usable cached token: {e}"),
+    };
+    let refresh = if tokens.refresh_token.is_some() {
+        "; refresh token cached"
+    } else {
+        ""
+    };
+    let access = match (&tokens.access_token, tokens.access_token_expires_at) {
+        (None, _) => "no cached access token".to_owned(),
+        (Some(_), None) => "access token cached, expiry unknown".to_owned(),
+        (Some(_), Some(at)) => {
+            let when = chrono::DateTime::<chrono::Utc>::from(at).format("%Y-%m-%dT%H:%M:%SZ");
+            match at.duration_since(now) {
+                Ok(left) => format!("access token cached, expires {when} (in {})", span(left)),
+                Err(e) => format!(
+                    "access token cached, expired {when} ({} ago)",
+                    span(e.duration())
+                ),
+            }
+        }
+    };
+    format!("{access}{refresh}")
+}
+
+/// `23 min`, `5 h 02 min`, `3 d 4 h`; under a minute counts as `0 min`.
+fn span(d: Duration) -> String {
+    let minutes = d.as_secs() / 60;
+    match (minutes / (24 * 60), minutes / 60 % 24, minutes % 60) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m:02} min"),
+        (days, h, _) => format!("{days} d {h} h"),
+    }
 }
 
 fn folder() -> Option<PathBuf> {
@@ -65,7 +115,17 @@ fn file_name(client_id: &str, account: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::file_name;
+    use super::{file_name, span};
+    use std::time::Duration;
+
+    #[test]
+    fn spans_read_at_a_glance() {
+        let min = |m: u64| Duration::from_secs(m * 60 + 59);
+        assert_eq!(span(Duration::from_secs(5)), "0 min");
+        assert_eq!(span(min(23)), "23 min");
+        assert_eq!(span(min(5 * 60 + 2)), "5 h 02 min");
+        assert_eq!(span(min(3 * 24 * 60 + 4 * 60 + 7)), "3 d 4 h");
+    }
 
     #[test]
     fn names_stay_inside_the_folder() {

@@ -383,3 +383,75 @@ async fn rate_limited_post_waits_for_the_reset() {
             .is_none()
     );
 }
+
+/// A server counting each operation in a fixed one-minute window that opens at its first
+/// arrival, as the sandbox does, over `limit`: 429 with `rateLimit-reset` in whole seconds
+/// (rounded up, at least 1). The first request arrives `first_delay` late, as one that paid
+/// for a new connection does. Returns the base URL and the count of 429s answered.
+async fn windowed_api(limit: u32, first_delay: Duration) -> (String, Arc<AtomicU64>) {
+    use tokio::time::Instant;
+    let window: Arc<std::sync::Mutex<Option<(Instant, u32)>>> = Arc::default();
+    let refused = Arc::new(AtomicU64::new(0));
+    let first = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let counter = refused.clone();
+    let app = axum::Router::new().route(
+        "/{*path}",
+        any(move || {
+            let (window, counter, first) = (window.clone(), counter.clone(), first.clone());
+            async move {
+                if first.swap(false, Ordering::SeqCst) {
+                    tokio::time::sleep(first_delay).await;
+                }
+                let now = Instant::now();
+                let mut window = window.lock().unwrap();
+                let (start, count) = window.get_or_insert((now, 0));
+                if now.duration_since(*start) >= Duration::from_secs(60) {
+                    (*start, *count) = (now, 0);
+                }
+                let mut headers = HeaderMap::new();
+                if *count >= limit {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let reset = 60u64
+                        .saturating_sub(now.duration_since(*start).as_secs())
+                        .max(1);
+                    headers.insert("ratelimit-reset", reset.into());
+                    let body = r#"{"code":"TOO_MANY_REQUESTS","description":"over"}"#;
+                    return (StatusCode::TOO_MANY_REQUESTS, headers, body);
+                }
+                *count += 1;
+                (StatusCode::OK, headers, ok_body())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, refused)
+}
+
+/// The client's limiter and a server window that opened a little after the client's first
+/// call: the call at the edge of the client's minute lands inside the server's and gets a
+/// 429. That call must still have the budget to wait out `rateLimit-reset`, so the limiter
+/// may not have spent most of it (a whole window's wait after a burst did, and the 429 was
+/// given up on).
+#[tokio::test(start_paused = true)]
+async fn a_429_at_the_window_edge_is_absorbed_within_the_budget() {
+    let limit = 3;
+    let (url, refused) = windowed_api(limit, Duration::from_millis(10)).await;
+    let client = lineworks_partner::Client::builder()
+        .base_url(&url)
+        .credentials(lineworks_partner::Credentials::access_token("t"))
+        .rate_limit(lineworks_partner::RateLimit::per_minute(limit))
+        .build()
+        .unwrap();
+    // One after another: each call starts as the one before it ends.
+    for call in 0..3 * limit {
+        if let Err(e) = client.list_customers().send().await {
+            panic!("call {call} failed: {e}");
+        }
+    }
+    assert!(
+        refused.load(Ordering::SeqCst) >= 1,
+        "the server's window edge was reached (else this test shows nothing)"
+    );
+}

@@ -1,12 +1,23 @@
 //! `auth login|status|logout` with a temporary config directory and the sandbox's token
 //! endpoint.
 
-use crate::support::{cli, config, sandbox, stderr, stdout};
+use crate::support::{cli, config, key_path, sandbox, stderr, stdout};
+use lineworks_partner_sandbox::Sandbox;
 
 const SECRET: &str = "client-secret-5e1f-never-printed";
 
-fn key_path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/test_key_pkcs8.pem")
+/// `auth login` against the sandbox's token endpoint, the secret from the environment.
+fn login(dir: &tempfile::TempDir, sb: &Sandbox, global: &[&str], client_id: &str, account: &str) {
+    let out = cli(dir)
+        .args(global)
+        .args(["auth", "login", "--client-id", client_id])
+        .args(["--service-account", account, "--token-url", &sb.token_url()])
+        .args(["--base-url", &sb.base_url(), "--private-key"])
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,22 +108,7 @@ async fn a_login_the_token_endpoint_refuses_writes_nothing() {
 async fn profile_flag_and_variable_choose_the_profile() {
     let sb = sandbox(1).await;
     let dir = config();
-    let out = cli(&dir)
-        .args([
-            "--profile",
-            "staging",
-            "auth",
-            "login",
-            "--client-id",
-            "cid-s",
-        ])
-        .args(["--service-account", "sa-s", "--token-url", &sb.token_url()])
-        .args(["--base-url", &sb.base_url(), "--private-key"])
-        .arg(key_path())
-        .env("LW_CLIENT_SECRET", SECRET)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&dir, &sb, &["--profile", "staging"], "cid-s", "sa-s");
     let out = cli(&dir)
         .args(["auth", "status", "--profile", "staging"])
         .output()
@@ -140,5 +136,55 @@ async fn profile_flag_and_variable_choose_the_profile() {
         stderr(&out).contains("no profile \"nope\""),
         "{}",
         stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_shows_the_cached_tokens_expiry_never_the_token() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    login(&dir, &sb, &[], "cid-e", "sa-e");
+    let status = || {
+        let out = cli(&dir).args(["auth", "status"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert!(status().contains("token: no cached token"), "{}", status());
+
+    // A command caches the token it obtained; status reads its expiry from that file.
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = dir.path().join("lineworks-partner/tokens/cid-e@sa-e.json");
+    let cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let expires = cached["access_token_expires_at"]
+        .as_i64()
+        .expect("an expiry");
+    let expected = chrono::DateTime::from_timestamp(expires, 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let shown = status();
+    assert!(
+        shown.contains(&format!(
+            "token: access token cached, expires {expected} (in "
+        )),
+        "{shown}"
+    );
+    for secret in [&cached["access_token"], &cached["refresh_token"]] {
+        if let Some(secret) = secret.as_str() {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+    assert!(!shown.contains(SECRET), "{shown}");
+
+    // An expired one says so.
+    let mut stale = cached.clone();
+    stale["access_token_expires_at"] = (expires - 3 * 86_400).into();
+    std::fs::write(&file, stale.to_string()).unwrap();
+    assert!(
+        status().contains("access token cached, expired "),
+        "{}",
+        status()
     );
 }

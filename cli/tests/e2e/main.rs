@@ -4,8 +4,10 @@
 mod support;
 
 mod auth;
+mod debug;
 mod errors;
 mod formats;
 mod progress;
 mod requests;
 mod safety;
+mod serve;

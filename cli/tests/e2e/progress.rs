@@ -1,31 +1,13 @@
 //! The `--all` progress line: drawn on a terminal, absent otherwise. The terminal is a real
 //! pty from util-linux `script`, which runs the command with stdin, stdout and stderr on it.
 
-use crate::support::{TOKEN, config};
+use crate::support::{TOKEN, config, pty, stdout};
 use lineworks_partner_sandbox::Sandbox;
 
 fn under_pty(sb: &Sandbox, dir: &tempfile::TempDir, command: &str) -> String {
-    let bin = env!("CARGO_BIN_EXE_lineworks-partner");
-    let mut script = std::process::Command::new("script");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("LW_") {
-            script.env_remove(key);
-        }
-    }
-    let out = script
-        .env("XDG_CONFIG_HOME", dir.path())
-        .env("LW_API_BASE_URL", sb.base_url())
-        .env("LW_ACCESS_TOKEN", TOKEN)
-        .env("TERM", "xterm")
-        .args(["-qec", &format!("{bin} {command}"), "/dev/null"])
-        .output()
-        .expect("util-linux `script` runs the command under a pty (install util-linux)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let out = pty(dir, &sb.base_url(), command, "");
+    assert!(out.status.success(), "{}", stdout(&out));
+    stdout(&out)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 //! Confirmation of destructive operations, and secrets kept out of every output.
 
-use crate::support::{Listener, TOKEN, against, config, sandbox, stderr, stdout};
+use crate::support::{Listener, TOKEN, against, config, pty, sandbox, stderr, stdout};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn destructive_operations_need_yes_when_not_on_a_terminal() {
@@ -75,14 +75,47 @@ async fn the_token_never_appears_in_output_dry_run_debug_or_errors() {
             .output()
             .unwrap(),
     ];
-    // --debug: one line per call with its operation and status.
+    // --debug: a line per attempt with its operation and status.
     let debug = stderr(&runs[0]);
     assert!(
-        debug.contains(r#"operation_id="list_customers""#) && debug.contains("status=200"),
+        debug.contains("list_customers GET attempt 1: 200 in "),
         "{debug}"
     );
     for out in &runs {
         assert!(!stdout(out).contains(TOKEN), "{}", stdout(out));
         assert!(!stderr(out).contains(TOKEN), "{}", stderr(out));
     }
+}
+
+/// The requests the sandbox received for `operation`.
+fn sent(sb: &lineworks_partner_sandbox::Sandbox, operation: &str) -> usize {
+    sb.requests()
+        .iter()
+        .filter(|r| r.operation.as_deref() == Some(operation))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_the_answer_decides_whether_a_deletion_is_sent() {
+    let sb = sandbox(2).await;
+    let dir = config();
+    let before = sb.state();
+    let command = "delete-customer --domain-id 10000001";
+    for refusal in ["n\n", "\n", "maybe\n"] {
+        let out = pty(&dir, &sb.base_url(), command, refusal);
+        let shown = stdout(&out);
+        assert_eq!(out.status.code(), Some(2), "{shown}");
+        assert!(
+            shown.contains("Continue? [y/N]") && shown.contains("not confirmed"),
+            "{shown}"
+        );
+    }
+    assert_eq!(sent(&sb, "delete_customer"), 0, "nothing was sent");
+    assert_eq!(sb.state(), before, "nothing changed");
+
+    let out = pty(&dir, &sb.base_url(), command, "y\n");
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert_eq!(sent(&sb, "delete_customer"), 1);
+    assert_ne!(sb.state(), before, "the customer was deleted");
+    assert!(!stdout(&out).contains(TOKEN));
 }

@@ -92,6 +92,45 @@ pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The test service account's private key (PKCS#8 PEM).
+pub fn key_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/test_key_pkcs8.pem")
+}
+
 pub fn config() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
+}
+
+/// Runs `command` (a shell command line, the binary's path prepended) under a real pty from
+/// util-linux `script`, which puts the command's stdin, stdout and stderr on it; `input` is
+/// typed into it. What the terminal showed is the output's stdout.
+pub fn pty(
+    dir: &tempfile::TempDir,
+    base_url: &str,
+    command: &str,
+    input: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_lineworks-partner");
+    let mut script = std::process::Command::new("script");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("LW_") {
+            script.env_remove(key);
+        }
+    }
+    let mut child = script
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("LW_API_BASE_URL", base_url)
+        .env("LW_ACCESS_TOKEN", TOKEN)
+        .env("TERM", "xterm")
+        .args(["-qec", &format!("{bin} {command}"), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the command under a pty (install util-linux)");
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin.write_all(input.as_bytes()).expect("typed");
+    drop(stdin);
+    child.wait_with_output().expect("script ends")
 }

@@ -1,14 +1,13 @@
 //! Retry policy (exponential backoff with full jitter, `rateLimit-reset` on 429) and an optional
 //! client-side rate limit per operation.
 
-use std::collections::{HashMap, VecDeque};
-use std::fmt;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
-use tokio::time::Instant;
+
+mod limiter;
+pub use limiter::RateLimit;
 
 /// The most added on top of `rateLimit-reset`: the header has whole-second resolution, and
 /// spreading clients over that second keeps them from all coming back at the same instant.
@@ -16,8 +15,9 @@ pub const RATE_LIMIT_JITTER: Duration = Duration::from_secs(1);
 
 /// When and how often a failed request is sent again.
 ///
-/// - 429: after `rateLimit-reset` seconds plus up to [`RATE_LIMIT_JITTER`] (exponential backoff
-///   when the header is absent), for every method: the server rejected the call unapplied.
+/// - 429: after `rateLimit-reset` seconds plus up to [`RATE_LIMIT_JITTER`] (less when the
+///   budget left is shorter; exponential backoff when the header is absent), for every method:
+///   the server rejected the call unapplied.
 /// - 500, 502, 503, 504, timeouts and broken connections: exponential backoff with full jitter,
 ///   capped at `max_delay`, for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) only,
 ///   unless [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
@@ -141,7 +141,12 @@ impl RetryPolicy {
         let delay = match outcome {
             Outcome::Response(response) => match response.status().as_u16() {
                 429 => match rate_limit_reset(response.headers()) {
-                    Some(reset) => reset.saturating_add(jitter(RATE_LIMIT_JITTER)),
+                    // The reset is what the server asked for; the jitter is only a courtesy,
+                    // so it shrinks to what is left of the budget rather than cost the retry.
+                    Some(reset) => {
+                        let left = self.max_elapsed.checked_sub(elapsed)?.checked_sub(reset)?;
+                        reset + jitter(RATE_LIMIT_JITTER.min(left))
+                    }
                     None => self.backoff(attempt),
                 },
                 500 | 502 | 503 | 504 if repeatable => self.backoff(attempt),
@@ -230,101 +235,6 @@ impl RateLimitState {
             || state.used.is_some()
             || state.reset_after.is_some();
         any.then_some(state)
-    }
-}
-
-/// Optional client-side limiter: at most N calls per minute per operation id (LINE WORKS counts
-/// per operation; 240/min on paid plans, 60 on Free).
-///
-/// A sliding window: the (N+1)-th call waits until the first of the last N is a minute old, so
-/// no 60-second span ever holds more than N calls, whichever window the server counts in.
-#[derive(Clone)]
-pub struct RateLimit {
-    per_minute: u32,
-    /// Per operation, the start times of the latest (at most N) calls, oldest first; times in
-    /// the future are reservations of callers still waiting.
-    slots: Arc<Mutex<HashMap<&'static str, VecDeque<Instant>>>>,
-}
-
-const WINDOW: Duration = Duration::from_secs(60);
-
-impl RateLimit {
-    /// At most `n` calls per minute for each operation (0 counts as 1).
-    pub fn per_minute(n: u32) -> Self {
-        Self {
-            per_minute: n.max(1),
-            slots: Arc::default(),
-        }
-    }
-
-    /// The configured calls per minute per operation.
-    pub fn limit(&self) -> u32 {
-        self.per_minute
-    }
-
-    /// Wait until a call to `operation_id` fits in the limit, and count it. A caller dropped
-    /// while waiting gives its reserved slot back.
-    pub(crate) async fn acquire(&self, operation_id: &'static str) {
-        let slot = {
-            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            let window = slots.entry(operation_id).or_default();
-            let now = Instant::now();
-            // Calls that started a minute ago or more no longer count.
-            while window.front().is_some_and(|t| *t + WINDOW <= now) {
-                window.pop_front();
-            }
-            let n = self.per_minute as usize;
-            // The deque is sorted; the N-th latest call (or reservation) frees a slot a minute
-            // after it started. Reserving before sleeping queues waiters in order.
-            let slot = if window.len() < n {
-                now
-            } else {
-                (window[window.len() - n] + WINDOW).max(now)
-            };
-            window.push_back(slot);
-            slot
-        };
-        if slot > Instant::now() {
-            tracing::debug!(
-                operation = operation_id,
-                wait_ms = (slot - Instant::now()).as_millis() as u64,
-                "client-side rate limit reached; waiting"
-            );
-            let reservation = Reservation {
-                limit: self,
-                operation_id,
-                slot,
-            };
-            tokio::time::sleep_until(slot).await;
-            std::mem::forget(reservation);
-        }
-    }
-}
-
-/// A slot reserved by a caller still waiting for it; dropping it (the call was cancelled)
-/// gives the slot back, so a cancelled call does not delay the ones after it.
-struct Reservation<'a> {
-    limit: &'a RateLimit,
-    operation_id: &'static str,
-    slot: Instant,
-}
-
-impl Drop for Reservation<'_> {
-    fn drop(&mut self) {
-        let mut slots = self.limit.slots.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(window) = slots.get_mut(self.operation_id)
-            && let Some(i) = window.iter().rposition(|t| *t == self.slot)
-        {
-            window.remove(i);
-        }
-    }
-}
-
-impl fmt::Debug for RateLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RateLimit")
-            .field("per_minute", &self.per_minute)
-            .finish_non_exhaustive()
     }
 }
 
@@ -431,6 +341,31 @@ mod tests {
         let r = response(429, &[]);
         let d = policy.next_delay(&Method::POST, Outcome::Response(&r), 2, Duration::ZERO);
         assert!(d.unwrap() <= Duration::from_millis(400));
+    }
+
+    #[test]
+    fn the_jitter_of_a_429_never_costs_the_retry() {
+        let policy = RetryPolicy::new(); // 60 s
+        let r = response(429, &[("ratelimit-reset", "1")]);
+        let elapsed = Duration::from_millis(58_700);
+        for _ in 0..200 {
+            let d = policy
+                .next_delay(&Method::GET, Outcome::Response(&r), 1, elapsed)
+                .expect("the reset fits in the budget left");
+            assert!(d >= Duration::from_secs(1), "{d:?}");
+            assert!(elapsed + d <= Duration::from_secs(60), "{d:?}");
+        }
+        // Exactly the budget: the reset and no jitter; a millisecond more: no retry.
+        let at_edge = Duration::from_secs(59);
+        assert_eq!(
+            policy.next_delay(&Method::GET, Outcome::Response(&r), 1, at_edge),
+            Some(Duration::from_secs(1))
+        );
+        let past = at_edge + Duration::from_millis(1);
+        assert_eq!(
+            policy.next_delay(&Method::GET, Outcome::Response(&r), 1, past),
+            None
+        );
     }
 
     #[test]
@@ -564,52 +499,6 @@ mod tests {
         );
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn rate_limit_makes_the_call_past_the_limit_wait() {
-        let limit = RateLimit::per_minute(3);
-        let start = Instant::now();
-        for _ in 0..3 {
-            limit.acquire("list_customers").await;
-        }
-        assert_eq!(
-            start.elapsed(),
-            Duration::ZERO,
-            "the first N calls pass at once"
-        );
-        // Other operations are counted separately.
-        limit.acquire("get_customer").await;
-        assert_eq!(start.elapsed(), Duration::ZERO);
-
-        tokio::time::advance(Duration::from_secs(10)).await;
-        limit.clone().acquire("list_customers").await; // clones share the window
-        assert_eq!(
-            start.elapsed(),
-            Duration::from_secs(60),
-            "N+1-th waits for the first to age out"
-        );
-        limit.acquire("list_customers").await;
-        limit.acquire("list_customers").await;
-        assert_eq!(start.elapsed(), Duration::from_secs(60));
-        limit.acquire("list_customers").await;
-        assert_eq!(start.elapsed(), Duration::from_secs(120));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_cancelled_waiter_gives_its_slot_back() {
-        let limit = RateLimit::per_minute(1);
-        let start = Instant::now();
-        limit.acquire("op").await;
-        // The second call would wait until 60 s; it is dropped at 1 s (a timeout, a cancelled task).
-        let cancelled = tokio::time::timeout(Duration::from_secs(1), limit.acquire("op")).await;
-        assert!(cancelled.is_err());
-        limit.acquire("op").await;
-        assert_eq!(
-            start.elapsed(),
-            Duration::from_secs(60),
-            "the third call takes the slot the cancelled one had reserved, not the one after"
-        );
-    }
-
     #[test]
     fn rate_limit_state_reads_either_spelling_of_used() {
         let headers = |pairs: &[(&str, &str)]| response(200, pairs).headers().clone();
@@ -661,24 +550,5 @@ mod tests {
             *r.headers_mut() = headers;
             let _ = RetryPolicy::new().next_delay(&Method::GET, Outcome::Response(&r), 1, Duration::ZERO);
         }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn concurrent_waiters_are_spread_over_the_window() {
-        let limit = RateLimit::per_minute(2);
-        let start = Instant::now();
-        let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..6 {
-            let limit = limit.clone();
-            tasks.spawn(async move {
-                limit.acquire("op").await;
-                start.elapsed()
-            });
-        }
-        let mut times = tasks.join_all().await;
-        times.sort();
-        let secs: Vec<u64> = times.iter().map(Duration::as_secs).collect();
-        assert_eq!(secs, [0, 0, 60, 60, 120, 120]);
-        assert_eq!(format!("{limit:?}"), "RateLimit { per_minute: 2, .. }");
     }
 }
