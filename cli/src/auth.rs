@@ -26,7 +26,7 @@ fn value(m: &clap::ArgMatches, flag: &str, prompt: &str) -> Result<String, CliEr
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(CliError::flag(flag, "required when not on a terminal"));
     }
-    eprint!("{prompt}: ");
+    say_inline!("{prompt}: ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
@@ -57,7 +57,7 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
     let mut config = profile::load().map_err(config_error)?;
     config.profiles.insert(name.clone(), profile);
     let path = profile::save(&config).map_err(config_error)?;
-    eprintln!("profile {name:?} written to {}", path.display());
+    say!("profile {name:?} written to {}", path.display());
     Ok(())
 }
 
@@ -115,6 +115,6 @@ fn logout() -> Result<(), CliError> {
         return Err(CliError::usage(format!("no profile {name:?}")));
     }
     profile::save(&config).map_err(config_error)?;
-    eprintln!("profile {name:?} removed");
+    say!("profile {name:?} removed");
     Ok(())
 }

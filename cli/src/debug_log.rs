@@ -29,7 +29,7 @@ impl<S: Subscriber> Layer<S> for Lines {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let meta = event.metadata();
-        eprintln!("{}", fields.line(meta.target(), *meta.level()));
+        say!("{}", fields.line(meta.target(), *meta.level()));
     }
 }
 

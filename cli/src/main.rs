@@ -2,6 +2,24 @@
 //! generated from the spec (`build.rs`, `codegen/cli.rs`); this crate is the machinery
 //! around them. See `cli/README.md`.
 
+/// `eprintln!` that cannot panic: stderr closed under the program (`2>&1 | head`) is no crash.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` (a prompt, no newline) that cannot panic; flushed so the prompt shows at once.
+macro_rules! say_inline {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, $($arg)*);
+        let _ = stderr.flush();
+    }};
+}
+
 mod app;
 mod auth;
 mod client;
@@ -30,9 +48,9 @@ pub fn report(e: &CliError) {
         return;
     }
     if JSON_ERRORS.get().copied().unwrap_or(false) {
-        eprintln!("{}", e.to_json());
+        say!("{}", e.to_json());
     } else {
-        eprintln!("error: {e}");
+        say!("error: {e}");
     }
 }
 
@@ -47,7 +65,7 @@ fn main() -> ExitCode {
                 || std::env::args().any(|a| a == "--error-format=json");
             if json && e.use_stderr() {
                 let err = CliError::usage(e.kind().to_string()).with("detail", e.to_string());
-                eprintln!("{}", err.to_json());
+                say!("{}", err.to_json());
                 return ExitCode::from(2);
             }
             // Help and --version to stdout with 0; usage errors to stderr with 2.

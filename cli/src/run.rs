@@ -163,7 +163,7 @@ fn confirm(op: &CommandSpec, req: &Request) -> Result<(), CliError> {
             ),
         ));
     }
-    eprint!("{} will {what}. Continue? [y/N] ", op.name);
+    say_inline!("{} will {what}. Continue? [y/N] ", op.name);
     let _ = io::stderr().flush();
     let mut answer = String::new();
     io::stdin().read_line(&mut answer)?;

@@ -21,9 +21,10 @@ pub async fn sandbox_serve(m: &clap::ArgMatches) -> Result<(), CliError> {
                 format!("cannot start the sandbox on {addr}: {e}"),
             )
         })?;
-    // The address on a line of its own, so a script (or a test) can take it as it is.
-    eprintln!("LW_API_BASE_URL={}", sandbox.base_url());
-    eprintln!(
+    // The address on a line of its own, so a script (or a test) can take it as it is. A closed
+    // stderr is no reason to stop serving.
+    say!("LW_API_BASE_URL={}", sandbox.base_url());
+    say!(
         "sandbox listening with demo data; any bearer token works (e.g. LW_ACCESS_TOKEN=test); Ctrl-C stops it"
     );
     sandbox.serve_until_interrupted().await;
