@@ -7,6 +7,9 @@ mod body;
 mod client;
 mod enum_value;
 mod error;
+/// Parsers of network data callable with bytes, for the property tests and `fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
 mod hooks;
 mod lenient;

@@ -3,7 +3,7 @@ use super::*;
 use crate::body::MAX_ERROR_BODY;
 
 /// A successful token response.
-pub(super) struct Token {
+pub(crate) struct Token {
     pub(super) access_token: SecretString,
     pub(super) refresh_token: Option<SecretString>,
     pub(super) lifetime: Duration,
@@ -105,7 +105,7 @@ pub(super) fn bearer(token: &SecretString) -> Result<HeaderValue, AuthError> {
 }
 
 /// Read a successful token response without ever quoting it: it carries the tokens.
-pub(super) fn parse_token(status: u16, body: &[u8], sent_at: Instant) -> Result<Token, AuthError> {
+pub(crate) fn parse_token(status: u16, body: &[u8], sent_at: Instant) -> Result<Token, AuthError> {
     let invalid = |detail: &str| AuthError::InvalidResponse {
         status,
         detail: detail.to_owned(),
@@ -159,7 +159,7 @@ pub(super) fn parse_token(status: u16, body: &[u8], sent_at: Instant) -> Result<
 }
 
 /// Type an error answer: OAuth's `{error, error_description}`, or LINE WORKS' `{code, description}`.
-pub(super) fn parse_error(status: u16, body: &[u8], content_type: &str) -> AuthError {
+pub(crate) fn parse_error(status: u16, body: &[u8], content_type: &str) -> AuthError {
     let fields: Option<HashMap<String, serde_json::Value>> = serde_json::from_slice(body).ok();
     let text = |map: &HashMap<String, serde_json::Value>, key: &str| {
         map.get(key).and_then(|v| v.as_str()).map(str::to_owned)

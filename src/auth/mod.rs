@@ -8,7 +8,7 @@
 
 mod cache;
 mod credentials;
-mod endpoint;
+pub(crate) mod endpoint;
 mod error;
 mod service_account;
 mod store;

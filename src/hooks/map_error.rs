@@ -11,7 +11,7 @@ use reqwest::header::HeaderMap;
 /// Bodies kept in errors are cut here: enough to diagnose, never a whole payload.
 const BODY_EXCERPT: usize = 512;
 
-fn excerpt(bytes: &[u8]) -> String {
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     match text.char_indices().nth(BODY_EXCERPT) {
         Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], bytes.len()),

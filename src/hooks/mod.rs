@@ -13,6 +13,8 @@
 mod exec;
 mod map_error;
 
+pub(crate) use map_error::excerpt;
+
 use crate::auth::{AuthError, Authenticator};
 use crate::error::{Error, Operation};
 use crate::generated::raw;
