@@ -5,9 +5,12 @@ mod bounded;
 mod compat;
 mod deprecated;
 mod errors;
+mod fuzz_cursors;
+mod fuzz_responses;
 mod hostile;
 #[cfg(feature = "httpmock")]
 mod mock;
+mod mutate;
 mod nullable;
 mod operations;
 mod paginate;

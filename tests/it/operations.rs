@@ -7,7 +7,7 @@ use lineworks_partner::{Client, Error, types, validate};
 use serde_json::Value;
 
 /// Sends `op` with the spec's example parameters (the literals below) and body.
-async fn call(client: &Client, op: &str, body: &Value) -> Result<Value, Error> {
+pub(crate) async fn call(client: &Client, op: &str, body: &Value) -> Result<Value, Error> {
     Ok(match op {
         "verify_domain" => json(
             client
