@@ -172,3 +172,27 @@ async fn a_closed_pipe_ends_quietly_with_0() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr(&out), "");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stderr_keeps_the_exit_code() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    // An API error (exit 1) and a usage error (exit 2), each reported to a stderr whose reader
+    // has gone (`2>&1 | head -c0`): the report is lost, the exit code is not, and no panic.
+    for (args, code) in [
+        (&["get-customer", "--domain-id", "999999"][..], 1),
+        (&["list-customers", "--count", "500"][..], 2),
+    ] {
+        let mut child = std_cli(&dir)
+            .env("LW_API_BASE_URL", sb.base_url())
+            .env("LW_ACCESS_TOKEN", TOKEN)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
