@@ -13,6 +13,16 @@ use reqwest::header::AUTHORIZATION;
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// The query's form encoding writes a space as `+`, which only form decoders read as a space;
+/// the reference asks for `%20` (`orderBy=name%20desc`), which every server reads as one. A `+`
+/// in a value is already `%2B`, so every `+` left is a space.
+fn spaces_as_percent_20(url: &mut url::Url) {
+    if let Some(query) = url.query().filter(|q| q.contains('+')) {
+        let query = query.replace('+', "%20");
+        url.set_query(Some(&query));
+    }
+}
+
 impl ClientHooks<Shared> for raw::Client {
     async fn pre<E>(
         &self,
@@ -21,6 +31,7 @@ impl ClientHooks<Shared> for raw::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         // progenitor adds the spec's version as a header; the Partner API does not use it.
         request.headers_mut().remove("api-version");
+        spaces_as_percent_20(request.url_mut());
         let state = current();
         let op = match &state {
             Some(state) => state.op,

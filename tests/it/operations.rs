@@ -623,3 +623,34 @@ fn method_examples_build_real_bodies_and_setters_say_what_is_required() {
         "boilerplate setter docs remain"
     );
 }
+
+#[tokio::test]
+async fn a_space_in_the_query_is_sent_as_percent_20_and_a_plus_as_2b() {
+    use axum::extract::RawQuery;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |RawQuery(query): RawQuery| {
+        *record.lock().unwrap() = query;
+        async { axum::Json(serde_json::json!({"customers": [], "responseMetaData": {}})) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(lineworks_partner::Credentials::access_token(TOKEN))
+        .build()
+        .unwrap();
+    // A base64 cursor holds `+` and `/`; the reference writes the order's space as `%20`.
+    client
+        .list_customers()
+        .order_by("name desc")
+        .cursor("ab+cd/ef==")
+        .send()
+        .await
+        .unwrap();
+    let query = seen.lock().unwrap().clone().unwrap();
+    assert!(query.contains("orderBy=name%20desc"), "{query}");
+    assert!(query.contains("cursor=ab%2Bcd%2Fef%3D%3D"), "{query}");
+    assert!(!query.contains('+'), "{query}");
+}
