@@ -371,6 +371,18 @@ pub fn client_api(
                 }
                 #[doc = #send_doc]
                 pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
+                    self.send_keeping(false).await.map(|(value, _)| value)
+                }
+                /// Sends the request exactly as [`send`](Self::send) does (the answer must still
+                /// parse as its type) and returns the answer's JSON as the API sent it: fields
+                /// this crate does not know, `null`s and empty lists included. `null` when the
+                /// answer has no body. See the crate docs' "Answers as sent".
+                pub async fn send_json(self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+                    let (_, body) = self.send_keeping(true).await?;
+                    Ok(crate::hooks::answer_json(body))
+                }
+                async fn send_keeping(mut self, keep_body: bool) -> ::std::result::Result<(#success, ::std::option::Option<::bytes::Bytes>), crate::Error> {
+                    self.options.keep_body = keep_body;
                     #body_send
                     #send_call
                 }
@@ -459,7 +471,20 @@ fn pagination(builder: &Ident, p: &Pagination, operation_id: &str) -> TokenStrea
         Some(n) => quote!(Some(#n)),
         None => quote!(None),
     };
+    let cursor_pointer: String = p
+        .next_cursor
+        .iter()
+        .map(|(step, _)| format!("/{}", step.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    let items_wire = &p.items_field;
     quote! {
+        impl<'a> crate::paginate::JsonPaginated<'a> for #builder<'a> {
+            const NEXT_CURSOR: &'static str = #cursor_pointer;
+            const ITEMS: &'static str = #items_wire;
+            fn send_json_page(self) -> impl ::std::future::Future<Output = ::std::result::Result<::serde_json::Value, crate::Error>> + Send + 'a {
+                self.send_json()
+            }
+        }
         impl<'a> crate::paginate::Paginated<'a> for #builder<'a> {
             type Page = types::#page;
             type Item = types::#item;
@@ -487,6 +512,11 @@ fn pagination(builder: &Ident, p: &Pagination, operation_id: &str) -> TokenStrea
             /// Streams whole pages, lazily, following `nextCursor`.
             pub fn pages(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<types::#page, crate::Error>> + Send + 'a {
                 crate::paginate::pages(self)
+            }
+            /// Streams whole pages as the API sent them (see [`send_json`](Self::send_json)),
+            /// following `nextCursor`, with the same guards against a server that loops.
+            pub fn pages_json(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<::serde_json::Value, crate::Error>> + Send + 'a {
+                crate::paginate::pages(crate::paginate::JsonPages(self))
             }
             /// Collects every item of every page into one `Vec`.
             pub async fn collect_all(self) -> ::std::result::Result<::std::vec::Vec<types::#item>, crate::Error> {

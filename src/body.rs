@@ -35,11 +35,7 @@ pub(crate) async fn bounded(mut response: reqwest::Response) -> reqwest::Respons
     let cut = read_bounded(&mut response, &mut body, MAX_ERROR_BODY)
         .await
         .unwrap_or(false);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = response.status();
-    *rebuilt.version_mut() = response.version();
-    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
-    *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
+    let mut rebuilt = rebuild(response, body);
     if cut {
         rebuilt.extensions_mut().insert(BodyCut);
         // The length no longer describes the body that is kept.
@@ -47,5 +43,28 @@ pub(crate) async fn bounded(mut response: reqwest::Response) -> reqwest::Respons
             .headers_mut()
             .remove(reqwest::header::CONTENT_LENGTH);
     }
+    rebuilt
+}
+
+/// `response` with its whole body read, and a copy of that body: for `send_json`, which
+/// returns the answer as the API sent it beside the typed parse.
+pub(crate) async fn kept(
+    mut response: reqwest::Response,
+) -> Result<(reqwest::Response, bytes::Bytes), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    let body = bytes::Bytes::from(body);
+    Ok((rebuild(response, body.clone()), body))
+}
+
+/// A response like `response`, whose body is `body`.
+fn rebuild(mut response: reqwest::Response, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    let mut rebuilt = http::Response::new(body.into());
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+    *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
     reqwest::Response::from(rebuilt)
 }

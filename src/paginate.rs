@@ -40,6 +40,49 @@ pub trait Paginated<'a>: Clone + Send + Sized + 'a {
     fn into_items(page: Self::Page) -> Vec<Self::Item>;
 }
 
+/// A listing builder whose pages can also be had as the JSON the API sent (`pages_json`).
+pub(crate) trait JsonPaginated<'a>: Paginated<'a> {
+    /// JSON pointer to the next cursor in a page.
+    const NEXT_CURSOR: &'static str;
+    /// The page's field holding the items.
+    const ITEMS: &'static str;
+    /// Sends the request for one page and returns its JSON as sent.
+    fn send_json_page(self) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a;
+}
+
+/// The listing `B`, each page as the API sent it.
+#[derive(Clone)]
+pub(crate) struct JsonPages<B>(pub(crate) B);
+
+impl<'a, B: JsonPaginated<'a>> Paginated<'a> for JsonPages<B> {
+    type Page = serde_json::Value;
+    type Item = serde_json::Value;
+    const MAX_PAGE_SIZE: Option<i64> = B::MAX_PAGE_SIZE;
+    const OPERATION_ID: &'static str = B::OPERATION_ID;
+
+    fn with_cursor(self, cursor: String) -> Self {
+        Self(self.0.with_cursor(cursor))
+    }
+
+    fn send_page(self) -> impl Future<Output = Result<Self::Page, Error>> + Send + 'a {
+        self.0.send_json_page()
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.pointer(B::NEXT_CURSOR)?.as_str()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        match page {
+            serde_json::Value::Object(mut fields) => match fields.remove(B::ITEMS) {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Why a listing was stopped before the server said it was over.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -122,10 +122,20 @@ impl ClientHooks<Shared> for raw::Client {
             let attempt_started = Instant::now();
             // Anything but a success is read up to a bound here, once, before progenitor or
             // the error mapping parse it: a hostile body cannot hold the call or its memory.
+            let keep_body = state.as_ref().is_some_and(|s| s.options.keep_body);
             let result = match self.client().execute(current_request).await {
                 Ok(response) if !response.status().is_success() => {
                     Ok(body::bounded(response).await)
                 }
+                Ok(response) if keep_body => match body::kept(response).await {
+                    Ok((response, kept)) => {
+                        if let Some(state) = &state {
+                            state.report().body = Some(kept);
+                        }
+                        Ok(response)
+                    }
+                    Err(e) => Err(e),
+                },
                 other => other,
             };
             let status = result.as_ref().ok().map(reqwest::Response::status);

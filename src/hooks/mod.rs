@@ -55,6 +55,8 @@ impl Shared {
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
     pub(crate) retry: Option<RetryPolicy>,
+    /// Keep the success answer's body as sent (`send_json`).
+    pub(crate) keep_body: bool,
 }
 
 #[derive(Default)]
@@ -74,6 +76,8 @@ struct Report {
     without_credentials: bool,
     /// The last answer's body was cut at [`MAX_ERROR_BODY`].
     body_cut: bool,
+    /// The success answer's body, when the call keeps it.
+    body: Option<bytes::Bytes>,
 }
 
 struct CallState {
@@ -109,12 +113,20 @@ fn operation(op: &'static OperationSpec) -> Operation {
     }
 }
 
-/// Runs one generated call inside its scope and maps the outcome to the crate's types.
+/// The JSON of a success answer kept by [`call`]; `null` for an empty body (or one
+/// the operation's own parse ignored as not JSON).
+pub(crate) fn answer_json(body: Option<bytes::Bytes>) -> serde_json::Value {
+    body.and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Runs one generated call inside its scope and maps the outcome to the crate's types; with
+/// `options.keep_body`, also returns the success answer's body as sent.
 pub(crate) async fn call<T, F>(
     op: &'static OperationSpec,
     options: CallOptions,
     send: F,
-) -> Result<T, Error>
+) -> Result<(T, Option<bytes::Bytes>), Error>
 where
     F: Future<
         Output = Result<ResponseValue<T>, progenitor_client::Error<raw::types::ApiErrorBody>>,
@@ -160,7 +172,7 @@ where
         span.record("status", status.as_u16());
     }
     let error = match result {
-        Some(Ok(value)) => return Ok(value.into_inner()),
+        Some(Ok(value)) => return Ok((value.into_inner(), report.body)),
         Some(Err(e)) => map_error(e, report, op).await,
         None => {
             let operation = operation(op);

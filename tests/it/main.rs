@@ -1,5 +1,6 @@
 //! The one integration-test binary: the client over real HTTP on loopback.
 
+mod answers_as_sent;
 mod auth;
 mod bounded;
 mod compat;

@@ -1,0 +1,113 @@
+//! `send_json` and `pages_json`: the answer as the API sent it, after the same checks as `send`.
+
+use crate::support::TOKEN;
+use futures_util::TryStreamExt;
+use lineworks_partner::{Client, Credentials, Error, RetryPolicy};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+fn customer(id: u64) -> Value {
+    json!({"tenantId": id, "domainId": id, "domain": format!("c{id}.example.com"), "companyName": "c",
+           "phoneNumber": "0", "timeZone": "Asia/Tokyo", "locale": "ja_JP", "enableActiveMxrecord": true,
+           "enableActiveDomain": true, "domainType": "DOMAIN",
+           // Not in the spec (yet): kept by send_json, dropped by send.
+           "newField": {"since": "2027"}, "productId": null, "emptyList": []})
+}
+
+/// A server answering every request with the next of `answers` (the last one repeated).
+async fn answering(answers: Vec<Value>) -> String {
+    let answers = Arc::new(Mutex::new(answers));
+    let app = axum::Router::new().fallback(move || {
+        let answers = answers.clone();
+        async move {
+            let mut answers = answers.lock().unwrap();
+            let answer = if answers.len() > 1 {
+                answers.remove(0)
+            } else {
+                answers[0].clone()
+            };
+            axum::Json(answer)
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+fn client(url: String) -> Client {
+    Client::builder()
+        .base_url(url)
+        .credentials(Credentials::access_token(TOKEN))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn send_json_keeps_what_the_types_do_not_know() {
+    let client = client(answering(vec![customer(7)]).await);
+    let sent = client
+        .get_customer()
+        .domain_id(7)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(sent, customer(7));
+    let typed = client.get_customer().domain_id(7).send().await.unwrap();
+    let typed = serde_json::to_value(typed).unwrap();
+    assert!(
+        typed.get("newField").is_none() && typed.get("emptyList").is_none(),
+        "{typed}"
+    );
+}
+
+#[tokio::test]
+async fn send_json_still_checks_the_request_and_the_answer() {
+    // A request the spec forbids is refused before sending; an answer that is not the
+    // operation's type is the same error as send()'s.
+    let client = client(answering(vec![json!({"domainId": "not a number"})]).await);
+    let e = client
+        .list_customers()
+        .count(500)
+        .send_json()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidRequest(_)), "{e:?}");
+    let e = client
+        .get_customer()
+        .domain_id(7)
+        .send_json()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UnexpectedResponse { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn pages_json_follows_the_cursor_and_keeps_each_page_whole() {
+    let page = |ids: &[u64], next: Option<&str>| {
+        let mut meta = json!({});
+        if let Some(next) = next {
+            meta["nextCursor"] = next.into();
+        }
+        json!({"customers": ids.iter().map(|id| customer(*id)).collect::<Vec<_>>(), "responseMetaData": meta, "extra": 1})
+    };
+    let url = answering(vec![page(&[1, 2], Some("c2")), page(&[3], None)]).await;
+    let pages: Vec<Value> = client(url)
+        .list_customers()
+        .pages_json()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages, vec![page(&[1, 2], Some("c2")), page(&[3], None)]);
+
+    // A server that repeats its cursor is stopped here as in pages().
+    let url = answering(vec![page(&[1], Some("again"))]).await;
+    let e = client(url)
+        .list_customers()
+        .pages_json()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Paging { .. }), "{e:?}");
+}
