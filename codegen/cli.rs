@@ -363,12 +363,12 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
     let all_arm = if op.pagination.is_some() {
         quote! {
             Mode::All => Ok(Outcome::Pages(Box::pin(futures_util::StreamExt::map(
-                b.pages(),
-                move |page| page.map_err(|e| client_error(e, op)).and_then(to_json),
+                b.pages_json(),
+                move |page| page.map_err(|e| client_error(e, op)),
             )))),
         }
     } else {
-        quote!(Mode::All => Ok(Outcome::One(to_json(b.send().await.map_err(|e| client_error(e, op))?)?)),)
+        quote!(Mode::All => Ok(Outcome::One(b.send_json().await.map_err(|e| client_error(e, op))?)),)
     };
     let spec = quote! {
         CommandSpec {
@@ -386,7 +386,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
             #body_call
             match mode {
                 Mode::Check => Ok(Outcome::Checked),
-                Mode::One => Ok(Outcome::One(to_json(b.send().await.map_err(|e| client_error(e, op))?)?)),
+                Mode::One => Ok(Outcome::One(b.send_json().await.map_err(|e| client_error(e, op))?)),
                 #all_arm
             }
         }

@@ -3,7 +3,7 @@
 
 use crate::error::CliError;
 use crate::exit::client_error;
-use crate::request::{Mode, Outcome, Request, to_json};
+use crate::request::{Mode, Outcome, Request};
 use crate::spec::{BodySpec, CommandSpec, FieldSpec, Kind, Location, ParamSpec};
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));

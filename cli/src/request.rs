@@ -28,11 +28,6 @@ pub enum Outcome<'a> {
     Pages(BoxStream<'a, Result<Value, CliError>>),
 }
 
-pub fn to_json<T: serde::Serialize>(value: T) -> Result<Value, CliError> {
-    serde_json::to_value(value)
-        .map_err(|e| CliError::usage(format!("cannot represent the answer as JSON: {e}")))
-}
-
 #[derive(Debug, Clone)]
 pub struct Request {
     pub op: &'static CommandSpec,

@@ -196,3 +196,17 @@ async fn a_closed_stderr_keeps_the_exit_code() {
         assert_eq!(status.code(), Some(code), "{args:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_keeps_the_answer_as_sent_empty_lists_included() {
+    let sb = sandbox(2).await;
+    let dir = config();
+    // Re-serialising the typed answer printed `{}` here: the empty list was dropped.
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "--domain", "nobody.example", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(answer["customers"], serde_json::json!([]), "{answer}");
+}
