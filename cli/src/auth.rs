@@ -98,14 +98,14 @@ fn status() -> Result<(), CliError> {
             p.private_key.display()
         ),
     };
-    println!("{text}");
+    let mut text = format!("{text}\n");
     if let Some((_, source)) = &resolved {
-        println!(
-            "token: {}",
+        text.push_str(&format!(
+            "token: {}\n",
             crate::token_cache::describe(source, std::time::SystemTime::now())
-        );
+        ));
     }
-    Ok(())
+    crate::error::emit(text.as_bytes())
 }
 
 fn logout() -> Result<(), CliError> {

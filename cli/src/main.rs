@@ -112,8 +112,10 @@ async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
                 .get_one::<clap_complete::Shell>("shell")
                 .ok_or_else(|| CliError::flag("shell", "required"))?;
             let mut cmd = app::build();
-            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut std::io::stdout());
-            Ok(())
+            // Into a buffer first: clap_complete panics when its writer fails (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut script);
+            error::emit(&script)
         }
         "sandbox" => serve::sandbox_serve(sub).await,
         "auth" => auth::run(sub).await,

@@ -14,13 +14,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value};
 use std::io::{self, IsTerminal, Write};
 
-/// Output errors: a closed pipe ends the command quietly, anything else is reported.
 fn out(e: io::Error) -> CliError {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        CliError::new(Exit::PipeClosed, "")
-    } else {
-        CliError::usage(format!("writing the output: {e}"))
-    }
+    CliError::output(e)
 }
 
 pub struct Globals {
@@ -198,9 +193,7 @@ async fn dry_run(target: &Target, op: &'static CommandSpec, req: &Request) -> Re
         text.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
         text.push('\n');
     }
-    let mut stdout = io::stdout();
-    stdout.write_all(text.as_bytes()).map_err(out)?;
-    stdout.flush().map_err(out)
+    crate::error::emit(text.as_bytes())
 }
 
 async fn domain_ids(target: &Target, g: &Globals) -> Result<Vec<i64>, CliError> {

@@ -1,6 +1,8 @@
 //! Output formats, `--all`, `--each-customer`, a closed pipe.
 
-use crate::support::{TOKEN, against, config, sandbox, std_cli, stderr, stdout};
+use crate::support::{
+    TOKEN, against, config, sandbox, std_cli, stderr, stdout, with_closed_stdout,
+};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -194,5 +196,36 @@ async fn a_closed_stderr_keeps_the_exit_code() {
         drop(child.stderr.take());
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_ends_completions_and_auth_status_quietly() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let mut runs = Vec::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let mut cmd = std_cli(&dir);
+        cmd.args(["completions", shell]);
+        runs.push(cmd);
+    }
+    // Status with and without credentials.
+    let mut cmd = std_cli(&dir);
+    cmd.args(["auth", "status"]);
+    runs.push(cmd);
+    let mut cmd = std_cli(&dir);
+    cmd.env("LW_API_BASE_URL", sb.base_url())
+        .env("LW_ACCESS_TOKEN", TOKEN)
+        .args(["auth", "status"]);
+    runs.push(cmd);
+    let mut cmd = std_cli(&dir);
+    cmd.env("LW_ACCESS_TOKEN", TOKEN)
+        .args(["get-customer", "--domain-id", "1", "--dry-run"]);
+    runs.push(cmd);
+    for cmd in runs {
+        let what = format!("{:?}", cmd.get_args().collect::<Vec<_>>());
+        let out = with_closed_stdout(cmd);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{what}");
     }
 }
