@@ -111,10 +111,28 @@ fn status() -> Result<(), CliError> {
 fn logout() -> Result<(), CliError> {
     let name = profile::selected();
     let mut config = profile::load().map_err(config_error)?;
-    if config.profiles.remove(&name).is_none() {
+    let Some(removed) = config.profiles.remove(&name) else {
         return Err(CliError::usage(format!("no profile {name:?}")));
-    }
+    };
     profile::save(&config).map_err(config_error)?;
     say!("profile {name:?} removed");
+    // Its cached tokens would still grant access; another profile of the same account keeps
+    // them (same file).
+    let shared = config.profiles.values().any(|p| {
+        p.client_id == removed.client_id && p.service_account == removed.service_account
+    });
+    let source = Source::Profile(name, removed);
+    if let Some(file) = crate::token_cache::file_for(&source).filter(|_| !shared) {
+        match std::fs::remove_file(&file) {
+            Ok(()) => say!("cached token {} removed", file.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(CliError::usage(format!(
+                    "profile removed, but not its cached token {}: {e}",
+                    file.display()
+                )));
+            }
+        }
+    }
     Ok(())
 }

@@ -80,6 +80,20 @@ async fn login_writes_a_0600_profile_that_later_commands_use() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_removes_the_cached_token_too() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    login(&dir, &sb, &[], "cid-l", "sa-l");
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = dir.path().join("lineworks-partner/tokens/cid-l@sa-l.json");
+    assert!(file.exists(), "a command cached its token");
+    let out = cli(&dir).args(["auth", "logout"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!file.exists(), "the cached token is gone: {}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_the_token_endpoint_refuses_writes_nothing() {
     let sb = sandbox(1).await;
     let dir = config();
