@@ -80,6 +80,16 @@ impl Request {
                         .ok_or_else(|| {
                             CliError::flag("clear", format!("{name} is not a field of this body"))
                         })?;
+                    // Both would set the field; which one wins would be a guess.
+                    if m.get_one::<String>(field.flag).is_some() {
+                        return Err(CliError::flag(
+                            "clear",
+                            format!(
+                                "--clear {name} and --{} both set {}; give one of them",
+                                field.flag, field.wire
+                            ),
+                        ));
+                    }
                     if !field.nullable {
                         return Err(CliError::flag(
                             "clear",

@@ -165,3 +165,22 @@ fn no_server_is_exit_4_and_a_write_without_answer_is_exit_5() {
     assert_eq!(listener.count(), 1, "a write is not replayed");
     assert!(!stderr(&out).contains(TOKEN));
 }
+
+#[test]
+fn clear_and_the_fields_own_flag_together_are_exit_2_naming_both() {
+    let listener = Listener::start();
+    let dir = config();
+    let out = against(&dir, &listener.base_url)
+        .args(["update-subscription-memo", "--domain-id", "1"])
+        .args(["--subscription-id", "2", "--memo", "x"])
+        .args(["--customer-code", "C-1", "--clear", "customer-code"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--clear customer-code") && err.contains("--customer-code"),
+        "{err}"
+    );
+    assert_eq!(listener.count(), 0, "nothing was sent");
+}
