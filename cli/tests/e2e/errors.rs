@@ -184,3 +184,38 @@ fn clear_and_the_fields_own_flag_together_are_exit_2_naming_both() {
     );
     assert_eq!(listener.count(), 0, "nothing was sent");
 }
+
+#[test]
+fn a_bad_field_flag_is_blamed_on_that_flag_not_on_body() {
+    let listener = Listener::start();
+    let dir = config();
+    let out = against(&dir, &listener.base_url)
+        .args(["update-usage-status-partially", "--domain-id", "1"])
+        .args(["--withdrawal-date", "2020-13-45", "--yes"])
+        .args(["--error-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err: Value = serde_json::from_str(stderr(&out).trim()).expect("one JSON object");
+    assert_eq!(err["error"]["flag"], "withdrawal-date", "{err}");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("--withdrawal-date: \"2020-13-45\""),
+        "{message}"
+    );
+
+    // The same value from a body document names the document and the field.
+    let out = against(&dir, &listener.base_url)
+        .args(["update-usage-status-partially", "--domain-id", "1"])
+        .args(["--body", "-", "--yes"])
+        .write_stdin(r#"{"withdrawalDate": "2020-13-45"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--body") && err.contains("withdrawalDate"),
+        "{err}"
+    );
+    assert_eq!(listener.count(), 0, "nothing was sent");
+}
