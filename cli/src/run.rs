@@ -84,13 +84,9 @@ pub async fn operation(
     m: &ArgMatches,
     g: &Globals,
 ) -> Result<(), CliError> {
+    // Before the request is read: `--body -` would consume stdin.
+    check_customer_flags(op, m, g)?;
     let req = Request::from_matches(op, m)?;
-    if g.each_customer && !op.takes_domain_id() {
-        return Err(CliError::flag(
-            "each-customer",
-            format!("{} takes no --domain-id", op.name),
-        ));
-    }
     if g.each_customer && g.dry_run {
         return Err(CliError::flag(
             "dry-run",
@@ -128,6 +124,41 @@ pub async fn operation(
             printer.finish(true).map_err(out)
         }
     }
+}
+
+/// Flags of `--each-customer` that would otherwise be ignored, or fight over stdin.
+fn check_customer_flags(op: &CommandSpec, m: &ArgMatches, g: &Globals) -> Result<(), CliError> {
+    if g.each_customer && !op.takes_domain_id() {
+        return Err(CliError::flag(
+            "each-customer",
+            format!("{} takes no --domain-id", op.name),
+        ));
+    }
+    if g.each_customer && m.get_one::<String>("domain-id").is_some() {
+        return Err(CliError::flag(
+            "domain-id",
+            "cannot be combined with --each-customer (the ids come from the customer list or \
+             --domain-ids)",
+        ));
+    }
+    if g.domain_ids.is_some() && !g.each_customer {
+        return Err(CliError::flag(
+            "domain-ids",
+            "needs --each-customer (use --domain-id for one customer)",
+        ));
+    }
+    let body_stdin = m
+        .try_get_one::<String>("body")
+        .ok()
+        .flatten()
+        .is_some_and(|b| b == "-");
+    if body_stdin && g.domain_ids.as_deref() == Some("-") {
+        return Err(CliError::flag(
+            "domain-ids",
+            "--domain-ids - and --body - both read stdin; give one of them as a file",
+        ));
+    }
+    Ok(())
 }
 
 /// A progress line on stderr, drawn only when stderr is a terminal.

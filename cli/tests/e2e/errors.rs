@@ -219,3 +219,42 @@ fn a_bad_field_flag_is_blamed_on_that_flag_not_on_body() {
     );
     assert_eq!(listener.count(), 0, "nothing was sent");
 }
+
+#[test]
+fn customer_flags_that_would_be_ignored_are_exit_2() {
+    let listener = Listener::start();
+    let dir = config();
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "10000001\n").unwrap();
+    let ids = ids.to_str().unwrap();
+    for (args, stdin, flags) in [
+        (
+            &["update-customer-partially", "--each-customer"][..],
+            Some("{}"),
+            &["--domain-ids -", "--body -"][..],
+        ),
+        (
+            &["get-customer", "--each-customer", "--domain-id", "1"][..],
+            None,
+            &["--domain-id", "--each-customer"][..],
+        ),
+        (
+            &["get-customer", "--domain-id", "1", "--domain-ids", ids][..],
+            None,
+            &["--domain-ids", "--each-customer"][..],
+        ),
+    ] {
+        let mut cmd = against(&dir, &listener.base_url);
+        cmd.args(args);
+        if let Some(input) = stdin {
+            cmd.args(["--body", "-", "--domain-ids", "-"])
+                .write_stdin(input);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        for flag in flags {
+            assert!(stderr(&out).contains(flag), "{args:?}: {}", stderr(&out));
+        }
+    }
+    assert_eq!(listener.count(), 0, "nothing was sent");
+}
