@@ -338,8 +338,10 @@ async fn each_customer(
                     }
                 }
             }
-            Err(e) => {
+            Err(mut e) => {
                 failed += 1;
+                // Several customers fail alike; the text must say which one this was.
+                e.message = format!("domainId {id}: {}", e.message);
                 let e = e.with("domainId", id);
                 bar.suspend(|| crate::report(&e));
             }

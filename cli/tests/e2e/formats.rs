@@ -136,6 +136,9 @@ async fn each_customer_tags_rows_and_reports_the_failing_one() {
         err.contains("NOT_FOUND") && err.contains("1 of 3 customers failed"),
         "{err}"
     );
+    // The text report says which customer failed.
+    let line = err.lines().find(|l| l.contains("NOT_FOUND")).unwrap();
+    assert!(line.contains("domainId 99999999"), "{err}");
 
     // Without --domain-ids: every customer of the list.
     let out = against(&dir, &sb.base_url())
