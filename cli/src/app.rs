@@ -180,8 +180,15 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
         if let Some(d) = p.default {
             help.push_str(&format!(" [API default: {d}]"));
         }
+        let each = p.required && p.wire == "domainId" && op.takes_domain_id();
+        // clap's help does not say which flags are required.
+        if each {
+            help.push_str(" [required unless --each-customer]");
+        } else if p.required {
+            help.push_str(" [required]");
+        }
         let mut arg = value_arg(p.flag, p.kind, p.values).help(help);
-        if p.required && p.wire == "domainId" && op.takes_domain_id() {
+        if each {
             // With --each-customer the domain id comes from the customer list.
             arg = arg.required_unless_present("each-customer");
         } else if p.required {

@@ -258,3 +258,26 @@ fn customer_flags_that_would_be_ignored_are_exit_2() {
     }
     assert_eq!(listener.count(), 0, "nothing was sent");
 }
+
+#[test]
+fn help_marks_required_flags() {
+    let dir = config();
+    let out = cli(&dir)
+        .args(["get-subscription", "--help"])
+        .output()
+        .unwrap();
+    let help = crate::support::stdout(&out);
+    assert!(
+        help.contains("[required unless --each-customer]"),
+        "{help}"
+    );
+    let at = help.find("      --subscription-id <INT>").expect("the flag");
+    let next = help[at..].find("\n\n").map_or(help.len(), |n| at + n);
+    assert!(help[at..next].contains("[required]"), "{help}");
+    // Optional ones are not marked.
+    let out = cli(&dir)
+        .args(["list-customers", "--help"])
+        .output()
+        .unwrap();
+    assert!(!crate::support::stdout(&out).contains("[required"));
+}
