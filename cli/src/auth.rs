@@ -118,9 +118,10 @@ fn logout() -> Result<(), CliError> {
     say!("profile {name:?} removed");
     // Its cached tokens would still grant access; another profile of the same account keeps
     // them (same file).
-    let shared = config.profiles.values().any(|p| {
-        p.client_id == removed.client_id && p.service_account == removed.service_account
-    });
+    let shared = config
+        .profiles
+        .values()
+        .any(|p| p.client_id == removed.client_id && p.service_account == removed.service_account);
     let source = Source::Profile(name, removed);
     if let Some(file) = crate::token_cache::file_for(&source).filter(|_| !shared) {
         match std::fs::remove_file(&file) {

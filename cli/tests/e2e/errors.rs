@@ -267,11 +267,10 @@ fn help_marks_required_flags() {
         .output()
         .unwrap();
     let help = crate::support::stdout(&out);
-    assert!(
-        help.contains("[required unless --each-customer]"),
-        "{help}"
-    );
-    let at = help.find("      --subscription-id <INT>").expect("the flag");
+    assert!(help.contains("[required unless --each-customer]"), "{help}");
+    let at = help
+        .find("      --subscription-id <INT>")
+        .expect("the flag");
     let next = help[at..].find("\n\n").map_or(help.len(), |n| at + n);
     assert!(help[at..next].contains("[required]"), "{help}");
     // Optional ones are not marked.
