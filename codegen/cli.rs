@@ -156,6 +156,48 @@ fn table_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<St
     first
 }
 
+/// The schema of one row: the items of `items_field`, or the whole answer.
+fn row_schema<'a>(spec: &'a Value, raw: &'a Value, items_field: Option<&str>) -> Option<&'a Value> {
+    let answer = resolve(spec, success_schema(raw)?);
+    match items_field {
+        Some(field) => answer
+            .pointer(&format!("/properties/{field}/items"))
+            .map(|items| resolve(spec, items)),
+        None => Some(answer),
+    }
+}
+
+/// Every column a csv row can have: all properties of the row schema in spec order, nested
+/// objects flattened with dots as the output flattens them, arrays (and objects without
+/// declared properties) as one column. The header cannot then depend on which row came first.
+fn csv_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
+    fn walk(spec: &Value, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
+        for (name, prop) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let key = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            let prop = resolve(spec, prop);
+            if prop.get("properties").is_some() && depth < 8 {
+                walk(spec, prop, &key, depth + 1, out);
+            } else {
+                out.push(key);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(row) = row_schema(spec, raw, items_field) {
+        walk(spec, row, "", 0, &mut out);
+    }
+    out
+}
+
 fn success_schema(raw: &Value) -> Option<&Value> {
     raw.get("responses")
         .and_then(Value::as_object)
@@ -359,6 +401,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         .map(|p| p.items_field.clone())
         .or_else(|| sole_array(original, raw));
     let columns = table_columns(original, raw, items_field_name.as_deref());
+    let csv_columns = csv_columns(original, raw, items_field_name.as_deref());
     let items_field = opt_str(items_field_name);
     let all_arm = if op.pagination.is_some() {
         quote! {
@@ -376,6 +419,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
             summary: #summary, description: #description, example: #example, docs_url: #docs_url,
             params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
             destructive: #destructive, paged: #paged, columns: &[#(#columns),*],
+            csv_columns: &[#(#csv_columns),*],
         }
     };
     let dispatch = quote! {

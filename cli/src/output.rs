@@ -40,7 +40,11 @@ pub struct Printer<W: Write> {
     /// json `--all`: whether the opening bracket and a first item were written.
     opened: bool,
     written: usize,
+    /// The csv header from the spec (every field of a row); the first row's fields if empty.
+    csv_columns: Vec<String>,
     csv_header: Option<Vec<String>>,
+    /// Fields of a row not in the csv header, reported once each.
+    csv_dropped: std::collections::BTreeSet<String>,
     rows: Vec<Map<String, Value>>,
 }
 
@@ -52,6 +56,7 @@ impl<W: Write> Printer<W> {
         width: usize,
         items_field: Option<&'static str>,
         columns: Vec<String>,
+        csv_columns: Vec<String>,
     ) -> Self {
         Printer {
             out,
@@ -62,7 +67,9 @@ impl<W: Write> Printer<W> {
             columns,
             opened: false,
             written: 0,
+            csv_columns,
             csv_header: None,
+            csv_dropped: Default::default(),
             rows: Vec::new(),
         }
     }
@@ -143,22 +150,40 @@ impl<W: Write> Printer<W> {
                 self.out.write_all(b"\n")
             }
             Format::Csv => {
-                let mut flat = Map::new();
-                flatten("", item, &mut flat);
                 let mut w = csv::WriterBuilder::new().from_writer(&mut self.out);
                 let header = match &self.csv_header {
                     Some(h) => h.clone(),
                     None => {
-                        let h: Vec<String> = flat.keys().cloned().collect();
+                        let h = if self.csv_columns.is_empty() {
+                            let mut flat = Map::new();
+                            flatten("", item.clone(), &mut flat);
+                            flat.keys().cloned().collect()
+                        } else {
+                            self.csv_columns.clone()
+                        };
                         w.write_record(&h)?;
                         self.csv_header = Some(h.clone());
                         h
                     }
                 };
+                let known: std::collections::HashSet<&str> =
+                    header.iter().map(String::as_str).collect();
+                let mut flat = Map::new();
+                flatten_to(&known, "", item, &mut flat);
                 let row: Vec<String> = header
                     .iter()
                     .map(|k| flat.get(k).map(plain).unwrap_or_default())
                     .collect();
+                // A field the spec does not declare (a newer API) has no column: say so
+                // rather than drop it silently. A null one loses nothing.
+                for (key, value) in &flat {
+                    if !value.is_null()
+                        && !known.contains(key.as_str())
+                        && self.csv_dropped.insert(key.clone())
+                    {
+                        say!("warning: csv: field {key} has no column in the header; left out");
+                    }
+                }
                 w.write_record(&row)?;
                 w.flush()
             }
@@ -212,6 +237,31 @@ fn flatten(prefix: &str, value: Value, out: &mut Map<String, Value>) {
                     format!("{prefix}.{k}")
                 };
                 flatten(&key, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other);
+        }
+    }
+}
+
+/// [`flatten`] that stops at a header column: an object there (free-form in the spec) is
+/// one cell of JSON text.
+fn flatten_to(
+    columns: &std::collections::HashSet<&str>,
+    prefix: &str,
+    value: Value,
+    out: &mut Map<String, Value>,
+) {
+    match value {
+        Value::Object(obj) if prefix.is_empty() || !columns.contains(prefix) => {
+            for (k, v) in obj {
+                let key = if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten_to(columns, &key, v, out);
             }
         }
         other => {

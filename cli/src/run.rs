@@ -67,6 +67,7 @@ fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> 
         width,
         op.items_field,
         op.columns.iter().map(|c| c.to_string()).collect(),
+        op.csv_columns.iter().map(|c| c.to_string()).collect(),
     )
 }
 
@@ -318,6 +319,10 @@ async fn each_customer(
         None,
         std::iter::once("domainId")
             .chain(op.columns.iter().copied().filter(|c| *c != "domainId"))
+            .map(str::to_string)
+            .collect(),
+        std::iter::once("domainId")
+            .chain(op.csv_columns.iter().copied().filter(|c| *c != "domainId"))
             .map(str::to_string)
             .collect(),
     );

@@ -27,6 +27,9 @@ pub struct CommandSpec {
     pub paged: bool,
     /// Table columns, most telling first (dotted for nested fields).
     pub columns: &'static [&'static str],
+    /// Every field of a row as the csv header (dotted, spec order); empty when the spec
+    /// declares no answer schema.
+    pub csv_columns: &'static [&'static str],
 }
 
 impl CommandSpec {

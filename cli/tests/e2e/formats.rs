@@ -232,3 +232,52 @@ async fn a_closed_stdout_ends_completions_and_auth_status_quietly() {
         assert_eq!(stderr(&out), "", "{what}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_header_has_every_field_of_the_spec_whichever_row_comes_first() {
+    // The first customer has no subscription, so no productId; the second has one.
+    let seed = lineworks_partner_sandbox::Seed::from_json(
+        r#"{"customers": [{"domain": "a.example"},
+            {"domain": "b.example", "subscriptions": [{"productId": "STD", "plan": "MONTHLY"}]}]}"#,
+    )
+    .unwrap();
+    let sb = lineworks_partner_sandbox::Sandbox::builder()
+        .seed(seed)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["-o", "csv", "list-customers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no field left out");
+    let text = stdout(&out);
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    let product = header
+        .iter()
+        .position(|h| h == "productId")
+        .unwrap_or_else(|| panic!("productId in the header: {header:?}"));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(&records[0][product], "");
+    assert_eq!(&records[1][product], "STD", "{text}");
+    // Spec order, nested fields dotted.
+    assert_eq!(&header[..3], ["tenantId", "domainId", "domain"]);
+    assert!(header.contains(&"administrator.privateEmail".to_string()));
+
+    // --each-customer: the usage header has withdrawalDate whichever customer answers first.
+    let out = against(&dir, &sb.base_url())
+        .args(["get-usage-status", "--each-customer", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("domainId,status,") && header.contains(",withdrawalDate"),
+        "{text}"
+    );
+}
