@@ -46,6 +46,7 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
         private_key: value(m, "private-key", "Private key file (path)")?.into(),
         token_url: m.get_one::<String>("token-url").cloned(),
         base_url: m.get_one::<String>("base-url").cloned(),
+        ..Profile::default()
     };
     // The key must at least be readable and a PEM key before it is saved.
     profile
@@ -90,13 +91,19 @@ fn status() -> Result<(), CliError> {
     let text = match &resolved {
         None => "no credentials: neither LW_* variables nor a profile".to_string(),
         Some((_, Source::Environment)) => "credentials: LW_* environment variables".to_string(),
-        Some((_, Source::Profile(name, p))) => format!(
-            "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
-            profile::path().map_err(config_error)?.display(),
-            p.client_id,
-            p.service_account,
-            p.private_key.display()
-        ),
+        Some((_, Source::Profile(name, p))) => {
+            format!(
+                "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
+                profile::path().map_err(config_error)?.display(),
+                p.client_id,
+                p.service_account,
+                p.private_key.display()
+            ) + &if p.from_env.is_empty() {
+                String::new()
+            } else {
+                format!("\nfrom the environment: {}", p.from_env.join(", "))
+            }
+        }
     };
     let mut text = format!("{text}\n");
     if let Some((_, source)) = &resolved {

@@ -202,3 +202,43 @@ async fn status_shows_the_cached_tokens_expiry_never_the_token() {
         status()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incomplete_lw_set_fills_in_the_profile_instead_of_hiding_it() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    login(&dir, &sb, &[], "cid-d", "sa-d");
+    login(&dir, &sb, &["--profile", "staging"], "cid-s", "sa-s");
+    // The secret stays exported after `auth login`, as the README suggests.
+    for global in [&[][..], &["--profile", "staging"][..]] {
+        let out = cli(&dir)
+            .env("LW_CLIENT_SECRET", SECRET)
+            .args(global)
+            .args(["list-customers", "-o", "ndjson"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{global:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out).lines().count(), 1);
+    }
+    let out = cli(&dir)
+        .env("LW_CLIENT_SECRET", SECRET)
+        .args(["auth", "status"])
+        .output()
+        .unwrap();
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("profile: default")
+            && shown.contains("from the environment: LW_CLIENT_SECRET"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !stderr(&out).contains(SECRET));
+    // Without a profile the incomplete set is still an error naming what is missing.
+    let empty = config();
+    let out = cli(&empty)
+        .env("LW_CLIENT_SECRET", SECRET)
+        .args(["list-customers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("LW_CLIENT_ID"), "{}", stderr(&out));
+}
