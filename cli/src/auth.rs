@@ -53,7 +53,8 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
         .credentials()
         .map_err(|e| CliError::flag("private-key", e))?;
     if !m.get_flag("no-check") {
-        check(&profile).await?;
+        // With the LW_* variables later commands will also apply (LW_TOKEN_URL, ...).
+        check(&profile::with_env(profile.clone())).await?;
     }
     let mut config = profile::load().map_err(config_error)?;
     config.profiles.insert(name.clone(), profile);
@@ -83,7 +84,15 @@ async fn check(profile: &Profile) -> Result<(), CliError> {
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| crate::exit::client_error(e, list))
+        .map_err(|e| {
+            // The exit code and facts of the call, labelled as the login's own check.
+            let message = e.to_string();
+            let mut err = crate::exit::client_error(e, list);
+            err.message = format!(
+                "auth login: checking the credentials with list_customers failed: {message}"
+            );
+            err
+        })
 }
 
 fn status() -> Result<(), CliError> {

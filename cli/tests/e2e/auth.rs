@@ -242,3 +242,57 @@ async fn an_incomplete_lw_set_fills_in_the_profile_instead_of_hiding_it() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("LW_CLIENT_ID"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_honours_lw_token_url_and_lw_api_base_url_and_labels_its_check() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "auth",
+            "login",
+            "--client-id",
+            "cid-v",
+            "--service-account",
+            "sa-v",
+        ])
+        .arg("--private-key")
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .env("LW_TOKEN_URL", sb.token_url())
+        .env("LW_API_BASE_URL", sb.base_url())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The check's failure is the login's, not a list-customers command's.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = cli(&dir)
+        .args([
+            "auth",
+            "login",
+            "--client-id",
+            "cid-w",
+            "--service-account",
+            "sa-w",
+        ])
+        .arg("--private-key")
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .env("LW_TOKEN_URL", sb.token_url())
+        .env("LW_API_BASE_URL", format!("http://127.0.0.1:{port}/v1.0"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "error: auth login: checking the credentials with list_customers failed: "
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
