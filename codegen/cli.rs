@@ -224,6 +224,26 @@ fn sole_array(spec: &Value, raw: &Value) -> Option<String> {
     }
 }
 
+/// Whether a body field schedules a cancellation, from the spec's words: an enum with a
+/// `CANCEL` value (for that value), or a field whose description's first clause is about
+/// cancelling (`Day to cancel the contract, or null to drop ...`: any non-null value).
+fn cancellation(description: &str, values: &[String]) -> TokenStream {
+    let cancel: Vec<&String> = values.iter().filter(|v| v.as_str() == "CANCEL").collect();
+    if !cancel.is_empty() {
+        return quote!(Cancels::Values(&[#(#cancel),*]));
+    }
+    let first = description
+        .split(['.', ',', ';'])
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    if first.contains("cancel") || first.contains("withdraw") {
+        quote!(Cancels::AnyValue)
+    } else {
+        quote!(Cancels::No)
+    }
+}
+
 struct Built {
     spec: TokenStream,
     dispatch: TokenStream,
@@ -365,9 +385,11 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
                     };
                     example.push_str(&format!(" --{flag} {shown}"));
                 }
+                let cancels = cancellation(&description, &values);
                 fields.push(quote! {
                     FieldSpec { wire: #wire, flag: #flag, kind: Kind::#kind, nullable: #nullable,
-                        required: #is_required, values: &[#(#values),*], description: #description }
+                        required: #is_required, values: &[#(#values),*], description: #description,
+                        cancels: #cancels }
                 });
             }
             body_spec =
@@ -392,7 +414,9 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         .and_then(Value::as_str)
         .unwrap_or("other")
         .to_string();
-    let destructive = op.method == "DELETE" || id.starts_with("cancel_");
+    // From the spec, not the command's name: a DELETE, or an operation the spec sums up as
+    // a cancellation. Fields that schedule one are `FieldSpec::cancels`.
+    let destructive = op.method == "DELETE" || summary.to_lowercase().starts_with("cancel");
     let docs_url = opt_str(op.docs_url.clone());
     let paged = op.pagination.is_some();
     let items_field_name = op

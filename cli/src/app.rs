@@ -3,7 +3,7 @@
 
 use crate::error::EXIT_CODES_HELP;
 use crate::generated::{COMMANDS, SPEC_VERSION};
-use crate::spec::{CommandSpec, Kind};
+use crate::spec::{Cancels, CommandSpec, Kind};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command, value_parser};
 
@@ -167,6 +167,23 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
         after.push_str(
             "\nDestructive: asks for confirmation on a terminal; needs --yes otherwise.\n",
         );
+    }
+    let cancelling: Vec<String> = op
+        .body
+        .iter()
+        .flat_map(|b| b.fields)
+        .filter_map(|f| match f.cancels {
+            Cancels::No => None,
+            Cancels::AnyValue => Some(format!("--{}", f.flag)),
+            Cancels::Values(v) => Some(format!("--{} {}", f.flag, v.join("|"))),
+        })
+        .collect();
+    if !cancelling.is_empty() {
+        after.push_str(&format!(
+            "\nSchedules a cancellation with {}: asks for confirmation on a terminal; needs \
+             --yes otherwise.\n",
+            cancelling.join(", ")
+        ));
     }
     if op.paged {
         after.push_str("\nPaged: --all fetches every page.\n");

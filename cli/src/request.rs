@@ -2,7 +2,7 @@
 //! The generated dispatch turns it into the crate's typed builder; `--dry-run` prints it.
 
 use crate::error::CliError;
-use crate::spec::{CommandSpec, FieldSpec, Kind, Location};
+use crate::spec::{Cancels, CommandSpec, FieldSpec, Kind, Location};
 use clap::ArgMatches;
 use futures_util::stream::BoxStream;
 use serde_json::{Map, Value};
@@ -167,6 +167,22 @@ impl Request {
                     .with("field", path),
                 }
             })
+    }
+
+    /// The body field that schedules a cancellation, as `withdrawalDate "2030-01-31"`, if any
+    /// (from a flag or `--body` alike).
+    pub fn cancellation(&self) -> Option<String> {
+        let body = self.body.as_ref()?.as_object()?;
+        let spec = self.op.body.as_ref()?;
+        spec.fields.iter().find_map(|f| {
+            let value = body.get(f.wire).filter(|v| !v.is_null())?;
+            let hit = match f.cancels {
+                Cancels::No => false,
+                Cancels::AnyValue => true,
+                Cancels::Values(values) => value.as_str().is_some_and(|v| values.contains(&v)),
+            };
+            hit.then(|| format!("{} {value}", f.wire))
+        })
     }
 
     /// The path with its parameters filled in, percent-encoded.

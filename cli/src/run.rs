@@ -94,8 +94,9 @@ pub async fn operation(
             "cannot be combined with --each-customer",
         ));
     }
-    if op.destructive && !g.dry_run && !g.yes {
-        confirm(op, &req)?;
+    let cancels = req.cancellation();
+    if (op.destructive || cancels.is_some()) && !g.dry_run && !g.yes {
+        confirm(op, &req, cancels.as_deref())?;
     }
     let target = client::connect(&g.options).await?;
     if g.dry_run {
@@ -179,8 +180,11 @@ fn progress(len: Option<u64>) -> ProgressBar {
     bar
 }
 
-fn confirm(op: &CommandSpec, req: &Request) -> Result<(), CliError> {
-    let what = format!("{} {}", op.method, req.path());
+fn confirm(op: &CommandSpec, req: &Request, cancels: Option<&str>) -> Result<(), CliError> {
+    let mut what = format!("{} {}", op.method, req.path());
+    if let Some(field) = cancels {
+        what.push_str(&format!(", scheduling a cancellation ({field})"));
+    }
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Err(CliError::flag(
             "yes",
