@@ -281,3 +281,39 @@ async fn csv_header_has_every_field_of_the_spec_whichever_row_comes_first() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_cells_stay_on_one_line_and_are_cut_only_for_lack_of_room() {
+    let long = "Very Long Company Name Kabushiki Kaisha Holdings International";
+    let seed = lineworks_partner_sandbox::Seed::from_json(&format!(
+        r#"{{"customers": [{{"domain": "a.example", "companyName": "Line one\nline two\tend"}},
+            {{"domain": "b.example", "companyName": "{long}"}}]}}"#
+    ))
+    .unwrap();
+    let sb = lineworks_partner_sandbox::Sandbox::builder()
+        .seed(seed)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // A header and two rows: the newline is shown as an escape, not a line break.
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains(r"Line one\nline two\tend"), "{text}");
+    // Not a terminal: all the room there is, so nothing is cut.
+    assert!(text.contains(long), "{text}");
+
+    // The single-object table of one answer, likewise.
+    let out = against(&dir, &sb.base_url())
+        .args(["get-customer", "--domain-id", "10000002", "-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(long), "{}", stdout(&out));
+}
