@@ -120,7 +120,7 @@ pub async fn operation(
                 printer.page(page).map_err(out)?;
                 count += 1;
                 bar.set_position(printer.written() as u64);
-                bar.set_message(format!("{count} pages"));
+                bar.set_message(page_count(count));
             }
             bar.finish_and_clear();
             printer.finish(true).map_err(out)
@@ -169,15 +169,49 @@ fn progress(len: Option<u64>) -> ProgressBar {
         Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
     };
-    let template = if len.is_some() {
-        "{bar:30} {pos}/{len} customers, {msg} ({per_sec})"
+    // `10 items, 1 page, 2,473/s`: the message is set before the first frame, and the rate
+    // is whole per second (indicatif's {per_sec} shows four decimals).
+    let (template, message) = if len.is_some() {
+        (
+            "{bar:30} {human_pos}/{human_len} customers, {msg}, {rate}",
+            "0 failed",
+        )
     } else {
-        "{spinner} {pos} items, {msg} ({per_sec})"
+        ("{spinner} {items}, {msg}, {rate}", "0 pages")
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        let style = style.with_key(
+            "items",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let n = state.pos();
+                let s = if n == 1 { "" } else { "s" };
+                let _ = write!(w, "{} item{s}", indicatif::HumanCount(n));
+            },
+        );
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let per_sec = state.per_sec();
+                let whole = if per_sec.is_finite() && per_sec > 0.0 {
+                    per_sec.round() as u64
+                } else {
+                    0
+                };
+                let _ = write!(w, "{}/s", indicatif::HumanCount(whole));
+            },
+        ));
     }
+    bar.set_message(message);
     bar
+}
+
+/// `1 page`, `2 pages`.
+fn page_count(n: u64) -> String {
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
 }
 
 fn confirm(op: &CommandSpec, req: &Request, cancels: Option<&str>) -> Result<(), CliError> {
