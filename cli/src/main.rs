@@ -64,7 +64,10 @@ fn main() -> ExitCode {
                 .any(|w| w[0] == "--error-format" && w[1] == "json")
                 || std::env::args().any(|a| a == "--error-format=json");
             if json && e.use_stderr() {
-                let err = CliError::usage(e.kind().to_string()).with("detail", e.to_string());
+                let mut err = CliError::usage(e.kind().to_string()).with("detail", e.to_string());
+                if let Some(flag) = clap_flag(&e) {
+                    err = err.with("flag", flag);
+                }
                 say!("{}", err.to_json());
                 return ExitCode::from(2);
             }
@@ -98,6 +101,22 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit as u8)
         }
     }
+}
+
+/// The flag a clap error is about (`--output <FMT>` is `output`), as the CLI's own errors name it.
+fn clap_flag(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let text = match e.get(ContextKind::InvalidArg)? {
+        ContextValue::String(s) => s.clone(),
+        ContextValue::Strings(list) => list.first()?.clone(),
+        _ => return None,
+    };
+    let name = text
+        .split([' ', '='])
+        .next()?
+        .trim_start_matches('-')
+        .trim_matches(['<', '>']);
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {

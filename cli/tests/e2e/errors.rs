@@ -280,3 +280,23 @@ fn help_marks_required_flags() {
         .unwrap();
     assert!(!crate::support::stdout(&out).contains("[required"));
 }
+
+#[test]
+fn json_errors_of_the_flag_parser_name_the_flag() {
+    let dir = config();
+    for (args, flag) in [
+        (&["-o", "xml", "list-customers"][..], "output"),
+        (&["list-customers", "--nope"][..], "nope"),
+        (&["get-customer"][..], "domain-id"),
+        (&["list-customers", "--order-by", "size"][..], "order-by"),
+    ] {
+        let out = cli(&dir)
+            .args(args)
+            .args(["--error-format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err: Value = serde_json::from_str(stderr(&out).trim()).expect("one JSON object");
+        assert_eq!(err["error"]["flag"], flag, "{args:?}: {err}");
+    }
+}
