@@ -138,7 +138,7 @@ fn logout() -> Result<(), CliError> {
         .profiles
         .values()
         .any(|p| p.client_id == removed.client_id && p.service_account == removed.service_account);
-    let source = Source::Profile(name, removed);
+    let source = Source::Profile(name, Box::new(removed));
     if let Some(file) = crate::token_cache::file_for(&source).filter(|_| !shared) {
         match std::fs::remove_file(&file) {
             Ok(()) => say!("cached token {} removed", file.display()),

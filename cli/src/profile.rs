@@ -134,7 +134,8 @@ pub fn save(config: &Config) -> Result<PathBuf, String> {
 /// Where the credentials come from, for `auth status`.
 pub enum Source {
     Environment,
-    Profile(String, Profile),
+    // Boxed: a profile is large next to the empty Environment variant.
+    Profile(String, Box<Profile>),
 }
 
 /// A non-empty `LW_*` variable.
@@ -189,17 +190,17 @@ pub fn with_env(mut p: Profile) -> Profile {
 /// `LW_CLIENT_SECRET` left from `auth login` does not hide the profile), else an incomplete
 /// `LW_*` set is an error naming what is missing.
 pub fn resolve() -> Result<Option<(Credentials, Source)>, String> {
-    if env_complete() {
-        if let Some(c) = Credentials::from_env().map_err(|e| e.to_string())? {
-            return Ok(Some((c, Source::Environment)));
-        }
+    if env_complete()
+        && let Some(c) = Credentials::from_env().map_err(|e| e.to_string())?
+    {
+        return Ok(Some((c, Source::Environment)));
     }
     let name = selected();
     let config = load()?;
     match config.profiles.get(&name) {
         Some(p) => {
             let p = with_env(p.clone());
-            Ok(Some((p.credentials()?, Source::Profile(name, p))))
+            Ok(Some((p.credentials()?, Source::Profile(name, Box::new(p)))))
         }
         None if chosen().is_some() => Err(format!("no profile {name:?} in {}", path()?.display())),
         // No profile: a partial set is reported as the crate sees it.
