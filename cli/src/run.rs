@@ -73,7 +73,11 @@ fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> 
 
 fn comfy_table_width() -> usize {
     if io::stdout().is_terminal() {
-        comfy_table::Table::new().width().map_or(120, usize::from)
+        // A pty that reports no size (0 columns, as under `script` without a terminal) is unknown.
+        comfy_table::Table::new()
+            .width()
+            .filter(|w| *w > 0)
+            .map_or(120, usize::from)
     } else {
         // Not a terminal: nothing to fit; keep every column a script may want.
         usize::MAX / 4

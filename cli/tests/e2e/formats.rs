@@ -317,3 +317,40 @@ async fn table_cells_stay_on_one_line_and_are_cut_only_for_lack_of_room() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains(long), "{}", stdout(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_the_table_fits_its_width() {
+    let long =
+        "A Company Name Far Too Long For Any Column Of A Table Of Customers, Kabushiki Kaisha";
+    let seed = lineworks_partner_sandbox::Seed::from_json(&format!(
+        r#"{{"customers": [{{"domain": "a.example", "companyName": "{long}"}},
+            {{"domain": "b.example", "companyName": "Short"}}]}}"#
+    ))
+    .unwrap();
+    let sb = lineworks_partner_sandbox::Sandbox::builder()
+        .seed(seed)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    // `script`'s pty reports no size: the table assumes 120 columns (it showed one column).
+    let out = crate::support::pty(&dir, &sb.base_url(), "list-customers", "");
+    assert!(out.status.success(), "{}", stdout(&out));
+    let shown = stdout(&out).replace('\r', "");
+    let lines: Vec<&str> = shown.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{shown}");
+    assert!(lines[0].contains("companyName"), "{shown}");
+    for line in &lines {
+        assert!(
+            line.chars().count() <= 120,
+            "{} > 120: {line:?}",
+            line.chars().count()
+        );
+    }
+    assert!(
+        shown.contains("A Company Name Far") && shown.contains('…'),
+        "{shown}"
+    );
+    assert!(!shown.contains(long), "cut to fit: {shown}");
+}
