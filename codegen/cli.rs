@@ -156,6 +156,48 @@ fn table_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<St
     first
 }
 
+/// The schema of one row: the items of `items_field`, or the whole answer.
+fn row_schema<'a>(spec: &'a Value, raw: &'a Value, items_field: Option<&str>) -> Option<&'a Value> {
+    let answer = resolve(spec, success_schema(raw)?);
+    match items_field {
+        Some(field) => answer
+            .pointer(&format!("/properties/{field}/items"))
+            .map(|items| resolve(spec, items)),
+        None => Some(answer),
+    }
+}
+
+/// Every column a csv row can have: all properties of the row schema in spec order, nested
+/// objects flattened with dots as the output flattens them, arrays (and objects without
+/// declared properties) as one column. The header cannot then depend on which row came first.
+fn csv_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
+    fn walk(spec: &Value, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
+        for (name, prop) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let key = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            let prop = resolve(spec, prop);
+            if prop.get("properties").is_some() && depth < 8 {
+                walk(spec, prop, &key, depth + 1, out);
+            } else {
+                out.push(key);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(row) = row_schema(spec, raw, items_field) {
+        walk(spec, row, "", 0, &mut out);
+    }
+    out
+}
+
 fn success_schema(raw: &Value) -> Option<&Value> {
     raw.get("responses")
         .and_then(Value::as_object)
@@ -179,6 +221,26 @@ fn sole_array(spec: &Value, raw: &Value) -> Option<String> {
     match arrays.as_slice() {
         [one] => Some((*one).clone()),
         _ => None,
+    }
+}
+
+/// Whether a body field schedules a cancellation, from the spec's words: an enum with a
+/// `CANCEL` value (for that value), or a field whose description's first clause is about
+/// cancelling (`Day to cancel the contract, or null to drop ...`: any non-null value).
+fn cancellation(description: &str, values: &[String]) -> TokenStream {
+    let cancel: Vec<&String> = values.iter().filter(|v| v.as_str() == "CANCEL").collect();
+    if !cancel.is_empty() {
+        return quote!(Cancels::Values(&[#(#cancel),*]));
+    }
+    let first = description
+        .split(['.', ',', ';'])
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    if first.contains("cancel") || first.contains("withdraw") {
+        quote!(Cancels::AnyValue)
+    } else {
+        quote!(Cancels::No)
     }
 }
 
@@ -323,9 +385,11 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
                     };
                     example.push_str(&format!(" --{flag} {shown}"));
                 }
+                let cancels = cancellation(&description, &values);
                 fields.push(quote! {
                     FieldSpec { wire: #wire, flag: #flag, kind: Kind::#kind, nullable: #nullable,
-                        required: #is_required, values: &[#(#values),*], description: #description }
+                        required: #is_required, values: &[#(#values),*], description: #description,
+                        cancels: #cancels }
                 });
             }
             body_spec =
@@ -350,7 +414,9 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         .and_then(Value::as_str)
         .unwrap_or("other")
         .to_string();
-    let destructive = op.method == "DELETE" || id.starts_with("cancel_");
+    // From the spec, not the command's name: a DELETE, or an operation the spec sums up as
+    // a cancellation. Fields that schedule one are `FieldSpec::cancels`.
+    let destructive = op.method == "DELETE" || summary.to_lowercase().starts_with("cancel");
     let docs_url = opt_str(op.docs_url.clone());
     let paged = op.pagination.is_some();
     let items_field_name = op
@@ -359,6 +425,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         .map(|p| p.items_field.clone())
         .or_else(|| sole_array(original, raw));
     let columns = table_columns(original, raw, items_field_name.as_deref());
+    let csv_columns = csv_columns(original, raw, items_field_name.as_deref());
     let items_field = opt_str(items_field_name);
     let all_arm = if op.pagination.is_some() {
         quote! {
@@ -376,6 +443,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
             summary: #summary, description: #description, example: #example, docs_url: #docs_url,
             params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
             destructive: #destructive, paged: #paged, columns: &[#(#columns),*],
+            csv_columns: &[#(#csv_columns),*],
         }
     };
     let dispatch = quote! {

@@ -3,7 +3,7 @@
 
 use crate::error::EXIT_CODES_HELP;
 use crate::generated::{COMMANDS, SPEC_VERSION};
-use crate::spec::{CommandSpec, Kind};
+use crate::spec::{Cancels, CommandSpec, Kind};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command, value_parser};
 
@@ -156,9 +156,56 @@ fn value_arg(flag: &'static str, kind: Kind, values: &'static [&'static str]) ->
     }
 }
 
+/// Columns an example line may take (indent included) before it is continued with ` \`, so
+/// clap never wraps it in the middle of a command a reader would copy.
+const EXAMPLE_WIDTH: usize = 78;
+
+/// The example command, indented, continued with ` \` at argument boundaries (a flag stays
+/// with its value) when longer than `width`.
+fn example_lines(example: &str, width: usize) -> String {
+    // Words, a single-quoted value kept whole.
+    let mut words: Vec<String> = Vec::new();
+    let mut quoted = false;
+    for part in example.split(' ') {
+        match words.last_mut() {
+            Some(last) if quoted => {
+                last.push(' ');
+                last.push_str(part);
+            }
+            _ => words.push(part.to_string()),
+        }
+        quoted ^= part.matches('\'').count() % 2 == 1;
+    }
+    // Units: the program and command name, then each flag with its value.
+    let mut units: Vec<String> = Vec::new();
+    for word in words {
+        let joins = !word.starts_with("--") && !units.is_empty();
+        match units.last_mut() {
+            Some(last) if joins => {
+                last.push(' ');
+                last.push_str(&word);
+            }
+            _ => units.push(word),
+        }
+    }
+    let mut lines = vec![format!("  {}", units.first().cloned().unwrap_or_default())];
+    for unit in units.iter().skip(1) {
+        let last = lines.last_mut().expect("one line");
+        // Room for ` unit` and a possible ` \`.
+        if last.chars().count() + 1 + unit.chars().count() + 2 <= width {
+            last.push(' ');
+            last.push_str(unit);
+        } else {
+            last.push_str(" \\");
+            lines.push(format!("      {unit}"));
+        }
+    }
+    lines.join("\n")
+}
+
 /// The subcommand of one operation.
 pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
-    let mut after = format!("Example:\n  {}\n", op.example);
+    let mut after = format!("Example:\n{}\n", example_lines(op.example, EXAMPLE_WIDTH));
     if let Some(url) = op.docs_url {
         after.push_str(&format!("\nReference: {url}\n"));
     }
@@ -167,6 +214,23 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
         after.push_str(
             "\nDestructive: asks for confirmation on a terminal; needs --yes otherwise.\n",
         );
+    }
+    let cancelling: Vec<String> = op
+        .body
+        .iter()
+        .flat_map(|b| b.fields)
+        .filter_map(|f| match f.cancels {
+            Cancels::No => None,
+            Cancels::AnyValue => Some(format!("--{}", f.flag)),
+            Cancels::Values(v) => Some(format!("--{} {}", f.flag, v.join("|"))),
+        })
+        .collect();
+    if !cancelling.is_empty() {
+        after.push_str(&format!(
+            "\nSchedules a cancellation with {}: asks for confirmation on a terminal; needs \
+             --yes otherwise.\n",
+            cancelling.join(", ")
+        ));
     }
     if op.paged {
         after.push_str("\nPaged: --all fetches every page.\n");
@@ -180,8 +244,15 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
         if let Some(d) = p.default {
             help.push_str(&format!(" [API default: {d}]"));
         }
+        let each = p.required && p.wire == "domainId" && op.takes_domain_id();
+        // clap's help does not say which flags are required.
+        if each {
+            help.push_str(" [required unless --each-customer]");
+        } else if p.required {
+            help.push_str(" [required]");
+        }
         let mut arg = value_arg(p.flag, p.kind, p.values).help(help);
-        if p.required && p.wire == "domainId" && op.takes_domain_id() {
+        if each {
             // With --each-customer the domain id comes from the customer list.
             arg = arg.required_unless_present("each-customer");
         } else if p.required {

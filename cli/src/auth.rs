@@ -46,13 +46,15 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
         private_key: value(m, "private-key", "Private key file (path)")?.into(),
         token_url: m.get_one::<String>("token-url").cloned(),
         base_url: m.get_one::<String>("base-url").cloned(),
+        ..Profile::default()
     };
     // The key must at least be readable and a PEM key before it is saved.
     profile
         .credentials()
         .map_err(|e| CliError::flag("private-key", e))?;
     if !m.get_flag("no-check") {
-        check(&profile).await?;
+        // With the LW_* variables later commands will also apply (LW_TOKEN_URL, ...).
+        check(&profile::with_env(profile.clone())).await?;
     }
     let mut config = profile::load().map_err(config_error)?;
     config.profiles.insert(name.clone(), profile);
@@ -82,7 +84,15 @@ async fn check(profile: &Profile) -> Result<(), CliError> {
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| crate::exit::client_error(e, list))
+        .map_err(|e| {
+            // The exit code and facts of the call, labelled as the login's own check.
+            let message = e.to_string();
+            let mut err = crate::exit::client_error(e, list);
+            err.message = format!(
+                "auth login: checking the credentials with list_customers failed: {message}"
+            );
+            err
+        })
 }
 
 fn status() -> Result<(), CliError> {
@@ -90,31 +100,56 @@ fn status() -> Result<(), CliError> {
     let text = match &resolved {
         None => "no credentials: neither LW_* variables nor a profile".to_string(),
         Some((_, Source::Environment)) => "credentials: LW_* environment variables".to_string(),
-        Some((_, Source::Profile(name, p))) => format!(
-            "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
-            profile::path().map_err(config_error)?.display(),
-            p.client_id,
-            p.service_account,
-            p.private_key.display()
-        ),
+        Some((_, Source::Profile(name, p))) => {
+            format!(
+                "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
+                profile::path().map_err(config_error)?.display(),
+                p.client_id,
+                p.service_account,
+                p.private_key.display()
+            ) + &if p.from_env.is_empty() {
+                String::new()
+            } else {
+                format!("\nfrom the environment: {}", p.from_env.join(", "))
+            }
+        }
     };
-    println!("{text}");
+    let mut text = format!("{text}\n");
     if let Some((_, source)) = &resolved {
-        println!(
-            "token: {}",
+        text.push_str(&format!(
+            "token: {}\n",
             crate::token_cache::describe(source, std::time::SystemTime::now())
-        );
+        ));
     }
-    Ok(())
+    crate::error::emit(text.as_bytes())
 }
 
 fn logout() -> Result<(), CliError> {
     let name = profile::selected();
     let mut config = profile::load().map_err(config_error)?;
-    if config.profiles.remove(&name).is_none() {
+    let Some(removed) = config.profiles.remove(&name) else {
         return Err(CliError::usage(format!("no profile {name:?}")));
-    }
+    };
     profile::save(&config).map_err(config_error)?;
     say!("profile {name:?} removed");
+    // Its cached tokens would still grant access; another profile of the same account keeps
+    // them (same file).
+    let shared = config
+        .profiles
+        .values()
+        .any(|p| p.client_id == removed.client_id && p.service_account == removed.service_account);
+    let source = Source::Profile(name, Box::new(removed));
+    if let Some(file) = crate::token_cache::file_for(&source).filter(|_| !shared) {
+        match std::fs::remove_file(&file) {
+            Ok(()) => say!("cached token {} removed", file.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(CliError::usage(format!(
+                    "profile removed, but not its cached token {}: {e}",
+                    file.display()
+                )));
+            }
+        }
+    }
     Ok(())
 }

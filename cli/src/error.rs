@@ -95,6 +95,26 @@ impl fmt::Display for CliError {
     }
 }
 
+impl CliError {
+    /// An error writing stdout: a closed pipe (`| head`) ends the command quietly with 0,
+    /// anything else is reported.
+    pub fn output(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::new(Exit::PipeClosed, "")
+        } else {
+            CliError::usage(format!("writing the output: {e}"))
+        }
+    }
+}
+
+/// Writes data to stdout and flushes it; a closed stdout becomes [`Exit::PipeClosed`].
+pub fn emit(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes).map_err(CliError::output)?;
+    stdout.flush().map_err(CliError::output)
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::usage(format!("I/O error: {e}"))

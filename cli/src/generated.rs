@@ -4,7 +4,7 @@
 use crate::error::CliError;
 use crate::exit::client_error;
 use crate::request::{Mode, Outcome, Request};
-use crate::spec::{BodySpec, CommandSpec, FieldSpec, Kind, Location, ParamSpec};
+use crate::spec::{BodySpec, Cancels, CommandSpec, FieldSpec, Kind, Location, ParamSpec};
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));
 

@@ -64,7 +64,10 @@ fn main() -> ExitCode {
                 .any(|w| w[0] == "--error-format" && w[1] == "json")
                 || std::env::args().any(|a| a == "--error-format=json");
             if json && e.use_stderr() {
-                let err = CliError::usage(e.kind().to_string()).with("detail", e.to_string());
+                let mut err = CliError::usage(e.kind().to_string()).with("detail", e.to_string());
+                if let Some(flag) = clap_flag(&e) {
+                    err = err.with("flag", flag);
+                }
                 say!("{}", err.to_json());
                 return ExitCode::from(2);
             }
@@ -100,6 +103,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// The flag a clap error is about (`--output <FMT>` is `output`), as the CLI's own errors name it.
+fn clap_flag(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let text = match e.get(ContextKind::InvalidArg)? {
+        ContextValue::String(s) => s.clone(),
+        ContextValue::Strings(list) => list.first()?.clone(),
+        _ => return None,
+    };
+    let name = text
+        .split([' ', '='])
+        .next()?
+        .trim_start_matches('-')
+        .trim_matches(['<', '>']);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
     let Some((name, sub)) = m.subcommand() else {
         return Err(CliError::usage("no command given; see --help"));
@@ -112,8 +131,10 @@ async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
                 .get_one::<clap_complete::Shell>("shell")
                 .ok_or_else(|| CliError::flag("shell", "required"))?;
             let mut cmd = app::build();
-            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut std::io::stdout());
-            Ok(())
+            // Into a buffer first: clap_complete panics when its writer fails (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut script);
+            error::emit(&script)
         }
         "sandbox" => serve::sandbox_serve(sub).await,
         "auth" => auth::run(sub).await,

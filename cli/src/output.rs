@@ -26,7 +26,8 @@ impl Format {
     }
 }
 
-/// Longest cell of a table, in characters; longer ones are cut with `…`.
+/// Width a table column is first given when choosing how many columns fit; a longer cell gets
+/// the room the terminal has left, and is cut with `…` only past that.
 const MAX_CELL: usize = 40;
 
 pub struct Printer<W: Write> {
@@ -40,7 +41,11 @@ pub struct Printer<W: Write> {
     /// json `--all`: whether the opening bracket and a first item were written.
     opened: bool,
     written: usize,
+    /// The csv header from the spec (every field of a row); the first row's fields if empty.
+    csv_columns: Vec<String>,
     csv_header: Option<Vec<String>>,
+    /// Fields of a row not in the csv header, reported once each.
+    csv_dropped: std::collections::BTreeSet<String>,
     rows: Vec<Map<String, Value>>,
 }
 
@@ -52,6 +57,7 @@ impl<W: Write> Printer<W> {
         width: usize,
         items_field: Option<&'static str>,
         columns: Vec<String>,
+        csv_columns: Vec<String>,
     ) -> Self {
         Printer {
             out,
@@ -62,7 +68,9 @@ impl<W: Write> Printer<W> {
             columns,
             opened: false,
             written: 0,
+            csv_columns,
             csv_header: None,
+            csv_dropped: Default::default(),
             rows: Vec::new(),
         }
     }
@@ -103,7 +111,12 @@ impl<W: Write> Printer<W> {
             Format::Table if value.is_object() => {
                 let mut flat = Map::new();
                 flatten("", value, &mut flat);
-                let rows: Vec<[String; 2]> = flat.into_iter().map(|(k, v)| [k, cell(&v)]).collect();
+                let key_width = flat.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+                let room = self.width.saturating_sub(key_width + 2).max(MAX_CELL);
+                let rows: Vec<[String; 2]> = flat
+                    .into_iter()
+                    .map(|(k, v)| [k, cut(&cell(&v), room)])
+                    .collect();
                 let mut table = table(self.width);
                 table.set_header(["field", "value"]);
                 for row in rows {
@@ -143,22 +156,40 @@ impl<W: Write> Printer<W> {
                 self.out.write_all(b"\n")
             }
             Format::Csv => {
-                let mut flat = Map::new();
-                flatten("", item, &mut flat);
                 let mut w = csv::WriterBuilder::new().from_writer(&mut self.out);
                 let header = match &self.csv_header {
                     Some(h) => h.clone(),
                     None => {
-                        let h: Vec<String> = flat.keys().cloned().collect();
+                        let h = if self.csv_columns.is_empty() {
+                            let mut flat = Map::new();
+                            flatten("", item.clone(), &mut flat);
+                            flat.keys().cloned().collect()
+                        } else {
+                            self.csv_columns.clone()
+                        };
                         w.write_record(&h)?;
                         self.csv_header = Some(h.clone());
                         h
                     }
                 };
+                let known: std::collections::HashSet<&str> =
+                    header.iter().map(String::as_str).collect();
+                let mut flat = Map::new();
+                flatten_to(&known, "", item, &mut flat);
                 let row: Vec<String> = header
                     .iter()
                     .map(|k| flat.get(k).map(plain).unwrap_or_default())
                     .collect();
+                // A field the spec does not declare (a newer API) has no column: say so
+                // rather than drop it silently. A null one loses nothing.
+                for (key, value) in &flat {
+                    if !value.is_null()
+                        && !known.contains(key.as_str())
+                        && self.csv_dropped.insert(key.clone())
+                    {
+                        say!("warning: csv: field {key} has no column in the header; left out");
+                    }
+                }
                 w.write_record(&row)?;
                 w.flush()
             }
@@ -220,6 +251,31 @@ fn flatten(prefix: &str, value: Value, out: &mut Map<String, Value>) {
     }
 }
 
+/// [`flatten`] that stops at a header column: an object there (free-form in the spec) is
+/// one cell of JSON text.
+fn flatten_to(
+    columns: &std::collections::HashSet<&str>,
+    prefix: &str,
+    value: Value,
+    out: &mut Map<String, Value>,
+) {
+    match value {
+        Value::Object(obj) if prefix.is_empty() || !columns.contains(prefix) => {
+            for (k, v) in obj {
+                let key = if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten_to(columns, &key, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other);
+        }
+    }
+}
+
 /// A value as csv text: strings without quotes, null as empty, arrays as JSON.
 fn plain(v: &Value) -> String {
     match v {
@@ -229,14 +285,33 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// A value as table text on one line: control characters would break the row, so `\n`, `\r`
+/// and `\t` are shown as those escapes and any other as `\u{..}`.
 fn cell(v: &Value) -> String {
     let text = plain(v);
-    if text.chars().count() > MAX_CELL {
-        let cut: String = text.chars().take(MAX_CELL - 1).collect();
-        format!("{cut}…")
-    } else {
-        text
+    if !text.chars().any(char::is_control) {
+        return text;
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` in at most `max` characters, the last one `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{kept}…")
 }
 
 fn table(width: usize) -> Table {
@@ -263,29 +338,40 @@ fn render_table(rows: &[Map<String, Value>], preferred: &[String], width: usize)
             .filter(|k| rows.iter().any(|r| r.contains_key(*k)))
             .collect()
     };
-    let mut columns: Vec<(String, usize)> = Vec::new();
+    // (key, width given, width of its longest cell)
+    let mut columns: Vec<(String, usize, usize)> = Vec::new();
     let mut used = 0;
     for key in candidates {
-        let w = rows
+        let header = key.chars().count();
+        let natural = rows
             .iter()
             .map(|r| r.get(key.as_str()).map_or(0, |v| cell(v).chars().count()))
             .max()
             .unwrap_or(0)
-            .max(key.chars().count());
+            .max(header);
+        let w = natural.min(MAX_CELL).max(header);
         // Two spaces between columns (the preset's padding).
         if used + w + 2 > width && !columns.is_empty() {
             break;
         }
         used += w + 2;
-        columns.push((key.clone(), w));
+        columns.push((key.clone(), w, natural));
+    }
+    // The room left goes to the cut columns, in column order: a cell is only cut when the
+    // width really has no room for it.
+    let mut spare = width.saturating_sub(used);
+    for (_, w, natural) in &mut columns {
+        let more = natural.saturating_sub(*w).min(spare);
+        *w += more;
+        spare -= more;
     }
     let mut table = table(width);
-    table.set_header(columns.iter().map(|(k, _)| k.as_str()));
+    table.set_header(columns.iter().map(|(k, _, _)| k.as_str()));
     for row in rows {
         table.add_row(
             columns
                 .iter()
-                .map(|(k, _)| row.get(k).map(cell).unwrap_or_default()),
+                .map(|(k, w, _)| row.get(k).map(|v| cut(&cell(v), *w)).unwrap_or_default()),
         );
     }
     table.to_string()

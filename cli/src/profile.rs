@@ -15,7 +15,7 @@ pub struct Config {
     pub profiles: BTreeMap<String, Profile>,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct Profile {
     pub client_id: String,
     pub client_secret: String,
@@ -25,6 +25,15 @@ pub struct Profile {
     pub token_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// `LW_PRIVATE_KEY` given as PEM text (never written to the file).
+    #[serde(skip)]
+    pub private_key_pem: Option<String>,
+    /// `LW_SCOPE` (never written to the file).
+    #[serde(skip)]
+    pub scope: Option<String>,
+    /// The `LW_*` variables that replaced fields of the file, for `auth status`.
+    #[serde(skip)]
+    pub from_env: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for Profile {
@@ -43,10 +52,16 @@ impl Profile {
         let mut sa = ServiceAccount::builder()
             .client_id(&self.client_id)
             .client_secret(&self.client_secret)
-            .service_account_id(&self.service_account)
-            .private_key_file(&self.private_key);
+            .service_account_id(&self.service_account);
+        sa = match &self.private_key_pem {
+            Some(pem) => sa.private_key_pem(pem),
+            None => sa.private_key_file(&self.private_key),
+        };
         if let Some(url) = &self.token_url {
             sa = sa.token_url(url);
+        }
+        if let Some(scope) = &self.scope {
+            sa = sa.scopes(scope.split([' ', ',']).filter(|s| !s.is_empty()));
         }
         Ok(Credentials::service_account(
             sa.build().map_err(|e| e.to_string())?,
@@ -119,19 +134,78 @@ pub fn save(config: &Config) -> Result<PathBuf, String> {
 /// Where the credentials come from, for `auth status`.
 pub enum Source {
     Environment,
-    Profile(String, Profile),
+    // Boxed: a profile is large next to the empty Environment variant.
+    Profile(String, Box<Profile>),
 }
 
-/// The credentials of this command, and where they came from.
+/// A non-empty `LW_*` variable.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Whether the environment alone makes credentials: `LW_ACCESS_TOKEN`, or all four
+/// service-account variables.
+fn env_complete() -> bool {
+    var("LW_ACCESS_TOKEN").is_some()
+        || [
+            "LW_CLIENT_ID",
+            "LW_CLIENT_SECRET",
+            "LW_SERVICE_ACCOUNT",
+            "LW_PRIVATE_KEY",
+        ]
+        .iter()
+        .all(|n| var(n).is_some())
+}
+
+/// `p` with each service-account `LW_*` variable that is set in place of its field, the way
+/// `LW_API_BASE_URL` already replaces the profile's base URL.
+pub fn with_env(mut p: Profile) -> Profile {
+    let mut from_env = Vec::new();
+    let mut take = |name: &'static str, field: &mut dyn FnMut(String)| {
+        if let Some(v) = var(name) {
+            field(v.trim().to_string());
+            from_env.push(name);
+        }
+    };
+    take("LW_CLIENT_ID", &mut |v| p.client_id = v);
+    take("LW_CLIENT_SECRET", &mut |v| p.client_secret = v);
+    take("LW_SERVICE_ACCOUNT", &mut |v| p.service_account = v);
+    take("LW_PRIVATE_KEY", &mut |v| {
+        if v.contains("-----BEGIN") {
+            // As the crate reads it: PEM text, `\n` escapes allowed.
+            p.private_key_pem = Some(v.replace("\\n", "\n"));
+        } else {
+            p.private_key = v.into();
+        }
+    });
+    take("LW_TOKEN_URL", &mut |v| p.token_url = Some(v));
+    take("LW_SCOPE", &mut |v| p.scope = Some(v));
+    take("LW_API_BASE_URL", &mut |v| p.base_url = Some(v));
+    p.from_env = from_env;
+    p
+}
+
+/// The credentials of this command, and where they came from: a complete `LW_*` set, else
+/// the profile with the `LW_*` variables that are set in place of its fields (an exported
+/// `LW_CLIENT_SECRET` left from `auth login` does not hide the profile), else an incomplete
+/// `LW_*` set is an error naming what is missing.
 pub fn resolve() -> Result<Option<(Credentials, Source)>, String> {
-    if let Some(c) = Credentials::from_env().map_err(|e| e.to_string())? {
+    if env_complete()
+        && let Some(c) = Credentials::from_env().map_err(|e| e.to_string())?
+    {
         return Ok(Some((c, Source::Environment)));
     }
     let name = selected();
     let config = load()?;
     match config.profiles.get(&name) {
-        Some(p) => Ok(Some((p.credentials()?, Source::Profile(name, p.clone())))),
+        Some(p) => {
+            let p = with_env(p.clone());
+            Ok(Some((p.credentials()?, Source::Profile(name, Box::new(p)))))
+        }
         None if chosen().is_some() => Err(format!("no profile {name:?} in {}", path()?.display())),
-        None => Ok(None),
+        // No profile: a partial set is reported as the crate sees it.
+        None => Credentials::from_env()
+            .map(|c| c.map(|c| (c, Source::Environment)))
+            .map_err(|e| e.to_string()),
     }
 }

@@ -2,7 +2,7 @@
 //! The generated dispatch turns it into the crate's typed builder; `--dry-run` prints it.
 
 use crate::error::CliError;
-use crate::spec::{CommandSpec, FieldSpec, Kind, Location};
+use crate::spec::{Cancels, CommandSpec, FieldSpec, Kind, Location};
 use clap::ArgMatches;
 use futures_util::stream::BoxStream;
 use serde_json::{Map, Value};
@@ -34,12 +34,15 @@ pub struct Request {
     /// Parameter texts by wire name.
     pub params: BTreeMap<&'static str, String>,
     pub body: Option<Value>,
+    /// The body fields set by their own flag (`--withdrawal-date`), to name them in errors.
+    pub flag_fields: Vec<&'static FieldSpec>,
 }
 
 impl Request {
     /// Reads the command's flags (and `--body`, which may be `-` for stdin).
     pub fn from_matches(op: &'static CommandSpec, m: &ArgMatches) -> Result<Self, CliError> {
         let mut params = BTreeMap::new();
+        let mut flag_fields = Vec::new();
         for p in op.params {
             if let Some(v) = m.get_one::<String>(p.flag) {
                 params.insert(p.wire, v.clone());
@@ -63,6 +66,7 @@ impl Request {
                 for field in spec.fields {
                     if let Some(text) = m.get_one::<String>(field.flag) {
                         set(field, typed(field.flag, field.kind, text)?)?;
+                        flag_fields.push(field);
                     }
                 }
                 // `--clear` exists only where a field is nullable.
@@ -75,6 +79,16 @@ impl Request {
                         .ok_or_else(|| {
                             CliError::flag("clear", format!("{name} is not a field of this body"))
                         })?;
+                    // Both would set the field; which one wins would be a guess.
+                    if m.get_one::<String>(field.flag).is_some() {
+                        return Err(CliError::flag(
+                            "clear",
+                            format!(
+                                "--clear {name} and --{} both set {}; give one of them",
+                                field.flag, field.wire
+                            ),
+                        ));
+                    }
                     if !field.nullable {
                         return Err(CliError::flag(
                             "clear",
@@ -89,7 +103,12 @@ impl Request {
                 body
             }
         };
-        Ok(Request { op, params, body })
+        Ok(Request {
+            op,
+            params,
+            body,
+            flag_fields,
+        })
     }
 
     /// The typed value of a parameter, when given.
@@ -117,11 +136,47 @@ impl Request {
         let Some(body) = &self.body else {
             return Ok(None);
         };
-        serde_json::from_value(body.clone()).map(Some).map_err(|e| {
-            CliError::flag(
-                "body",
-                format!("the request body does not fit the spec: {e}"),
-            )
+        serde_path_to_error::deserialize(body.clone())
+            .map(Some)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                // A field a flag set is that flag's fault, not the body document's.
+                let top = path.split(['.', '[']).next().unwrap_or_default();
+                match self.flag_fields.iter().find(|f| f.wire == top) {
+                    Some(field) => {
+                        let given = body.get(field.wire).map(Value::to_string);
+                        CliError::flag(
+                            field.flag,
+                            format!("{} is not valid: {inner}", given.unwrap_or_default()),
+                        )
+                    }
+                    None if path.is_empty() || path == "." => CliError::flag(
+                        "body",
+                        format!("the request body does not fit the spec: {inner}"),
+                    ),
+                    None => CliError::flag(
+                        "body",
+                        format!("the request body does not fit the spec: field {path}: {inner}"),
+                    )
+                    .with("field", path),
+                }
+            })
+    }
+
+    /// The body field that schedules a cancellation, as `withdrawalDate "2030-01-31"`, if any
+    /// (from a flag or `--body` alike).
+    pub fn cancellation(&self) -> Option<String> {
+        let body = self.body.as_ref()?.as_object()?;
+        let spec = self.op.body.as_ref()?;
+        spec.fields.iter().find_map(|f| {
+            let value = body.get(f.wire).filter(|v| !v.is_null())?;
+            let hit = match f.cancels {
+                Cancels::No => false,
+                Cancels::AnyValue => true,
+                Cancels::Values(values) => value.as_str().is_some_and(|v| values.contains(&v)),
+            };
+            hit.then(|| format!("{} {value}", f.wire))
         })
     }
 

@@ -14,13 +14,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value};
 use std::io::{self, IsTerminal, Write};
 
-/// Output errors: a closed pipe ends the command quietly, anything else is reported.
 fn out(e: io::Error) -> CliError {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        CliError::new(Exit::PipeClosed, "")
-    } else {
-        CliError::usage(format!("writing the output: {e}"))
-    }
+    CliError::output(e)
 }
 
 pub struct Globals {
@@ -72,12 +67,17 @@ fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> 
         width,
         op.items_field,
         op.columns.iter().map(|c| c.to_string()).collect(),
+        op.csv_columns.iter().map(|c| c.to_string()).collect(),
     )
 }
 
 fn comfy_table_width() -> usize {
     if io::stdout().is_terminal() {
-        comfy_table::Table::new().width().map_or(120, usize::from)
+        // A pty that reports no size (0 columns, as under `script` without a terminal) is unknown.
+        comfy_table::Table::new()
+            .width()
+            .filter(|w| *w > 0)
+            .map_or(120, usize::from)
     } else {
         // Not a terminal: nothing to fit; keep every column a script may want.
         usize::MAX / 4
@@ -89,21 +89,18 @@ pub async fn operation(
     m: &ArgMatches,
     g: &Globals,
 ) -> Result<(), CliError> {
+    // Before the request is read: `--body -` would consume stdin.
+    check_customer_flags(op, m, g)?;
     let req = Request::from_matches(op, m)?;
-    if g.each_customer && !op.takes_domain_id() {
-        return Err(CliError::flag(
-            "each-customer",
-            format!("{} takes no --domain-id", op.name),
-        ));
-    }
     if g.each_customer && g.dry_run {
         return Err(CliError::flag(
             "dry-run",
             "cannot be combined with --each-customer",
         ));
     }
-    if op.destructive && !g.dry_run && !g.yes {
-        confirm(op, &req)?;
+    let cancels = req.cancellation();
+    if (op.destructive || cancels.is_some()) && !g.dry_run && !g.yes {
+        confirm(op, &req, cancels.as_deref())?;
     }
     let target = client::connect(&g.options).await?;
     if g.dry_run {
@@ -127,12 +124,47 @@ pub async fn operation(
                 printer.page(page).map_err(out)?;
                 count += 1;
                 bar.set_position(printer.written() as u64);
-                bar.set_message(format!("{count} pages"));
+                bar.set_message(page_count(count));
             }
             bar.finish_and_clear();
             printer.finish(true).map_err(out)
         }
     }
+}
+
+/// Flags of `--each-customer` that would otherwise be ignored, or fight over stdin.
+fn check_customer_flags(op: &CommandSpec, m: &ArgMatches, g: &Globals) -> Result<(), CliError> {
+    if g.each_customer && !op.takes_domain_id() {
+        return Err(CliError::flag(
+            "each-customer",
+            format!("{} takes no --domain-id", op.name),
+        ));
+    }
+    if g.each_customer && m.get_one::<String>("domain-id").is_some() {
+        return Err(CliError::flag(
+            "domain-id",
+            "cannot be combined with --each-customer (the ids come from the customer list or \
+             --domain-ids)",
+        ));
+    }
+    if g.domain_ids.is_some() && !g.each_customer {
+        return Err(CliError::flag(
+            "domain-ids",
+            "needs --each-customer (use --domain-id for one customer)",
+        ));
+    }
+    let body_stdin = m
+        .try_get_one::<String>("body")
+        .ok()
+        .flatten()
+        .is_some_and(|b| b == "-");
+    if body_stdin && g.domain_ids.as_deref() == Some("-") {
+        return Err(CliError::flag(
+            "domain-ids",
+            "--domain-ids - and --body - both read stdin; give one of them as a file",
+        ));
+    }
+    Ok(())
 }
 
 /// A progress line on stderr, drawn only when stderr is a terminal.
@@ -141,19 +173,56 @@ fn progress(len: Option<u64>) -> ProgressBar {
         Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
     };
-    let template = if len.is_some() {
-        "{bar:30} {pos}/{len} customers, {msg} ({per_sec})"
+    // `10 items, 1 page, 2,473/s`: the message is set before the first frame, and the rate
+    // is whole per second (indicatif's {per_sec} shows four decimals).
+    let (template, message) = if len.is_some() {
+        (
+            "{bar:30} {human_pos}/{human_len} customers, {msg}, {rate}",
+            "0 failed",
+        )
     } else {
-        "{spinner} {pos} items, {msg} ({per_sec})"
+        ("{spinner} {items}, {msg}, {rate}", "0 pages")
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        let style = style.with_key(
+            "items",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let n = state.pos();
+                let s = if n == 1 { "" } else { "s" };
+                let _ = write!(w, "{} item{s}", indicatif::HumanCount(n));
+            },
+        );
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let per_sec = state.per_sec();
+                let whole = if per_sec.is_finite() && per_sec > 0.0 {
+                    per_sec.round() as u64
+                } else {
+                    0
+                };
+                let _ = write!(w, "{}/s", indicatif::HumanCount(whole));
+            },
+        ));
     }
+    bar.set_message(message);
     bar
 }
 
-fn confirm(op: &CommandSpec, req: &Request) -> Result<(), CliError> {
-    let what = format!("{} {}", op.method, req.path());
+/// `1 page`, `2 pages`.
+fn page_count(n: u64) -> String {
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
+}
+
+fn confirm(op: &CommandSpec, req: &Request, cancels: Option<&str>) -> Result<(), CliError> {
+    let mut what = format!("{} {}", op.method, req.path());
+    if let Some(field) = cancels {
+        what.push_str(&format!(", scheduling a cancellation ({field})"));
+    }
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Err(CliError::flag(
             "yes",
@@ -198,9 +267,7 @@ async fn dry_run(target: &Target, op: &'static CommandSpec, req: &Request) -> Re
         text.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
         text.push('\n');
     }
-    let mut stdout = io::stdout();
-    stdout.write_all(text.as_bytes()).map_err(out)?;
-    stdout.flush().map_err(out)
+    crate::error::emit(text.as_bytes())
 }
 
 async fn domain_ids(target: &Target, g: &Globals) -> Result<Vec<i64>, CliError> {
@@ -296,6 +363,10 @@ async fn each_customer(
             .chain(op.columns.iter().copied().filter(|c| *c != "domainId"))
             .map(str::to_string)
             .collect(),
+        std::iter::once("domainId")
+            .chain(op.csv_columns.iter().copied().filter(|c| *c != "domainId"))
+            .map(str::to_string)
+            .collect(),
     );
     let mut failed = 0usize;
     let mut results = futures_util::stream::iter(ids)
@@ -314,8 +385,10 @@ async fn each_customer(
                     }
                 }
             }
-            Err(e) => {
+            Err(mut e) => {
                 failed += 1;
+                // Several customers fail alike; the text must say which one this was.
+                e.message = format!("domainId {id}: {}", e.message);
                 let e = e.with("domainId", id);
                 bar.suspend(|| crate::report(&e));
             }

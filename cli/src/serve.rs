@@ -23,10 +23,29 @@ pub async fn sandbox_serve(m: &clap::ArgMatches) -> Result<(), CliError> {
         })?;
     // The address on a line of its own, so a script (or a test) can take it as it is. A closed
     // stderr is no reason to stop serving.
-    say!("LW_API_BASE_URL={}", sandbox.base_url());
+    say!("LW_API_BASE_URL={}", reachable(&sandbox.base_url(), addr));
     say!(
         "sandbox listening with demo data; any bearer token works (e.g. LW_ACCESS_TOKEN=test); Ctrl-C stops it"
     );
     sandbox.serve_until_interrupted().await;
     Ok(())
+}
+
+/// The base URL a client can use: `0.0.0.0` or `::` (every interface) is no address to connect
+/// to, and the CLI rejects it, so an unspecified address is shown as the loopback one.
+fn reachable(base_url: &str, addr: std::net::SocketAddr) -> String {
+    if !addr.ip().is_unspecified() {
+        return base_url.to_string();
+    }
+    let loopback = match addr {
+        std::net::SocketAddr::V4(_) => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        std::net::SocketAddr::V6(_) => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    };
+    match url::Url::parse(base_url) {
+        Ok(mut url) => match url.set_ip_host(loopback) {
+            Ok(()) => url.to_string(),
+            Err(()) => base_url.to_string(),
+        },
+        Err(_) => base_url.to_string(),
+    }
 }

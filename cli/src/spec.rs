@@ -21,12 +21,16 @@ pub struct CommandSpec {
     pub body: Option<BodySpec>,
     /// For lists: the answer's array of items (rows of ndjson, csv and table output).
     pub items_field: Option<&'static str>,
-    /// DELETE and cancellations: confirmed on a terminal, refused without `--yes` otherwise.
+    /// DELETE and operations summed up as a cancellation: confirmed on a terminal, refused
+    /// without `--yes` otherwise (and so is a body field that schedules one, `Cancels`).
     pub destructive: bool,
     /// Cursor-paged: `--all` follows `nextCursor`.
     pub paged: bool,
     /// Table columns, most telling first (dotted for nested fields).
     pub columns: &'static [&'static str],
+    /// Every field of a row as the csv header (dotted, spec order); empty when the spec
+    /// declares no answer schema.
+    pub csv_columns: &'static [&'static str],
 }
 
 impl CommandSpec {
@@ -72,6 +76,16 @@ pub struct ParamSpec {
     pub description: &'static str,
 }
 
+/// Whether setting a body field schedules a cancellation (confirmed like a DELETE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancels {
+    No,
+    /// Any value but `null` (`withdrawalDate`; `null` drops the scheduled cancellation).
+    AnyValue,
+    /// These values of an enum (`type: CANCEL`).
+    Values(&'static [&'static str]),
+}
+
 /// The JSON request body.
 #[derive(Debug)]
 pub struct BodySpec {
@@ -91,4 +105,5 @@ pub struct FieldSpec {
     pub required: bool,
     pub values: &'static [&'static str],
     pub description: &'static str,
+    pub cancels: Cancels,
 }

@@ -14,6 +14,15 @@ use std::time::{Duration, SystemTime};
 /// The store for the credentials of this command; `None` for a fixed `LW_ACCESS_TOKEN`
 /// (nothing to renew) or when the folder cannot be created (tokens then stay in memory).
 pub fn store_for(source: &Source) -> Option<FileTokenStore> {
+    let file = file_for(source)?;
+    let dir = file.parent()?;
+    std::fs::create_dir_all(dir).ok()?;
+    restrict(dir);
+    Some(FileTokenStore::new(file))
+}
+
+/// The token file of these credentials (which may not exist).
+pub fn file_for(source: &Source) -> Option<PathBuf> {
     let (client_id, account) = match source {
         Source::Profile(_, p) => (p.client_id.clone(), p.service_account.clone()),
         Source::Environment => {
@@ -24,12 +33,7 @@ pub fn store_for(source: &Source) -> Option<FileTokenStore> {
             (var("LW_CLIENT_ID")?, var("LW_SERVICE_ACCOUNT")?)
         }
     };
-    let dir = folder()?;
-    std::fs::create_dir_all(&dir).ok()?;
-    restrict(&dir);
-    Some(FileTokenStore::new(
-        dir.join(file_name(&client_id, &account)),
-    ))
+    Some(folder()?.join(file_name(&client_id, &account)))
 }
 
 /// What `auth status` says about the cached tokens of these credentials: whether there is an

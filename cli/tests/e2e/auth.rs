@@ -80,6 +80,20 @@ async fn login_writes_a_0600_profile_that_later_commands_use() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_removes_the_cached_token_too() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    login(&dir, &sb, &[], "cid-l", "sa-l");
+    let out = cli(&dir).args(["list-customers"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = dir.path().join("lineworks-partner/tokens/cid-l@sa-l.json");
+    assert!(file.exists(), "a command cached its token");
+    let out = cli(&dir).args(["auth", "logout"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!file.exists(), "the cached token is gone: {}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_the_token_endpoint_refuses_writes_nothing() {
     let sb = sandbox(1).await;
     let dir = config();
@@ -186,5 +200,99 @@ async fn status_shows_the_cached_tokens_expiry_never_the_token() {
         status().contains("access token cached, expired "),
         "{}",
         status()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incomplete_lw_set_fills_in_the_profile_instead_of_hiding_it() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    login(&dir, &sb, &[], "cid-d", "sa-d");
+    login(&dir, &sb, &["--profile", "staging"], "cid-s", "sa-s");
+    // The secret stays exported after `auth login`, as the README suggests.
+    for global in [&[][..], &["--profile", "staging"][..]] {
+        let out = cli(&dir)
+            .env("LW_CLIENT_SECRET", SECRET)
+            .args(global)
+            .args(["list-customers", "-o", "ndjson"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{global:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out).lines().count(), 1);
+    }
+    let out = cli(&dir)
+        .env("LW_CLIENT_SECRET", SECRET)
+        .args(["auth", "status"])
+        .output()
+        .unwrap();
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("profile: default")
+            && shown.contains("from the environment: LW_CLIENT_SECRET"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !stderr(&out).contains(SECRET));
+    // Without a profile the incomplete set is still an error naming what is missing.
+    let empty = config();
+    let out = cli(&empty)
+        .env("LW_CLIENT_SECRET", SECRET)
+        .args(["list-customers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("LW_CLIENT_ID"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_honours_lw_token_url_and_lw_api_base_url_and_labels_its_check() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let out = cli(&dir)
+        .args([
+            "auth",
+            "login",
+            "--client-id",
+            "cid-v",
+            "--service-account",
+            "sa-v",
+        ])
+        .arg("--private-key")
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .env("LW_TOKEN_URL", sb.token_url())
+        .env("LW_API_BASE_URL", sb.base_url())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The check's failure is the login's, not a list-customers command's.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = cli(&dir)
+        .args([
+            "auth",
+            "login",
+            "--client-id",
+            "cid-w",
+            "--service-account",
+            "sa-w",
+        ])
+        .arg("--private-key")
+        .arg(key_path())
+        .env("LW_CLIENT_SECRET", SECRET)
+        .env("LW_TOKEN_URL", sb.token_url())
+        .env("LW_API_BASE_URL", format!("http://127.0.0.1:{port}/v1.0"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "error: auth login: checking the credentials with list_customers failed: "
+        ),
+        "{}",
+        stderr(&out)
     );
 }

@@ -1,6 +1,8 @@
 //! Output formats, `--all`, `--each-customer`, a closed pipe.
 
-use crate::support::{TOKEN, against, config, sandbox, std_cli, stderr, stdout};
+use crate::support::{
+    TOKEN, against, config, sandbox, std_cli, stderr, stdout, with_closed_stdout,
+};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -134,6 +136,9 @@ async fn each_customer_tags_rows_and_reports_the_failing_one() {
         err.contains("NOT_FOUND") && err.contains("1 of 3 customers failed"),
         "{err}"
     );
+    // The text report says which customer failed.
+    let line = err.lines().find(|l| l.contains("NOT_FOUND")).unwrap();
+    assert!(line.contains("domainId 99999999"), "{err}");
 
     // Without --domain-ids: every customer of the list.
     let out = against(&dir, &sb.base_url())
@@ -209,4 +214,157 @@ async fn json_keeps_the_answer_as_sent_empty_lists_included() {
     assert!(out.status.success(), "{}", stderr(&out));
     let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(answer["customers"], serde_json::json!([]), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_ends_completions_and_auth_status_quietly() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let mut runs = Vec::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let mut cmd = std_cli(&dir);
+        cmd.args(["completions", shell]);
+        runs.push(cmd);
+    }
+    // Status with and without credentials.
+    let mut cmd = std_cli(&dir);
+    cmd.args(["auth", "status"]);
+    runs.push(cmd);
+    let mut cmd = std_cli(&dir);
+    cmd.env("LW_API_BASE_URL", sb.base_url())
+        .env("LW_ACCESS_TOKEN", TOKEN)
+        .args(["auth", "status"]);
+    runs.push(cmd);
+    let mut cmd = std_cli(&dir);
+    cmd.env("LW_ACCESS_TOKEN", TOKEN)
+        .args(["get-customer", "--domain-id", "1", "--dry-run"]);
+    runs.push(cmd);
+    for cmd in runs {
+        let what = format!("{:?}", cmd.get_args().collect::<Vec<_>>());
+        let out = with_closed_stdout(cmd);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{what}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_header_has_every_field_of_the_spec_whichever_row_comes_first() {
+    // The first customer has no subscription, so no productId; the second has one.
+    let seed = lineworks_partner_sandbox::Seed::from_json(
+        r#"{"customers": [{"domain": "a.example"},
+            {"domain": "b.example", "subscriptions": [{"productId": "STD", "plan": "MONTHLY"}]}]}"#,
+    )
+    .unwrap();
+    let sb = lineworks_partner_sandbox::Sandbox::builder()
+        .seed(seed)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["-o", "csv", "list-customers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no field left out");
+    let text = stdout(&out);
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    let product = header
+        .iter()
+        .position(|h| h == "productId")
+        .unwrap_or_else(|| panic!("productId in the header: {header:?}"));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(&records[0][product], "");
+    assert_eq!(&records[1][product], "STD", "{text}");
+    // Spec order, nested fields dotted.
+    assert_eq!(&header[..3], ["tenantId", "domainId", "domain"]);
+    assert!(header.contains(&"administrator.privateEmail".to_string()));
+
+    // --each-customer: the usage header has withdrawalDate whichever customer answers first.
+    let out = against(&dir, &sb.base_url())
+        .args(["get-usage-status", "--each-customer", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("domainId,status,") && header.contains(",withdrawalDate"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_cells_stay_on_one_line_and_are_cut_only_for_lack_of_room() {
+    let long = "Very Long Company Name Kabushiki Kaisha Holdings International";
+    let seed = lineworks_partner_sandbox::Seed::from_json(&format!(
+        r#"{{"customers": [{{"domain": "a.example", "companyName": "Line one\nline two\tend"}},
+            {{"domain": "b.example", "companyName": "{long}"}}]}}"#
+    ))
+    .unwrap();
+    let sb = lineworks_partner_sandbox::Sandbox::builder()
+        .seed(seed)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    let out = against(&dir, &sb.base_url())
+        .args(["list-customers", "-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // A header and two rows: the newline is shown as an escape, not a line break.
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains(r"Line one\nline two\tend"), "{text}");
+    // Not a terminal: all the room there is, so nothing is cut.
+    assert!(text.contains(long), "{text}");
+
+    // The single-object table of one answer, likewise.
+    let out = against(&dir, &sb.base_url())
+        .args(["get-customer", "--domain-id", "10000002", "-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(long), "{}", stdout(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_the_table_fits_its_width() {
+    let long =
+        "A Company Name Far Too Long For Any Column Of A Table Of Customers, Kabushiki Kaisha";
+    let seed = lineworks_partner_sandbox::Seed::from_json(&format!(
+        r#"{{"customers": [{{"domain": "a.example", "companyName": "{long}"}},
+            {{"domain": "b.example", "companyName": "Short"}}]}}"#
+    ))
+    .unwrap();
+    let sb = lineworks_partner_sandbox::Sandbox::builder()
+        .seed(seed)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let dir = config();
+    // `script`'s pty reports no size: the table assumes 120 columns (it showed one column).
+    let out = crate::support::pty(&dir, &sb.base_url(), "list-customers", "");
+    assert!(out.status.success(), "{}", stdout(&out));
+    let shown = stdout(&out).replace('\r', "");
+    let lines: Vec<&str> = shown.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{shown}");
+    assert!(lines[0].contains("companyName"), "{shown}");
+    for line in &lines {
+        assert!(
+            line.chars().count() <= 120,
+            "{} > 120: {line:?}",
+            line.chars().count()
+        );
+    }
+    assert!(
+        shown.contains("A Company Name Far") && shown.contains('…'),
+        "{shown}"
+    );
+    assert!(!shown.contains(long), "cut to fit: {shown}");
 }

@@ -30,10 +30,20 @@ async fn all_shows_progress_on_a_terminal_only() {
             file.display()
         ),
     );
+    assert!(shown.contains("40 items, 8 pages, "), "{shown:?}");
+    // Every frame reads `N items, M page(s), R/s`: a page count from the first frame on, one
+    // page in the singular, and a whole rate.
     assert!(
-        shown.contains("items") && shown.contains("pages"),
+        !shown.contains("items,  ") && !shown.contains(" 1 pages") && !shown.contains(" 1 items"),
         "{shown:?}"
     );
+    for (at, _) in shown.match_indices("/s") {
+        let rate = shown[..at].rsplit(' ').next().unwrap_or_default();
+        assert!(
+            !rate.is_empty() && rate.chars().all(|c| c.is_ascii_digit() || c == ','),
+            "rate {rate:?} in {shown:?}"
+        );
+    }
     assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 40);
 
     // stderr redirected away from the terminal: nothing drawn.

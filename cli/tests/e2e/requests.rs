@@ -166,3 +166,40 @@ fn sandbox_flag_needs_no_credentials() {
     let customer: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(customer["domain"], "example.com");
 }
+
+#[test]
+fn long_examples_continue_with_a_backslash_at_argument_boundaries() {
+    let dir = config();
+    let mut continued = 0;
+    for op in lineworks_partner::validate::operations() {
+        let name = op.id.replace('_', "-");
+        let out = cli(&dir).args([name.as_str(), "--help"]).output().unwrap();
+        let help = stdout(&out);
+        let example = help
+            .split_once("Example:\n")
+            .and_then(|(_, rest)| rest.split_once("\n\n"))
+            .map(|(example, _)| example)
+            .unwrap_or_else(|| panic!("{name}: no example: {help}"));
+        let lines: Vec<&str> = example.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line.chars().count() <= 78, "{name}: {line:?}");
+            let last = i + 1 == lines.len();
+            assert_eq!(line.ends_with(" \\"), !last, "{name}: {example}");
+            if i > 0 {
+                // A continuation starts with a flag: a flag is never parted from its value.
+                assert!(line.trim_start().starts_with("--"), "{name}: {example}");
+            }
+        }
+        continued += usize::from(lines.len() > 1);
+        let joined = example
+            .replace(" \\\n", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            joined.starts_with(&format!("lineworks-partner {name}")),
+            "{joined}"
+        );
+    }
+    assert!(continued > 0, "some examples are long enough to continue");
+}

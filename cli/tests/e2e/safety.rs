@@ -119,3 +119,90 @@ async fn on_a_terminal_the_answer_decides_whether_a_deletion_is_sent() {
     assert_ne!(sb.state(), before, "the customer was deleted");
     assert!(!stdout(&out).contains(TOKEN));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_that_schedules_a_cancellation_needs_yes_like_a_deletion() {
+    let listener = Listener::start();
+    let dir = config();
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, r#"{"withdrawalDate": "2030-01-31"}"#).unwrap();
+    let body = body.to_str().unwrap();
+    for args in [
+        &[
+            "update-usage-status-partially",
+            "--domain-id",
+            "10000003",
+            "--withdrawal-date",
+            "2030-01-31",
+        ][..],
+        &[
+            "update-usage-status-partially",
+            "--domain-id",
+            "1",
+            "--body",
+            body,
+        ][..],
+        &[
+            "create-subscription-reservation",
+            "--domain-id",
+            "1",
+            "--subscription-id",
+            "2",
+            "--type",
+            "CANCEL",
+            "--apply-date",
+            "2030-01-31",
+        ][..],
+    ] {
+        let out = against(&dir, &listener.base_url)
+            .args(args)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--yes") && stderr(&out).contains("cancellation"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(listener.count(), 0, "nothing was sent");
+
+    // Dropping a scheduled cancellation (null), or another value of the enum, is no cancellation.
+    let sb = sandbox(3).await;
+    for args in [
+        &[
+            "update-usage-status-partially",
+            "--domain-id",
+            "10000003",
+            "--clear",
+            "withdrawal-date",
+        ][..],
+        &[
+            "update-usage-status-partially",
+            "--domain-id",
+            "10000003",
+            "--max-member-count",
+            "50",
+        ][..],
+    ] {
+        let out = against(&dir, &sb.base_url())
+            .args(args)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let out = against(&dir, &sb.base_url())
+        .args([
+            "update-usage-status-partially",
+            "--domain-id",
+            "10000003",
+            "--withdrawal-date",
+            "2030-01-31",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}

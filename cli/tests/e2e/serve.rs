@@ -16,10 +16,19 @@ impl Drop for Server {
 
 #[test]
 fn serve_prints_an_address_that_commands_can_use() {
+    serve_and_use("127.0.0.1:0");
+}
+
+#[test]
+fn serve_on_every_interface_prints_a_loopback_address() {
+    serve_and_use("0.0.0.0:0");
+}
+
+fn serve_and_use(listen: &str) {
     let dir = config();
     let mut server = Server(
         std_cli(&dir)
-            .args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
+            .args(["sandbox", "serve", "--listen", listen])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -134,3 +134,14 @@ pub fn pty(
     drop(stdin);
     child.wait_with_output().expect("script ends")
 }
+
+/// Runs `cmd` with a stdout whose reader is already gone (as `| head` that has exited), so the
+/// first write fails with a broken pipe whatever its size.
+pub fn with_closed_stdout(mut cmd: std::process::Command) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    cmd.stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the binary runs")
+}
