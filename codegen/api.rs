@@ -371,20 +371,17 @@ pub fn client_api(
                 }
                 #[doc = #send_doc]
                 pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                    self.send_keeping(false).await.map(|(value, _)| value)
-                }
-                /// Sends the request exactly as [`send`](Self::send) does (the answer must still
-                /// parse as its type) and returns the answer's JSON as the API sent it: fields
-                /// this crate does not know, `null`s and empty lists included. `null` when the
-                /// answer has no body. See the crate docs' "Answers as sent".
-                pub async fn send_json(self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
-                    let (_, body) = self.send_keeping(true).await?;
-                    Ok(crate::hooks::answer_json(body))
-                }
-                async fn send_keeping(mut self, keep_body: bool) -> ::std::result::Result<(#success, ::std::option::Option<::bytes::Bytes>), crate::Error> {
-                    self.options.keep_body = keep_body;
                     #body_send
                     #send_call
+                }
+                /// Sends the request as [`send`](Self::send) does (same checks, authentication,
+                /// retries, errors) and returns the answer's JSON as the API sent it: fields this
+                /// crate does not know, `null`s and empty lists included, and not read as the
+                /// operation's type. `null` when the answer has no body; any 2xx succeeds. See
+                /// the crate docs' "Answers as sent".
+                pub async fn send_json(self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+                    #body_send
+                    crate::hooks::call_json(&crate::generated::OPERATIONS[#op_index], self.options, inner.send()).await
                 }
             }
         });

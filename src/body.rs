@@ -46,8 +46,8 @@ pub(crate) async fn bounded(mut response: reqwest::Response) -> reqwest::Respons
     rebuilt
 }
 
-/// `response` with its whole body read, and a copy of that body: for `send_json`, which
-/// returns the answer as the API sent it beside the typed parse.
+/// `response`'s whole body, and the response with `null` for a body: for `send_json`, which
+/// returns the body itself and leaves progenitor nothing to parse (see `hooks::call_json`).
 pub(crate) async fn kept(
     mut response: reqwest::Response,
 ) -> Result<(reqwest::Response, bytes::Bytes), reqwest::Error> {
@@ -55,8 +55,11 @@ pub(crate) async fn kept(
     while let Some(chunk) = response.chunk().await? {
         body.extend_from_slice(&chunk);
     }
-    let body = bytes::Bytes::from(body);
-    Ok((rebuild(response, body.clone()), body))
+    let mut emptied = rebuild(response, &b"null"[..]);
+    emptied
+        .headers_mut()
+        .remove(reqwest::header::CONTENT_LENGTH);
+    Ok((emptied, bytes::Bytes::from(body)))
 }
 
 /// A response like `response`, whose body is `body`.

@@ -31,7 +31,7 @@ pub(crate) async fn optional_body<T, F>(
     op: &'static OperationSpec,
     options: CallOptions,
     send: F,
-) -> Result<(Option<T>, Option<bytes::Bytes>), Error>
+) -> Result<Option<T>, Error>
 where
     T: DeserializeOwned + std::fmt::Debug,
     F: Future<Output = RawResult<ByteStream>>,

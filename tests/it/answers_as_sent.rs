@@ -1,4 +1,5 @@
-//! `send_json` and `pages_json`: the answer as the API sent it, after the same checks as `send`.
+//! `send_json` and `pages_json`: the answer as the API sent it, after the same request checks
+//! as `send`.
 
 use crate::support::TOKEN;
 use futures_util::TryStreamExt;
@@ -63,9 +64,8 @@ async fn send_json_keeps_what_the_types_do_not_know() {
 }
 
 #[tokio::test]
-async fn send_json_still_checks_the_request_and_the_answer() {
-    // A request the spec forbids is refused before sending; an answer that is not the
-    // operation's type is the same error as send()'s.
+async fn send_json_checks_the_request_and_reads_any_json_answer() {
+    // A request the spec forbids is refused before sending.
     let client = client(answering(vec![json!({"domainId": "not a number"})]).await);
     let e = client
         .list_customers()
@@ -74,13 +74,40 @@ async fn send_json_still_checks_the_request_and_the_answer() {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::InvalidRequest(_)), "{e:?}");
-    let e = client
+    // An answer that is not the operation's type is send()'s error, and send_json()'s value.
+    let e = client.get_customer().domain_id(7).send().await.unwrap_err();
+    assert!(matches!(e, Error::UnexpectedResponse { .. }), "{e:?}");
+    let sent = client
+        .get_customer()
+        .domain_id(7)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(sent, json!({"domainId": "not a number"}));
+}
+
+#[tokio::test]
+async fn send_json_of_a_body_that_is_not_json_is_a_typed_error() {
+    let app = axum::Router::new().fallback(|| async { "<html>maintenance</html>" });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let e = client(url)
         .get_customer()
         .domain_id(7)
         .send_json()
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::UnexpectedResponse { .. }), "{e:?}");
+    match e {
+        Error::UnexpectedResponse { status, detail, .. } => {
+            assert_eq!(status.as_u16(), 200);
+            assert!(
+                detail.contains("not JSON") && detail.contains("maintenance"),
+                "{detail}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -110,4 +137,34 @@ async fn pages_json_follows_the_cursor_and_keeps_each_page_whole() {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Paging { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn send_json_of_an_empty_answer_is_null_and_a_lenient_answer_is_as_sent() {
+    let (url, next) = crate::fuzz_responses::scripted().await;
+    let client = client(format!("{url}/v1.0"));
+    // No body (a 204), and a success whose status the spec only guesses (create_customer).
+    *next.lock().unwrap() = (204, Vec::new());
+    let deleted = client
+        .delete_upgrade_domain()
+        .domain_id(7)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(deleted, Value::Null);
+    *next.lock().unwrap() = (201, serde_json::to_vec(&customer(9)).unwrap());
+    let body = lineworks_partner::types::CustomerCreateRequest::new(
+        "c9.example.com",
+        "c",
+        "0",
+        "Asia/Tokyo",
+        lineworks_partner::types::Locale::JaJp,
+    );
+    let created = client
+        .create_customer()
+        .body(body)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(created, customer(9));
 }

@@ -130,7 +130,7 @@ fn random_bytes_are_never_a_panic() {
 }
 
 /// A server that answers every request with whatever status and body the test put in `next`.
-async fn scripted() -> (String, Arc<Mutex<(u16, Vec<u8>)>>) {
+pub(crate) async fn scripted() -> (String, Arc<Mutex<(u16, Vec<u8>)>>) {
     let next = Arc::new(Mutex::new((200, Vec::new())));
     let shared = next.clone();
     let app = axum::Router::new().fallback(move || {
