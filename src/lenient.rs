@@ -27,17 +27,18 @@ type RawResult<T> = Result<ResponseValue<T>, progenitor_client::Error<raw::types
 
 /// Sends through [`hooks::call`] and parses the body inside the call, so read and parse
 /// failures are reported like those of every other operation (with status and attempts).
-pub(crate) async fn optional_body<T, F>(
+pub(crate) fn optional_body<T, F>(
     op: &'static OperationSpec,
     options: CallOptions,
     send: F,
-) -> Result<Option<T>, Error>
+) -> impl Future<Output = Result<Option<T>, Error>>
 where
     T: DeserializeOwned + std::fmt::Debug,
     F: Future<Output = RawResult<ByteStream>>,
 {
-    // Boxed: the send, read and parse steps together make a large future, and callers that
-    // chain many calls in one async fn would carry it on their stack.
+    // Boxed at once (this is no async fn, so `send` is not kept in its state): the send, read
+    // and parse steps make a large future, and callers that chain many calls in one async fn
+    // would carry it on their stack.
     let parsed = Box::pin(async move {
         let response = send.await?;
         let (status, headers) = (response.status(), response.headers().clone());
@@ -48,7 +49,7 @@ where
             .map_err(|e| progenitor_client::Error::InvalidResponsePayload(bytes.into(), e))?;
         Ok(ResponseValue::new(value, status, headers))
     });
-    hooks::call(op, options, parsed).await
+    hooks::call(op, options, parsed)
 }
 
 async fn read_all(stream: ByteStream) -> Result<Vec<u8>, reqwest::Error> {

@@ -117,11 +117,15 @@ fn operation(op: &'static OperationSpec) -> Operation {
 type RawResult<T> = Result<ResponseValue<T>, progenitor_client::Error<raw::types::ApiErrorBody>>;
 
 /// Runs one generated call inside its scope and maps the outcome to the crate's types.
-pub(crate) async fn call<T, F>(
+///
+/// progenitor's future goes to the heap before anything else: it is several KiB, and callers
+/// chain many calls in one async fn (a test on a 2 MiB thread stack did); one allocation per
+/// call is nothing next to a request.
+pub(crate) fn call<T, F>(
     op: &'static OperationSpec,
     options: CallOptions,
     send: F,
-) -> Result<T, Error>
+) -> impl Future<Output = Result<T, Error>>
 where
     F: Future<Output = RawResult<T>>,
 {
@@ -129,11 +133,15 @@ where
         keep_body: false,
         ..options
     };
-    let (result, report, span) = scoped(op, options, send).await;
-    match result {
-        Some(Ok(value)) => Ok(value.into_inner()),
-        Some(Err(e)) => Err(failed(Some(e), report, op, &span).await),
-        None => Err(failed(None, report, op, &span).await),
+    let scoped = Box::pin(scoped(op, options, send));
+    async move {
+        let (result, report, span) = scoped.await;
+        let failure = match result {
+            Some(Ok(value)) => return Ok(value.into_inner()),
+            Some(Err(e)) => Some(e),
+            None => None,
+        };
+        Err(Box::pin(failed(failure, report, op, &span)).await)
     }
 }
 
@@ -142,11 +150,11 @@ where
 /// untyped variant of a typed operation, and parsing every answer twice (typed, then as JSON)
 /// cost a listing a tenth of its time. So progenitor's verdict on a 2xx (its parse of `null`,
 /// or a 2xx the spec does not list) is not consulted: any 2xx with JSON (or no body) succeeds.
-pub(crate) async fn call_json<T, F>(
+pub(crate) fn call_json<T, F>(
     op: &'static OperationSpec,
     options: CallOptions,
     send: F,
-) -> Result<serde_json::Value, Error>
+) -> impl Future<Output = Result<serde_json::Value, Error>>
 where
     F: Future<Output = RawResult<T>>,
 {
@@ -154,7 +162,15 @@ where
         keep_body: true,
         ..options
     };
-    let (result, mut report, span) = scoped(op, options, send).await;
+    // Boxed before anything is awaited, as in `call`.
+    let scoped = Box::pin(scoped(op, options, send));
+    async move { json_answer(scoped.await, op).await }
+}
+
+async fn json_answer<T>(
+    (result, mut report, span): (Option<RawResult<T>>, Report, tracing::Span),
+    op: &'static OperationSpec,
+) -> Result<serde_json::Value, Error> {
     if let Some(body) = report.body.take() {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(serde_json::Value::Null);
@@ -166,12 +182,13 @@ where
             operation: operation(op),
         });
     }
-    match result {
+    let failure = match result {
         // A success the hook did not keep: progenitor had no body to read.
-        Some(Ok(_)) => Ok(serde_json::Value::Null),
-        Some(Err(e)) => Err(failed(Some(e), report, op, &span).await),
-        None => Err(failed(None, report, op, &span).await),
-    }
+        Some(Ok(_)) => return Ok(serde_json::Value::Null),
+        Some(Err(e)) => Some(e),
+        None => None,
+    };
+    Err(Box::pin(failed(failure, report, op, &span)).await)
 }
 
 /// Runs `send` in the call's scope, under its deadline: progenitor's result (`None` when the
