@@ -99,7 +99,7 @@ fn status() -> Result<(), CliError> {
     let resolved = profile::resolve().map_err(|e| CliError::new(Exit::Auth, e))?;
     let text = match &resolved {
         None => "no credentials: neither LW_* variables nor a profile".to_string(),
-        Some((_, Source::Environment)) => "credentials: LW_* environment variables".to_string(),
+        Some((_, Source::Environment)) => environment_status(),
         Some((_, Source::Profile(name, p))) => {
             format!(
                 "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
@@ -122,6 +122,26 @@ fn status() -> Result<(), CliError> {
         ));
     }
     crate::error::emit(text.as_bytes())
+}
+
+/// What the `LW_*` credentials are, in the order the client reads them; secrets redacted.
+fn environment_status() -> String {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if var("LW_ACCESS_TOKEN").is_some() {
+        return "credentials: LW_* environment variables\naccess token: <redacted> (LW_ACCESS_TOKEN)"
+            .to_string();
+    }
+    // LW_PRIVATE_KEY holds a path or the PEM itself; only a path is shown.
+    let key = match var("LW_PRIVATE_KEY") {
+        Some(k) if k.contains("-----BEGIN") => "<PEM in LW_PRIVATE_KEY, redacted>".to_string(),
+        Some(path) => path,
+        None => "<not set>".to_string(),
+    };
+    format!(
+        "credentials: LW_* environment variables\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {key}",
+        var("LW_CLIENT_ID").unwrap_or_default(),
+        var("LW_SERVICE_ACCOUNT").unwrap_or_default(),
+    )
 }
 
 fn logout() -> Result<(), CliError> {

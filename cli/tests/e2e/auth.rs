@@ -296,3 +296,39 @@ async fn login_honours_lw_token_url_and_lw_api_base_url_and_labels_its_check() {
         stderr(&out)
     );
 }
+
+#[test]
+fn status_with_lw_variables_shows_the_ids_and_no_secret() {
+    let dir = config();
+    let pem = std::fs::read_to_string(key_path()).unwrap();
+    for (key, shown) in [
+        (
+            key_path().display().to_string(),
+            key_path().display().to_string(),
+        ),
+        (pem.clone(), "<PEM in LW_PRIVATE_KEY, redacted>".to_string()),
+    ] {
+        let out = cli(&dir)
+            .env("LW_CLIENT_ID", "cid-env")
+            .env("LW_CLIENT_SECRET", "secret-env-never-shown")
+            .env("LW_SERVICE_ACCOUNT", "sa-env@example.com")
+            .env("LW_PRIVATE_KEY", &key)
+            .args(["auth", "status"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        for line in [
+            "client id: cid-env",
+            "service account: sa-env@example.com",
+            "client secret: <redacted>",
+        ] {
+            assert!(text.contains(line), "{line}: {text}");
+        }
+        assert!(text.contains(&format!("private key: {shown}")), "{text}");
+        assert!(
+            !text.contains("secret-env-never-shown") && !text.contains("PRIVATE KEY-----"),
+            "{text}"
+        );
+    }
+}
