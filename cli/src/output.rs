@@ -30,6 +30,12 @@ impl Format {
 /// the room the terminal has left, and is cut with `…` only past that.
 const MAX_CELL: usize = 40;
 
+/// The csv columns in order, and the same names for lookups.
+struct CsvHeader {
+    columns: Vec<String>,
+    known: std::collections::HashSet<String>,
+}
+
 pub struct Printer<W: Write> {
     out: W,
     format: Format,
@@ -43,7 +49,7 @@ pub struct Printer<W: Write> {
     written: usize,
     /// The csv header from the spec (every field of a row); the first row's fields if empty.
     csv_columns: Vec<String>,
-    csv_header: Option<Vec<String>>,
+    csv_header: Option<CsvHeader>,
     /// Fields of a row not in the csv header, reported once each.
     csv_dropped: std::collections::BTreeSet<String>,
     rows: Vec<Map<String, Value>>,
@@ -157,26 +163,26 @@ impl<W: Write> Printer<W> {
             }
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(&mut self.out);
-                let header = match &self.csv_header {
-                    Some(h) => h.clone(),
-                    None => {
-                        let h = if self.csv_columns.is_empty() {
+                // Chosen and written once, with the first row; every row is read against it.
+                let header = match &mut self.csv_header {
+                    Some(header) => &*header,
+                    unset => {
+                        let columns: Vec<String> = if self.csv_columns.is_empty() {
                             let mut flat = Map::new();
                             flatten("", item.clone(), &mut flat);
                             flat.keys().cloned().collect()
                         } else {
                             self.csv_columns.clone()
                         };
-                        w.write_record(&h)?;
-                        self.csv_header = Some(h.clone());
-                        h
+                        w.write_record(&columns)?;
+                        let known = columns.iter().cloned().collect();
+                        &*unset.insert(CsvHeader { columns, known })
                     }
                 };
-                let known: std::collections::HashSet<&str> =
-                    header.iter().map(String::as_str).collect();
                 let mut flat = Map::new();
-                flatten_to(&known, "", item, &mut flat);
+                flatten_to(&header.known, "", item, &mut flat);
                 let row: Vec<String> = header
+                    .columns
                     .iter()
                     .map(|k| flat.get(k).map(plain).unwrap_or_default())
                     .collect();
@@ -184,7 +190,7 @@ impl<W: Write> Printer<W> {
                 // rather than drop it silently. A null one loses nothing.
                 for (key, value) in &flat {
                     if !value.is_null()
-                        && !known.contains(key.as_str())
+                        && !header.known.contains(key)
                         && self.csv_dropped.insert(key.clone())
                     {
                         say!("warning: csv: field {key} has no column in the header; left out");
@@ -254,7 +260,7 @@ fn flatten(prefix: &str, value: Value, out: &mut Map<String, Value>) {
 /// [`flatten`] that stops at a header column: an object there (free-form in the spec) is
 /// one cell of JSON text.
 fn flatten_to(
-    columns: &std::collections::HashSet<&str>,
+    columns: &std::collections::HashSet<String>,
     prefix: &str,
     value: Value,
     out: &mut Map<String, Value>,

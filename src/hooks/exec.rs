@@ -127,15 +127,12 @@ impl ClientHooks<Shared> for raw::Client {
                 Ok(response) if !response.status().is_success() => {
                     Ok(body::bounded(response).await)
                 }
-                Ok(response) if keep_body => match body::kept(response).await {
-                    Ok((response, kept)) => {
-                        if let Some(state) = &state {
-                            state.report().body = Some(kept);
-                        }
-                        Ok(response)
+                Ok(response) if keep_body => body::kept(response).await.map(|(response, kept)| {
+                    if let Some(state) = &state {
+                        state.report().body = Some(kept);
                     }
-                    Err(e) => Err(e),
-                },
+                    response
+                }),
                 other => other,
             };
             let status = result.as_ref().ok().map(reqwest::Response::status);

@@ -136,12 +136,7 @@ where
     let scoped = Box::pin(scoped(op, options, send));
     async move {
         let (result, report, span) = scoped.await;
-        let failure = match result {
-            Some(Ok(value)) => return Ok(value.into_inner()),
-            Some(Err(e)) => Some(e),
-            None => None,
-        };
-        Err(Box::pin(failed(failure, report, op, &span)).await)
+        settle(result, report, op, &span).await
     }
 }
 
@@ -182,13 +177,10 @@ async fn json_answer<T>(
             operation: operation(op),
         });
     }
-    let failure = match result {
-        // A success the hook did not keep: progenitor had no body to read.
-        Some(Ok(_)) => return Ok(serde_json::Value::Null),
-        Some(Err(e)) => Some(e),
-        None => None,
-    };
-    Err(Box::pin(failed(failure, report, op, &span)).await)
+    // A success the hook did not keep had no body for progenitor to read.
+    settle(result, report, op, &span)
+        .await
+        .map(|_| serde_json::Value::Null)
 }
 
 /// Runs `send` in the call's scope, under its deadline: progenitor's result (`None` when the
@@ -241,6 +233,22 @@ where
         span.record("status", status.as_u16());
     }
     (result, report, span)
+}
+
+/// progenitor's value, or the crate's error for its error (or for the deadline, `None`).
+async fn settle<T>(
+    result: Option<RawResult<T>>,
+    report: Report,
+    op: &'static OperationSpec,
+    span: &tracing::Span,
+) -> Result<T, Error> {
+    let failure = match result {
+        Some(Ok(value)) => return Ok(value.into_inner()),
+        Some(Err(e)) => Some(e),
+        None => None,
+    };
+    // Boxed: only a failure pays for the error mapping's future.
+    Err(Box::pin(failed(failure, report, op, span)).await)
 }
 
 /// The crate's error for progenitor's `error`, or for the deadline when there is none.

@@ -1,7 +1,7 @@
 //! `send_json` and `pages_json`: the answer as the API sent it, after the same request checks
 //! as `send`.
 
-use crate::support::TOKEN;
+use crate::support::{TOKEN, serve};
 use futures_util::TryStreamExt;
 use lineworks_partner::{Client, Credentials, Error, RetryPolicy};
 use serde_json::{Value, json};
@@ -30,10 +30,7 @@ async fn answering(answers: Vec<Value>) -> String {
             axum::Json(answer)
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    url
+    format!("{}/v1.0", serve(app).await)
 }
 
 fn client(url: String) -> Client {
@@ -89,10 +86,7 @@ async fn send_json_checks_the_request_and_reads_any_json_answer() {
 #[tokio::test]
 async fn send_json_of_a_body_that_is_not_json_is_a_typed_error() {
     let app = axum::Router::new().fallback(|| async { "<html>maintenance</html>" });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let e = client(url)
+    let e = client(format!("{}/v1.0", serve(app).await))
         .get_customer()
         .domain_id(7)
         .send_json()

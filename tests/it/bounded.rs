@@ -1,7 +1,7 @@
 //! Bodies that are not a documented success are read up to 64 KiB, at the API and at the token
 //! endpoint alike; and an error in getting a token names the call that needed it.
 
-use crate::support::{self, TOKEN};
+use crate::support::{self, TOKEN, serve};
 use axum::http::StatusCode;
 use axum::routing::{any, post};
 use lineworks_partner::auth::AuthError;
@@ -17,13 +17,6 @@ fn huge_error(code_key: &str, description_key: &str, code: &str) -> String {
         r#"{{"{code_key}":"{code}","{description_key}":"{}"}}"#,
         "a".repeat(HUGE)
     )
-}
-
-async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    url
 }
 
 /// An API whose every answer is `status` with `body`, and a token endpoint answering

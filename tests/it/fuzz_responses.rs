@@ -144,10 +144,7 @@ pub(crate) async fn scripted() -> (String, Arc<Mutex<(u16, Vec<u8>)>>) {
             )
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, next)
+    (support::serve(app).await, next)
 }
 
 fn client(url: &str) -> Client {

@@ -1,7 +1,7 @@
 //! The client against servers that misbehave: loops, refusals, silence. Each test fails
 //! without the fix it is named for, and prints the figures the issue asks for.
 
-use crate::support::{self, TOKEN};
+use crate::support::{self, TOKEN, serve};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{any, post};
 use futures_util::TryStreamExt;
@@ -16,13 +16,6 @@ fn customer(id: u64) -> Value {
     json!({"tenantId": id, "domainId": id, "domain": format!("c{id}.example.com"), "companyName": "c",
            "phoneNumber": "0", "timeZone": "Asia/Tokyo", "locale": "ja_JP", "enableActiveMxrecord": true,
            "enableActiveDomain": true, "domainType": "DOMAIN"})
-}
-
-async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    url
 }
 
 fn client(url: &str) -> Client {

@@ -633,11 +633,8 @@ async fn a_space_in_the_query_is_sent_as_percent_20_and_a_plus_as_2b() {
         *record.lock().unwrap() = query;
         async { axum::Json(serde_json::json!({"customers": [], "responseMetaData": {}})) }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v1.0", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let client = Client::builder()
-        .base_url(url)
+        .base_url(format!("{}/v1.0", support::serve(app).await))
         .credentials(lineworks_partner::Credentials::access_token(TOKEN))
         .build()
         .unwrap();

@@ -122,3 +122,11 @@ pub fn printed(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
     }
     printed
 }
+
+/// Serves `app` on a loopback port for the rest of the test; its `http://127.0.0.1:PORT`.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
