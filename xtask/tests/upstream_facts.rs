@@ -29,7 +29,7 @@ fn upstream() -> Option<PathBuf> {
     dir.join("ja").is_dir().then_some(dir)
 }
 
-type Map = Map;
+type Map = serde_json::Map<String, Value>;
 
 struct Spec<'a>(&'a Value);
 
