@@ -298,9 +298,7 @@ pub(crate) fn is_free_product(product: &str) -> bool {
 
 /// A product that is neither Free nor a trial (`*_T`) nor a legacy code.
 pub(crate) fn is_paid_product(product: &str) -> bool {
-    !is_free_product(product)
-        && !product.ends_with("_T")
-        && !matches!(product, "LT" | "BS" | "PRM")
+    !is_free_product(product) && !product.ends_with("_T") && !matches!(product, "LT" | "BS" | "PRM")
 }
 
 /// The paid product a trial becomes (the id without its `_T`); a Free or paid product is

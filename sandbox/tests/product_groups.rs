@@ -31,7 +31,9 @@ async fn subscribe(
     licenses: Option<i32>,
 ) -> Result<types::Subscription, lineworks_partner::Error> {
     let mut body = types::SubscriptionCreateRequest::new(
-        product.parse::<types::ProductId>().expect("a listed product"),
+        product
+            .parse::<types::ProductId>()
+            .expect("a listed product"),
         plan,
     );
     if let Some(n) = licenses {

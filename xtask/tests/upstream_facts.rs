@@ -37,7 +37,10 @@ impl Spec<'_> {
     fn resolve<'v>(&'v self, v: &'v Value) -> &'v Value {
         let mut cur = v;
         while let Some(r) = cur.get("$ref").and_then(Value::as_str) {
-            cur = self.0.pointer(r.trim_start_matches('#')).unwrap_or(&Value::Null);
+            cur = self
+                .0
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or(&Value::Null);
         }
         cur
     }
@@ -75,7 +78,11 @@ impl Spec<'_> {
         let req = s
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         (props, req)
     }
@@ -148,7 +155,9 @@ fn check_page(spec_doc: &Value, page: &Value, slug: &str) -> Vec<String> {
                 && !recorded(&opmap, "status", &as_int)
                 && !recorded(&opmap, "status", &Value::from(status.as_str()))
             {
-                out.push(format!("{slug}: status {status} stated, spec has {spec_ok:?}"));
+                out.push(format!(
+                    "{slug}: status {status} stated, spec has {spec_ok:?}"
+                ));
             }
         }
     }
@@ -164,7 +173,10 @@ fn check_page(spec_doc: &Value, page: &Value, slug: &str) -> Vec<String> {
     for (kind, loc) in [("path_params", "path"), ("query_params", "query")] {
         let mut props = serde_json::Map::new();
         let mut required = Vec::new();
-        for p in params.iter().filter(|p| p.get("in").and_then(Value::as_str) == Some(loc)) {
+        for p in params
+            .iter()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some(loc))
+        {
             let name = p["name"].as_str().unwrap_or_default().to_string();
             let mut schema = p.get("schema").map(|s| spec.flat(s)).unwrap_or_default();
             for (k, v) in p {
@@ -178,17 +190,40 @@ fn check_page(spec_doc: &Value, page: &Value, slug: &str) -> Vec<String> {
             props.insert(name, Value::Object(schema));
         }
         if let Some(list) = page.get(kind).and_then(Value::as_array) {
-            compare(&spec, slug, loc, list, &Value::Null, &props, &required, &mut out, 0);
+            compare(
+                &spec,
+                slug,
+                loc,
+                list,
+                &Value::Null,
+                &props,
+                &required,
+                &mut out,
+                0,
+            );
         }
     }
     // Bodies.
-    if let Some(body) = page.get("request_body").filter(|b| b.get("properties").is_some()) {
+    if let Some(body) = page
+        .get("request_body")
+        .filter(|b| b.get("properties").is_some())
+    {
         match op.pointer("/requestBody/content/application~1json/schema") {
             None => out.push(format!("{slug}: request body stated, spec has none")),
             Some(schema) => {
                 let (props, req) = spec.props(schema);
                 let list = body["properties"].as_array().cloned().unwrap_or_default();
-                compare(&spec, slug, "request", &list, &body["objects"], &props, &req, &mut out, 0);
+                compare(
+                    &spec,
+                    slug,
+                    "request",
+                    &list,
+                    &body["objects"],
+                    &props,
+                    &req,
+                    &mut out,
+                    0,
+                );
             }
         }
     }
@@ -197,10 +232,7 @@ fn check_page(spec_doc: &Value, page: &Value, slug: &str) -> Vec<String> {
             let Some(list) = r.get("properties").and_then(Value::as_array) else {
                 continue;
             };
-            let Some(resp) = op["responses"]
-                .get(status)
-                .map(|r| spec.flat(r))
-            else {
+            let Some(resp) = op["responses"].get(status).map(|r| spec.flat(r)) else {
                 continue; // an error status the spec shares through a component
             };
             if let Some(schema) = resp
@@ -209,7 +241,17 @@ fn check_page(spec_doc: &Value, page: &Value, slug: &str) -> Vec<String> {
             {
                 let (props, req) = spec.props(schema);
                 let loc = format!("response {status}");
-                compare(&spec, slug, &loc, list, &r["objects"], &props, &req, &mut out, 0);
+                compare(
+                    &spec,
+                    slug,
+                    &loc,
+                    list,
+                    &r["objects"],
+                    &props,
+                    &req,
+                    &mut out,
+                    0,
+                );
             }
         }
     }
@@ -264,13 +306,17 @@ fn compare(
                 && !(inferred && !req)
                 && !recorded(&el, "required", &Value::Bool(req))
             {
-                out.push(format!("{slug}: {loc} {name} required {req}, spec {spec_req}"));
+                out.push(format!(
+                    "{slug}: {loc} {name} required {req}, spec {spec_req}"
+                ));
             }
         }
         if let Some(nullable) = d.get("nullable").and_then(Value::as_bool) {
             let spec_null = el.get("nullable") == Some(&Value::Bool(true));
             if nullable != spec_null && !recorded(&el, "nullable", &Value::Bool(nullable)) {
-                out.push(format!("{slug}: {loc} {name} nullable {nullable}, spec {spec_null}"));
+                out.push(format!(
+                    "{slug}: {loc} {name} nullable {nullable}, spec {spec_null}"
+                ));
             }
         }
         for fact in ["minimum", "maximum", "minLength", "maxLength"] {
@@ -278,7 +324,10 @@ fn compare(
                 && el.get(fact) != Some(v)
                 && !recorded(&el, fact, v)
             {
-                out.push(format!("{slug}: {loc} {name} {fact} {v}, spec {:?}", el.get(fact)));
+                out.push(format!(
+                    "{slug}: {loc} {name} {fact} {v}, spec {:?}",
+                    el.get(fact)
+                ));
             }
         }
         // A nested object the page names: compare its table with the property's schema.
@@ -291,7 +340,17 @@ fn compare(
             && depth < 6
         {
             let (sub, sub_req) = spec.props(&Value::Object(spec.flat(raw)));
-            compare(spec, slug, loc, list, objects, &sub, &sub_req, out, depth + 1);
+            compare(
+                spec,
+                slug,
+                loc,
+                list,
+                objects,
+                &sub,
+                &sub_req,
+                out,
+                depth + 1,
+            );
         }
     }
 }
@@ -327,7 +386,12 @@ fn spec_follows_the_japanese_reference() {
     };
     let spec = repo_spec();
     let found = check_dir(&spec, &docs.join("ja"));
-    assert!(found.is_empty(), "{} difference(s):\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} difference(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -338,7 +402,12 @@ fn spec_follows_the_legacy_japanese_pages() {
     };
     let spec = repo_spec();
     let found = check_dir(&spec, &docs.join("ja-legacy"));
-    assert!(found.is_empty(), "{} difference(s):\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} difference(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 // The checker itself, on fixtures (no ../shared needed).
@@ -376,7 +445,9 @@ fn props(list: Value) -> Value {
 #[test]
 fn a_stated_value_the_spec_lacks_is_a_difference_and_a_subset_is_not() {
     let spec = fixture_spec();
-    let subset = props(serde_json::json!([{"name": "color", "enum": ["RED"], "enum_truncated": true, "required": true}]));
+    let subset = props(
+        serde_json::json!([{"name": "color", "enum": ["RED"], "enum_truncated": true, "required": true}]),
+    );
     assert_eq!(check_page(&spec, &page(subset), "p"), Vec::<String>::new());
     let more = props(serde_json::json!([{"name": "color", "enum": ["RED", "PINK"]}]));
     assert_eq!(
@@ -405,9 +476,7 @@ fn marks_and_statuses_are_as_stated_or_recorded() {
             "p: response 200 weight stated, not in the spec",
         ]
     );
-    let del = |status: &str| {
-        serde_json::json!({"method": "DELETE", "path": "/widgets/{id}", "responses": {status: {}}})
-    };
+    let del = |status: &str| serde_json::json!({"method": "DELETE", "path": "/widgets/{id}", "responses": {status: {}}});
     assert_eq!(
         check_page(&spec, &del("204"), "d"),
         ["d: status 204 stated, spec has [\"200\", \"204\"]"]

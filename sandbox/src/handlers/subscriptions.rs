@@ -3,8 +3,8 @@
 use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
 use crate::model::{
-    Customer, State, Subscription, is_free_plan, is_free_product, is_license_plan,
-    is_paid_product, paid_of, product_group,
+    Customer, State, Subscription, is_free_plan, is_free_product, is_license_plan, is_paid_product,
+    paid_of, product_group,
 };
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
@@ -437,7 +437,10 @@ pub fn delete_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 /// The paid product a Free or trial subscription becomes: a trial its own paid product
 /// unless told otherwise; a Free plan names none, so the request must (facts, ja:
 /// partner-customer-subscriptions-paid-service).
-fn paid_product(s: &Subscription, named: Option<types::PaidProductId>) -> Result<types::PaidProductId> {
+fn paid_product(
+    s: &Subscription,
+    named: Option<types::PaidProductId>,
+) -> Result<types::PaidProductId> {
     let current = s.product.as_str();
     let product = match named {
         Some(p) => p,
