@@ -22,6 +22,7 @@ from partner_client.api.customers import (
     update_customer_partially,
     verify_domain,
 )
+from partner_client.api.subscriptions import create_subscription
 from partner_client.api.usage import get_usage_status
 from partner_client.models import (
     Customer,
@@ -31,6 +32,10 @@ from partner_client.models import (
     DomainType,
     Error,
     Locale,
+    Plan,
+    ProductId,
+    Subscription,
+    SubscriptionCreateRequest,
     UsageStatus,
     VerifyDomainRequest,
     VerifyDomainResult,
@@ -180,6 +185,16 @@ def main(base_url: str) -> None:
         check(usage.domain_id == first.domain_id, f"get_usage_status domainId {usage.domain_id!r}")
         check(isinstance(usage.member_count, int), f"get_usage_status memberCount {usage.member_count!r}")
         step(f"get_usage_status: {usage.status}, {usage.member_count} members")
+
+        # A value only the Japanese reference lists: Roger's Free plan, counted in licences.
+        body = SubscriptionCreateRequest(product_id=ProductId.ROG_FR, plan=Plan.FREE_LICENSE)
+        res = create_subscription.sync_detailed(first.domain_id, client=c, body=body)
+        check(200 <= res.status_code < 300, f"create_subscription status {res.status_code}")
+        sub = typed(res.parsed, Subscription, "create_subscription")
+        check(sub.product_id is ProductId.ROG_FR, f"create_subscription productId {sub.product_id!r}")
+        check(sub.plan is Plan.FREE_LICENSE, f"create_subscription plan {sub.plan!r}")
+        check(isinstance(sub.renewal, Unset) or sub.renewal is None, "a Free plan has no renewal terms")
+        step(f"create_subscription: {sub.product_id.value} on {sub.plan.value}")
 
         missing = max(x.domain_id for x in created) + 1000
         res = get_customer.sync_detailed(missing, client=c)

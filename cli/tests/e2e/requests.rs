@@ -168,6 +168,47 @@ fn sandbox_flag_needs_no_credentials() {
 }
 
 #[test]
+fn plan_flag_takes_the_japanese_reference_values() {
+    let dir = config();
+    // AiNote's ANNUAL_PREPAY (a value only the Japanese reference lists), end to end.
+    let out = cli(&dir)
+        .args([
+            "--sandbox",
+            "create-subscription",
+            "--domain-id",
+            "10000001",
+            "--product-id",
+            "NTA_SL",
+            "--plan",
+            "ANNUAL_PREPAY",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sub: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(sub["plan"], "ANNUAL_PREPAY");
+    assert_eq!(sub["productId"], "NTA_SL");
+    // A value no spec lists is refused before anything is sent, naming the flag.
+    let out = cli(&dir)
+        .args([
+            "--sandbox",
+            "create-subscription",
+            "--domain-id",
+            "10000001",
+            "--product-id",
+            "NTA_SL",
+            "--plan",
+            "ANNUAL_PREPAID",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("ANNUAL_PREPAY"), "{}", stderr(&out));
+}
+
+#[test]
 fn long_examples_continue_with_a_backslash_at_argument_boundaries() {
     let dir = config();
     let mut continued = 0;

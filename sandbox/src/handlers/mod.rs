@@ -4,7 +4,7 @@
 mod billing;
 mod customers;
 mod options;
-mod subscriptions;
+pub(crate) mod subscriptions;
 mod usage;
 
 pub(crate) use customers::new_customer;
