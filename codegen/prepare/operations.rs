@@ -118,6 +118,7 @@ pub(super) fn collect_operations(
                 Some(x) => Some(pagination(original, &id, x, success_schema, op)?),
                 None => None,
             };
+            let replaced_by = replaced_by(&id, op)?;
             ops.push(Operation {
                 id,
                 method: method.to_uppercase(),
@@ -136,7 +137,7 @@ pub(super) fn collect_operations(
                 rules,
                 pagination,
                 deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
-                replaced_by: replaced_by(&id, op)?,
+                replaced_by,
             });
         }
     }

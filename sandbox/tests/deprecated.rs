@@ -90,7 +90,11 @@ async fn old_and_new_operations_share_one_state() {
     api.update_subscription_renewal()
         .domain_id(ANNUAL)
         .subscription_id(sid)
-        .body_map(|b| b.type_("CHANGE").plan("ANNUAL_LICENSE").license_count(70))
+        .body_map(|b| {
+            b.type_("CHANGE")
+                .plan(Some("ANNUAL_LICENSE".parse::<types::PaidPlan>().unwrap()))
+                .license_count(70)
+        })
         .send()
         .await
         .unwrap();
@@ -259,7 +263,10 @@ async fn old_and_new_operations_share_one_state() {
     let with_product = api
         .convert_legacy_subscription_to_paid()
         .domain_id(TRIAL)
-        .body_map(|b| b.plan("MONTHLY").product_id("STD"))
+        .body_map(|b| {
+            b.plan("MONTHLY")
+                .product_id(Some("STD".parse::<types::LegacyProductId>().unwrap()))
+        })
         .send()
         .await
         .unwrap_err();
@@ -288,7 +295,7 @@ async fn old_and_new_operations_share_one_state() {
     let old = api
         .get_legacy_option_product_usage()
         .domain_id(ANNUAL)
-        .option_product_id("ACV2".parse().unwrap())
+        .option_product_id("ACV2".parse::<types::OptionProductId>().unwrap())
         .year(year)
         .month(month)
         .send()
