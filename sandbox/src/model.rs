@@ -126,6 +126,9 @@ pub(crate) struct Subscription {
     pub memo: Option<String>,
     /// The trial's length and grace period (kept by the subscription once paid).
     pub trial: TrialTerms,
+    /// How licences are assigned, once set (`set_subscription_license_assign_type`).
+    #[serde(default)]
+    pub license_assign: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -340,6 +343,7 @@ impl Subscription {
             customer_code: None,
             memo: None,
             trial: TrialTerms::default(),
+            license_assign: None,
         };
         s.renewal = s.stay_renewal();
         s
@@ -453,7 +457,7 @@ impl Subscription {
             } else {
                 self.term_end(today)
             },
-            license_assign_type: None,
+            license_assign_type: self.license_assign.clone(),
             license_count: self.license_count,
             status: types::SubscriptionStatus::from_wire(self.status(today)),
             renewal: self.renewal.clone(),
@@ -591,6 +595,7 @@ mod tests {
             customer_code: None,
             memo: None,
             trial: TrialTerms::default(),
+            license_assign: None,
         };
         let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
         assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));

@@ -291,6 +291,7 @@ impl Seed {
                     reservation: None,
                     customer_code: ss.customer_code,
                     memo: ss.memo,
+                    license_assign: None,
                 };
                 s.renewal = s.stay_renewal();
                 c.subscriptions.insert(sid, s);
