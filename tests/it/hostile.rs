@@ -245,7 +245,7 @@ async fn silent() -> String {
     url
 }
 
-fn create_customer_body() -> types::CustomerCreateRequest {
+pub(crate) fn create_customer_body() -> types::CustomerCreateRequest {
     let media = &support::spec()["paths"]["/partners/customers"]["post"]["requestBody"]["content"]
         ["application/json"];
     support::typed(&support::example(media).expect("create_customer has an example"))

@@ -7,6 +7,7 @@ mod auth;
 mod debug;
 mod errors;
 mod formats;
+mod hostile;
 mod progress;
 mod requests;
 mod safety;
