@@ -85,9 +85,9 @@ pub(crate) async fn read_success(
         return Ok((response, Err(TooLarge)));
     }
     let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
-    // One byte more than the limit tells "exactly the limit" from "more".
-    let more = read_bounded(&mut response, &mut body, limit.saturating_add(1)).await?;
-    if more || body.len() > limit {
+    // `read_bounded` says whether anything came past the limit: a body of exactly the limit
+    // is read whole, in a buffer never larger than the limit.
+    if read_bounded(&mut response, &mut body, limit).await? {
         return Ok((response, Err(TooLarge)));
     }
     Ok((response, Ok(bytes::Bytes::from(body))))

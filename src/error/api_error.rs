@@ -117,12 +117,9 @@ impl fmt::Display for ApiError {
                 "; an earlier attempt got no answer, so it most likely deleted the resource already"
             )?;
         }
+        // A gateway's 502/504 may come after it passed the request on.
         if self.passed_on() && !self.0.probably_applied {
-            write!(
-                f,
-                "; a gateway answered, and it may have passed the request on: read the \
-                 resource back (get or list) before sending it again"
-            )?;
+            write!(f, "; {}", super::RECONCILE)?;
         }
         if self.0.without_credentials {
             write!(

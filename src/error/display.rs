@@ -43,7 +43,7 @@ pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// What a user can do when a write's outcome is unknown.
-const RECONCILE: &str = "the request was sent, so it may have been applied: read the resource \
+pub(crate) const RECONCILE: &str = "the request was sent, so it may have been applied: read the resource \
                          back (get or list) before sending it again";
 
 impl fmt::Display for Error {

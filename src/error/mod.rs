@@ -14,7 +14,7 @@ mod display;
 
 pub(crate) use api_error::ApiErrorData;
 pub use api_error::{ApiError, Operation};
-pub(crate) use display::root_cause;
+pub(crate) use display::{RECONCILE, root_cause};
 
 use crate::auth::AuthError;
 use crate::paginate::PagingProblem;

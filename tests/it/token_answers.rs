@@ -45,11 +45,22 @@ async fn no_answer_of_the_token_endpoint_shows_a_secret_whatever_its_status() {
                 .unwrap();
             let err = client.get_customer().domain_id(1).send().await.unwrap_err();
             let text = err.to_string();
-            assert!(
-                matches!(&err, Error::Auth { source: AuthError::TokenEndpoint { status: s, .. }, .. } if *s == status),
-                "{status} {field}: {err:?}"
-            );
-            assert!(text.contains("[redacted]"), "{status} {field}: {text}");
+            match &err {
+                Error::Auth {
+                    source: AuthError::TokenEndpoint { status: s, .. },
+                    ..
+                } => {
+                    assert_eq!(*s, status);
+                    assert!(text.contains("[redacted]"), "{status} {field}: {text}");
+                }
+                // LINE WORKS' error shape in a success answer is no OAuth error: described, not
+                // quoted.
+                Error::Auth {
+                    source: AuthError::InvalidResponse { status: s, .. },
+                    ..
+                } if *s == status && status < 300 && field == "code" => {}
+                other => panic!("{status} {field}: {other:?}"),
+            }
             for printed in support::printed(&err) {
                 assert!(
                     !printed.contains(CLIENT_SECRET),
