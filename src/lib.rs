@@ -19,6 +19,7 @@ pub mod retry;
 pub mod validate;
 
 pub use auth::Credentials;
+pub use body::DEFAULT_MAX_RESPONSE_BODY;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use enum_value::UnknownValue;
 pub use error::{ApiError, Error, Operation};

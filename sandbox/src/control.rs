@@ -388,6 +388,12 @@ pub(crate) fn serve(app: &App, method: &Method, rest: &str, body: &Bytes) -> Res
             let faults: Vec<Fault> = lock(&app.faults).clone();
             json_response(StatusCode::OK, &json!({ "faults": faults }))
         }
+        "tokens/expire" => {
+            if let Some(res) = allow(&["POST"]) {
+                return res;
+            }
+            json_response(StatusCode::OK, &json!({ "expired": app.expire_tokens() }))
+        }
         other => match other
             .strip_prefix("customers/")
             .and_then(|id| id.parse::<i64>().ok())

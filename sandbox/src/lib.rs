@@ -252,6 +252,7 @@ pub struct SandboxBuilder {
     listen: Option<SocketAddr>,
     trial: Option<(u32, u32)>,
     lost_answer_delay: Option<Duration>,
+    expired_token_status: Option<u16>,
     config: server::Config,
     seed: Option<Seed>,
 }
@@ -267,6 +268,15 @@ impl SandboxBuilder {
     /// instead of any non-empty one.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.config.token = Some(token.into());
+        self
+    }
+
+    /// How a call with an expired token (see [`Sandbox::expire_tokens`]) is answered: `401`
+    /// (the default) or `403`, both with the code `UNAUTHORIZED`. LINE WORKS' own samples
+    /// treat a 403 `UNAUTHORIZED` as an expired token, so a client should renew on either;
+    /// this lets a test show it does. Another status fails [`start`](Self::start).
+    pub fn expired_token_status(mut self, status: u16) -> Self {
+        self.expired_token_status = Some(status);
         self
     }
 
@@ -364,6 +374,15 @@ impl SandboxBuilder {
                 self.config.fail_rate
             )));
         }
+        self.config.expired_token_status = match self.expired_token_status {
+            None | Some(401) => None,
+            Some(403) => Some(axum::http::StatusCode::FORBIDDEN),
+            Some(other) => {
+                return Err(StartError::Config(format!(
+                    "an expired token is answered 401 or 403, not {other}"
+                )));
+            }
+        };
         if self.config.rate_limit_per_minute == Some(0) {
             return Err(StartError::Config("rate limit must be at least 1".into()));
         }

@@ -21,6 +21,10 @@ struct Args {
     /// Accept only this bearer token (default: any non-empty token).
     #[arg(long)]
     token: Option<String>,
+    /// How a call with an expired token is answered (`POST /sandbox/tokens/expire` expires
+    /// the issued ones): 401, or 403 as LINE WORKS also does; both with `UNAUTHORIZED`.
+    #[arg(long, value_name = "STATUS", default_value_t = 401, value_parser = clap::builder::PossibleValuesParser::new(["401", "403"]).map(|s| s.parse::<u16>().unwrap_or(401)))]
+    expired_token_status: u16,
     /// Per-operation rate limit, e.g. `240/min` (or just `240`).
     #[arg(long, value_name = "N/min", value_parser = parse_rate)]
     rate_limit: Option<u32>,
@@ -66,6 +70,7 @@ async fn main() -> ExitCode {
         .fail_rate(args.fail_rate)
         .latency(args.latency)
         .strict(args.strict)
+        .expired_token_status(args.expired_token_status)
         .trial_days(args.trial_days, args.grace_days)
         .log_warnings(true);
     match (&args.seed, args.demo) {

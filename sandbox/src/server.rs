@@ -44,6 +44,9 @@ pub(crate) struct Config {
     pub log_warnings: bool,
     /// Write the state here after every change (`persist.rs`).
     pub state_file: Option<std::path::PathBuf>,
+    /// How an expired token is answered: 401, or 403 as LINE WORKS also does (both with
+    /// `UNAUTHORIZED`); `None` is 401.
+    pub expired_token_status: Option<StatusCode>,
 }
 
 pub(crate) struct App {
@@ -53,6 +56,8 @@ pub(crate) struct App {
     pub initial: State,
     pub log: Mutex<VecDeque<RequestRecord>>,
     pub faults: Mutex<Vec<Fault>>,
+    /// Access tokens expired by [`crate::Sandbox::expire_tokens`]: answered as expired.
+    pub expired: Mutex<std::collections::HashSet<String>>,
     /// Set when the server stops, so answers held back by a fault are released.
     pub stopping: tokio::sync::watch::Sender<bool>,
     windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
@@ -72,6 +77,7 @@ impl App {
             state: Mutex::new(state),
             log: Mutex::new(VecDeque::new()),
             faults: Mutex::new(Vec::new()),
+            expired: Mutex::new(std::collections::HashSet::new()),
             stopping: tokio::sync::watch::Sender::new(false),
             windows: Mutex::new(HashMap::new()),
             rng: Mutex::new(0x9e37_79b9_7f4a_7c15),
@@ -107,6 +113,20 @@ impl App {
                 false
             }
         }
+    }
+
+    /// Expires every access token issued so far: each is then answered as expired
+    /// (`expired_token_status`) until the client gets a new one. Returns how many.
+    pub fn expire_tokens(&self) -> usize {
+        let issued: Vec<String> = self
+            .state()
+            .tokens
+            .drain()
+            .map(|(token, _)| token)
+            .collect();
+        let count = issued.len();
+        lock(&self.expired).extend(issued);
+        count
     }
 
     fn remember(&self, record: RequestRecord) {
@@ -544,6 +564,17 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Vec<String>>, A
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
     if let Some(scopes) = app.state().tokens.get(token) {
         return Ok(Some(scopes.clone()));
+    }
+    if lock(&app.expired).contains(token) {
+        let status = app
+            .config
+            .expired_token_status
+            .unwrap_or(StatusCode::UNAUTHORIZED);
+        return Err(ApiError::new(
+            status,
+            "UNAUTHORIZED",
+            "the access token has expired",
+        ));
     }
     match &app.config.token {
         Some(expected) if expected != token => Err(unauthorized("the access token is not valid")),

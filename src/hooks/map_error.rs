@@ -62,7 +62,7 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
         // attempt most likely did the deletion.
         probably_applied: status == StatusCode::NOT_FOUND
             && op.method == "DELETE"
-            && report.unanswered,
+            && report.maybe_applied,
         without_credentials: status == StatusCode::UNAUTHORIZED && report.without_credentials,
     }));
     match status {
@@ -72,10 +72,15 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
             limit: rate_limit.as_ref().and_then(|r| r.limit),
             remaining: rate_limit.as_ref().and_then(|r| r.remaining),
         },
-        StatusCode::UNAUTHORIZED => Error::Unauthorized {
-            error,
-            renewal: report.auth.clone(),
-        },
+        // LINE WORKS' own samples read a 403 `UNAUTHORIZED` as an expired token, like a 401.
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            if status == StatusCode::UNAUTHORIZED || error.code() == "UNAUTHORIZED" =>
+        {
+            Error::Unauthorized {
+                error,
+                renewal: report.auth.clone(),
+            }
+        }
         _ => Error::Api(error),
     }
 }
@@ -105,7 +110,7 @@ pub(super) async fn map_error(
         | P::InvalidUpgrade(source)
         | P::ResponseBodyError(source) => {
             // Sent unless every attempt failed to connect.
-            let may_have_succeeded = report.unanswered && operation.is_write();
+            let may_have_succeeded = report.maybe_applied && operation.is_write();
             if source.is_timeout() {
                 Error::Timeout {
                     source: Some(source),

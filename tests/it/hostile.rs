@@ -245,7 +245,7 @@ async fn silent() -> String {
     url
 }
 
-fn create_customer_body() -> types::CustomerCreateRequest {
+pub(crate) fn create_customer_body() -> types::CustomerCreateRequest {
     let media = &support::spec()["paths"]["/partners/customers"]["post"]["requestBody"]["content"]
         ["application/json"];
     support::typed(&support::example(media).expect("create_customer has an example"))
@@ -363,8 +363,8 @@ async fn a_delete_that_finds_nothing_after_a_timeout_was_probably_done() {
 
 #[tokio::test]
 async fn one_deadline_covers_the_token_request_and_every_attempt() {
-    // The token endpoint never answers: without a call deadline, the token request's own
-    // 30 s timeout would hold the call.
+    // The token endpoint never answers: without a call deadline, the client's timeout (30 s
+    // by default) would hold the call.
     let url = silent().await;
     let account = lineworks_partner::auth::ServiceAccount::builder()
         .client_id("id")

@@ -8,6 +8,7 @@ mod debug;
 mod deprecated;
 mod errors;
 mod formats;
+mod hostile;
 mod progress;
 mod requests;
 mod safety;
