@@ -89,7 +89,9 @@ pub(super) fn inline_constraints(p: &mut DocProp, cell: &str) {
     let mut required_at = Vec::new();
     while let Some(i) = text[from..].find("required").map(|i| i + from) {
         from = i + "required".len();
-        let boundary = i == 0 || text.as_bytes()[i - 1] == b' ';
+        // Japanese text runs into the mark without a space (`ドメインID。required`): any
+        // character but an ASCII letter or digit starts it.
+        let boundary = i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric();
         if boundary
             && (is_mark_at(from, &marks) || text[from..].trim_start().starts_with("required"))
         {
