@@ -4,7 +4,10 @@
 
 mod changes;
 mod cli;
+mod live;
 mod markdown_cases;
+mod overviews;
+mod pages;
 mod upstream;
 
 use super::*;
@@ -65,7 +68,7 @@ fn ja(text: &str) -> String {
 fn ja_page(en: &str) -> &'static str {
     JA_PAGES
         .iter()
-        .find(|(e, _, _)| std::ptr::eq(*e, en))
+        .find(|(e, _, _)| *e == en)
         .map(|(_, _, j)| *j)
         .expect("every English test page has a Japanese twin")
 }
