@@ -108,7 +108,14 @@ fn calling_a_deprecated_operation_warns_with_its_replacement() {
     let deps = exe.parent().unwrap();
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let out = std::process::Command::new(rustc)
-        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "migration"])
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--crate-name",
+            "migration",
+        ])
         .args(["--emit", "metadata", "--error-format", "json"])
         .arg("--out-dir")
         .arg(&dir)
@@ -120,7 +127,10 @@ fn calling_a_deprecated_operation_warns_with_its_replacement() {
         .output()
         .expect("rustc runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "a deprecated call still compiles:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "a deprecated call still compiles:\n{stderr}"
+    );
     let warnings: Vec<String> = stderr
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
