@@ -14,8 +14,11 @@ mod generated;
 mod hooks;
 mod lenient;
 mod nullable;
+#[doc(hidden)]
+pub mod private_file;
 pub mod paginate;
 pub mod retry;
+pub mod terminal;
 pub mod validate;
 
 pub use auth::Credentials;

@@ -6,8 +6,11 @@ mod support;
 mod auth;
 mod debug;
 mod errors;
+#[cfg(unix)]
+mod files;
 mod formats;
 mod progress;
 mod requests;
 mod safety;
 mod serve;
+mod terminal;
