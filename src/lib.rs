@@ -14,9 +14,9 @@ mod generated;
 mod hooks;
 mod lenient;
 mod nullable;
+pub mod paginate;
 #[doc(hidden)]
 pub mod private_file;
-pub mod paginate;
 pub mod retry;
 pub mod terminal;
 pub mod validate;

@@ -150,9 +150,7 @@ pub fn private_dir(dir: &Path) -> io::Result<DirState> {
         }
         Err(e) => return Err(e),
         Ok(meta) if meta.file_type().is_symlink() => {
-            return Err(refused(
-                "is a symbolic link; it is not followed".to_owned(),
-            ));
+            return Err(refused("is a symbolic link; it is not followed".to_owned()));
         }
         Ok(meta) if !meta.is_dir() => {
             return Err(io::Error::new(
@@ -205,9 +203,7 @@ fn private_dir_existing(dir: &Path) -> io::Result<DirState> {
 #[cfg(not(unix))]
 fn private_dir_existing(dir: &Path) -> io::Result<DirState> {
     if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
-        return Err(refused(
-            "is a symbolic link; it is not followed".to_owned(),
-        ));
+        return Err(refused("is a symbolic link; it is not followed".to_owned()));
     }
     Ok(DirState::Ready)
 }

@@ -383,15 +383,10 @@ fn sandbox() -> Command {
                              needs --token or --insecure-open",
                         ),
                 )
-                .arg(
-                    Arg::new("token")
-                        .long("token")
-                        .value_name("TOKEN")
-                        .help(
-                            "Accept only this bearer token (and tokens from the sandbox's token \
+                .arg(Arg::new("token").long("token").value_name("TOKEN").help(
+                    "Accept only this bearer token (and tokens from the sandbox's token \
                              endpoint) instead of any",
-                        ),
-                )
+                ))
                 .arg(
                     Arg::new("insecure-open")
                         .long("insecure-open")

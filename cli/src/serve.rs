@@ -17,15 +17,12 @@ pub async fn sandbox_serve(m: &clap::ArgMatches) -> Result<(), CliError> {
     if let Some(token) = sub.get_one::<String>("token") {
         builder = builder.token(token);
     }
-    let sandbox = builder
-        .start()
-        .await
-        .map_err(|e| {
-            CliError::new(
-                Exit::Network,
-                format!("cannot start the sandbox on {addr}: {e}"),
-            )
-        })?;
+    let sandbox = builder.start().await.map_err(|e| {
+        CliError::new(
+            Exit::Network,
+            format!("cannot start the sandbox on {addr}: {e}"),
+        )
+    })?;
     // The address on a line of its own, so a script (or a test) can take it as it is. A closed
     // stderr is no reason to stop serving.
     say!("LW_API_BASE_URL={}", reachable(&sandbox.base_url(), addr));

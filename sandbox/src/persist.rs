@@ -31,9 +31,8 @@ pub(crate) fn load(path: &Path) -> Result<Option<State>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let not_state = |e: serde_json::Error| {
-        format!("{} is not a sandbox state file: {e}", path.display())
-    };
+    let not_state =
+        |e: serde_json::Error| format!("{} is not a sandbox state file: {e}", path.display());
     let header: Header = serde_json::from_slice(&text).map_err(not_state)?;
     match header.version {
         Some(VERSION) => {}
@@ -162,8 +161,7 @@ mod temp_files {
     fn killed_runs_leave_no_growing_pile_of_temp_files() {
         let day = chrono::NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
         let state = crate::seed::Seed::demo().into_state(day).unwrap();
-        let dir =
-            std::env::temp_dir().join(format!("lwp-sandbox-temp-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("lwp-sandbox-temp-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("state.json");
         // Leftovers: a killed run of each scheme, and a link planted at the fixed name.

@@ -236,7 +236,10 @@ async fn handle(
         })
     };
     if app.config.log_warnings && !call.ignored.is_empty() {
-        eprintln!("{}", ignored_fields_line(&parts.method, path, &call.ignored));
+        eprintln!(
+            "{}",
+            ignored_fields_line(&parts.method, path, &call.ignored)
+        );
     }
     let mut request_body = as_json(&body);
     if let Some(b) = request_body.as_mut() {

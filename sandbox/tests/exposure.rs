@@ -13,7 +13,9 @@ fn every_interface() -> SocketAddr {
 #[tokio::test]
 async fn an_address_beyond_loopback_needs_a_token_or_an_explicit_opt_in() {
     let refused = Sandbox::builder().listen(every_interface()).start().await;
-    let e = refused.expect_err("open to the network without a token").to_string();
+    let e = refused
+        .expect_err("open to the network without a token")
+        .to_string();
     assert!(
         e.contains("--token") && e.contains("--insecure-open"),
         "{e}"

@@ -1,14 +1,18 @@
 //! The config and the token cache on disk: replaced atomically, never written or chmodded
 //! through a planted link, and a cache others can write is not trusted.
 
-use crate::support::{cli, config, key_path, sandbox, stderr, TOKEN};
+use crate::support::{TOKEN, cli, config, key_path, sandbox, stderr};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 const SECRET: &str = "client-secret-77ab-never-printed";
 
 fn mode(path: &Path) -> u32 {
-    std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o7777
 }
 
 fn config_file(dir: &tempfile::TempDir) -> PathBuf {
@@ -109,7 +113,11 @@ fn a_config_others_can_write_is_refused() {
     std::fs::set_permissions(config_file(&dir), std::fs::Permissions::from_mode(0o666)).unwrap();
     let out = cli(&dir).args(["auth", "status"]).output().unwrap();
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("writable by other users"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("writable by other users"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A profile against a sandbox that accepts [`TOKEN`] and the tokens it issues.
@@ -143,7 +151,11 @@ async fn a_tokens_link_to_a_shared_folder_is_neither_used_nor_chmodded() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("not used"), "{}", stderr(&out));
     assert_eq!(mode(&shared), 0o1777, "never chmodded through the link");
-    assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 0, "no token in it");
+    assert_eq!(
+        std::fs::read_dir(&shared).unwrap().count(),
+        0,
+        "no token in it"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -166,7 +178,11 @@ async fn a_token_cache_others_can_write_is_not_used_and_is_repaired() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("writable by other users"), "{err}");
-    assert_eq!(mode(&tokens_dir(&dir)), 0o700, "the folder is made private: {err}");
+    assert_eq!(
+        mode(&tokens_dir(&dir)),
+        0o700,
+        "the folder is made private: {err}"
+    );
     assert_eq!(mode(&file), 0o600, "replaced by the next token: {err}");
     let cached: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
