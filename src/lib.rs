@@ -15,7 +15,10 @@ mod hooks;
 mod lenient;
 mod nullable;
 pub mod paginate;
+#[doc(hidden)]
+pub mod private_file;
 pub mod retry;
+pub mod terminal;
 pub mod validate;
 
 pub use auth::Credentials;

@@ -389,7 +389,25 @@ fn sandbox() -> Command {
                         .long("listen")
                         .value_name("ADDR")
                         .default_value("127.0.0.1:8080")
-                        .value_parser(value_parser!(std::net::SocketAddr)),
+                        .value_parser(value_parser!(std::net::SocketAddr))
+                        .help(
+                            "Address to listen on; one other than loopback (e.g. 0.0.0.0) \
+                             needs --token or --insecure-open",
+                        ),
+                )
+                .arg(Arg::new("token").long("token").value_name("TOKEN").help(
+                    "Accept only this bearer token (and tokens from the sandbox's token \
+                             endpoint) instead of any",
+                ))
+                .arg(
+                    Arg::new("insecure-open")
+                        .long("insecure-open")
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with("token")
+                        .help(
+                            "Accept any bearer token, test handles included, even on an address \
+                             other machines can reach",
+                        ),
                 ),
         )
 }

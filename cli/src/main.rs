@@ -50,7 +50,8 @@ pub fn report(e: &CliError) {
     if JSON_ERRORS.get().copied().unwrap_or(false) {
         say!("{}", e.to_json());
     } else {
-        say!("error: {e}");
+        // The message may carry server text (a description, a body): one escaped line.
+        say!("error: {}", lineworks_partner::terminal::escape(&e.message));
     }
 }
 

@@ -182,6 +182,26 @@ impl Sandbox {
         self.addr
     }
 
+    /// Who can reach this sandbox and which bearer tokens it accepts, for a start-up message:
+    /// `listening on 0.0.0.0:8080 (every interface: other machines can connect); accepts
+    /// only the configured token ...`.
+    pub fn access_notice(&self) -> String {
+        let ip = self.addr.ip();
+        let reach = if ip.is_loopback() {
+            "loopback: this machine only"
+        } else if ip.is_unspecified() {
+            "every interface: other machines can connect"
+        } else {
+            "other machines can connect"
+        };
+        let tokens = if self.app.config.token.is_some() {
+            "accepts only the configured token and tokens from its token endpoint"
+        } else {
+            "accepts any non-empty bearer token (e.g. LW_ACCESS_TOKEN=test), test handles included"
+        };
+        format!("listening on {} ({reach}); {tokens}", self.addr)
+    }
+
     /// The sandbox's current day: the pinned day (see [`SandboxBuilder::today`]) or, until the
     /// clock is first moved, today's UTC date.
     pub fn today(&self) -> chrono::NaiveDate {
@@ -255,12 +275,25 @@ pub struct SandboxBuilder {
     expired_token_status: Option<u16>,
     config: server::Config,
     seed: Option<Seed>,
+    insecure_open: bool,
 }
 
 impl SandboxBuilder {
-    /// Address to listen on (default `127.0.0.1:0`, a free port).
+    /// Address to listen on (default `127.0.0.1:0`, a free port). An address other than a
+    /// loopback one (`0.0.0.0`, a LAN address) lets other machines in, so it needs a
+    /// [`token`](SandboxBuilder::token), or [`insecure_open`](SandboxBuilder::insecure_open) to
+    /// say it is meant to accept any bearer token; [`start`](SandboxBuilder::start) refuses it
+    /// otherwise.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = Some(addr);
+        self
+    }
+
+    /// Accept any bearer token, test handles (`/sandbox/reset`, faults) included, even when
+    /// listening on an address other machines can reach (default off: such an address needs
+    /// a [`token`](SandboxBuilder::token)). For a sandbox on a trusted network only.
+    pub fn insecure_open(mut self, open: bool) -> Self {
+        self.insecure_open = open;
         self
     }
 
@@ -419,6 +452,13 @@ impl SandboxBuilder {
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        if !listen.ip().is_loopback() && self.config.token.is_none() && !self.insecure_open {
+            return Err(StartError::Config(format!(
+                "listening on {listen} lets other machines in, and without a token any bearer \
+                 token is accepted (test handles included): give a token (--token), or say the \
+                 sandbox is meant to be open (--insecure-open)"
+            )));
+        }
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(StartError::Bind)?;

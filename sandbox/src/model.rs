@@ -42,13 +42,13 @@ pub(crate) struct State {
     pub next_domain_id: i64,
     pub next_subscription_id: i64,
     pub next_pre_order_id: i64,
-    /// Access tokens the token endpoint issued, with their scopes (never written to a state
-    /// file).
+    /// Access tokens the token endpoint issued, with their scopes and expiry (never written
+    /// to a state file); bounded, see `token.rs`.
     #[serde(skip)]
-    pub tokens: HashMap<String, Vec<String>>,
+    pub tokens: HashMap<String, crate::token::Issued>,
     /// Refresh tokens, with the client and scopes they were issued for.
     #[serde(skip)]
-    pub refresh_tokens: HashMap<String, (String, Vec<String>)>,
+    pub refresh_tokens: HashMap<String, crate::token::Issued>,
     pub issued: u64,
     pub partner_name: String,
     /// The calendar: a pinned day, or `None` to follow the UTC date.

@@ -7,9 +7,12 @@ mod auth;
 mod debug;
 mod deprecated;
 mod errors;
+#[cfg(unix)]
+mod files;
 mod formats;
 mod hostile;
 mod progress;
 mod requests;
 mod safety;
 mod serve;
+mod terminal;
