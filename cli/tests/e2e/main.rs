@@ -4,6 +4,9 @@
 mod support;
 
 mod auth;
+mod bulk;
+mod bulk_kill;
+mod bulk_support;
 mod debug;
 mod errors;
 mod formats;
