@@ -191,7 +191,7 @@ pub async fn run(
                     None => break,
                 }
             }
-            // The intent is durable before any of these calls can reach the server.
+            // The intent is with the kernel before any of these calls can reach the server.
             if let Some(j) = journal.as_mut() {
                 for &i in &batch {
                     j.record(rows[i].number, &rows[i].key, Outcome::Started, None, None)?;
@@ -251,10 +251,6 @@ pub async fn run(
         };
         if let Some(j) = journal.as_mut() {
             j.record(row.number, &row.key, outcome, error.as_deref(), Some(ms))?;
-            // Outcomes share the next batch's fsync; the last ones get their own.
-            if inflight.is_empty() || stop.is_some() {
-                j.flush()?;
-            }
         }
         bar.inc(1);
         bar.set_message(format!("{} failed, {} unknown", counts.failed, counts.unknown));
@@ -271,7 +267,7 @@ pub async fn run(
         }
     }
     if let Some(j) = journal.as_mut() {
-        j.flush()?;
+        j.sync()?;
     }
     not_tried += queue.len();
     bar.finish_and_clear();
