@@ -14,3 +14,4 @@ mod progress;
 mod requests;
 mod safety;
 mod serve;
+mod strict;
