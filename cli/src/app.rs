@@ -156,6 +156,14 @@ fn global_args() -> Vec<Arg> {
                 .help("With --resume: send rows whose outcome is unknown again without reading them back"),
         ),
         global(
+            Arg::new("no-journal")
+                .long("no-journal")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["journal", "resume"])
+                .hide(true)
+                .help("Bulk writes without a journal: for measuring its cost only"),
+        ),
+        global(
             Arg::new("allow-duplicates")
                 .long("allow-duplicates")
                 .action(ArgAction::SetTrue)

@@ -83,6 +83,7 @@ impl Globals {
                 resume: path("resume"),
                 retry_unknown: m.get_flag("retry-unknown"),
                 allow_duplicates: m.get_flag("allow-duplicates"),
+                no_journal: m.get_flag("no-journal"),
             },
             options: Options {
                 sandbox: m.get_flag("sandbox"),

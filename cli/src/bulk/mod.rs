@@ -31,6 +31,8 @@ pub struct Flags {
     pub resume: Option<PathBuf>,
     pub retry_unknown: bool,
     pub allow_duplicates: bool,
+    /// Hidden `--no-journal`: the benchmark's baseline for the journal's cost.
+    pub no_journal: bool,
 }
 
 /// What to do with a row in this run.
@@ -117,7 +119,7 @@ pub async fn run(
             Some(Outcome::Unknown | Outcome::Started) => Plan::Unresolved,
         })
         .collect();
-    let journal_path = write.then(|| match (&g.bulk.resume, &g.bulk.journal) {
+    let journal_path = (write && !g.bulk.no_journal).then(|| match (&g.bulk.resume, &g.bulk.journal) {
         (Some(path), _) | (None, Some(path)) => path.clone(),
         (None, None) => journal::default_path(op.name),
     });
