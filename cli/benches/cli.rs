@@ -316,7 +316,12 @@ fn bulk() {
     let seed_json = format!(r#"{{"customers": [{}]}}"#, customers.join(","));
     let mut csv = String::from("domainId,subscriptionId,licenseCount\n");
     for i in 0..rows {
-        csv.push_str(&format!("{},{},{}\n", 10_000_001 + i, 30_000_001 + i, 20 + i % 100));
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            10_000_001 + i,
+            30_000_001 + i,
+            20 + i % 100
+        ));
     }
     let dir = std::env::temp_dir().join(format!("lw-bench-bulk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("bench dir");
@@ -336,12 +341,26 @@ fn bulk() {
                     .expect("sandbox")
             });
             let mut cmd = cli(&sandbox.base_url());
-            cmd.args(["update-subscription-renewal", "--type", "CHANGE", "--plan", "ANNUAL_LICENSE"])
-                .args(["-o", "ndjson", "--concurrency", "8", "--rate-limit", &format!("{rate}/min")])
-                .arg("--each-row")
-                .arg(&rows_file);
+            cmd.args([
+                "update-subscription-renewal",
+                "--type",
+                "CHANGE",
+                "--plan",
+                "ANNUAL_LICENSE",
+            ])
+            .args([
+                "-o",
+                "ndjson",
+                "--concurrency",
+                "8",
+                "--rate-limit",
+                &format!("{rate}/min"),
+            ])
+            .arg("--each-row")
+            .arg(&rows_file);
             if journal {
-                cmd.arg("--journal").arg(dir.join(format!("journal-{run}.ndjson")));
+                cmd.arg("--journal")
+                    .arg(dir.join(format!("journal-{run}.ndjson")));
             } else {
                 cmd.arg("--no-journal");
             }
@@ -353,7 +372,11 @@ fn bulk() {
                 .iter()
                 .filter(|r| r.status == 200 && r.method == "PATCH")
                 .count();
-            let answered_429 = sandbox.requests().iter().filter(|r| r.status == 429).count();
+            let answered_429 = sandbox
+                .requests()
+                .iter()
+                .filter(|r| r.status == 429)
+                .count();
             println!(
                 "bulk run {run} journal={journal}: exit {:?}, {applied} applied, {answered_429} 429s, {elapsed:.2} s, {:.0}/min",
                 out.status.code(),

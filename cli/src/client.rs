@@ -51,7 +51,8 @@ pub async fn connect(opts: &Options) -> Result<Target, CliError> {
         builder = builder.timeout(timeout);
     }
     // A 429 waits for its reset (a minute for a per-minute quota) within this bound.
-    builder = builder.retry_policy(lineworks_partner::RetryPolicy::new().max_elapsed(opts.max_wait));
+    builder =
+        builder.retry_policy(lineworks_partner::RetryPolicy::new().max_elapsed(opts.max_wait));
     let config = |e: lineworks_partner::Error| CliError::new(Exit::Usage, e.to_string());
     if opts.sandbox {
         let sandbox = Sandbox::builder()

@@ -82,9 +82,7 @@ fn main() -> ExitCode {
                 // A value the spec does not list yet may still be one the API takes.
                 e.insert(
                     clap::error::ContextKind::Suggested,
-                    clap::error::ContextValue::StyledStrs(vec![
-                        request::OPT_IN.to_string().into(),
-                    ]),
+                    clap::error::ContextValue::StyledStrs(vec![request::OPT_IN.to_string().into()]),
                 );
             }
             // Help and --version to stdout with 0; usage errors to stderr with 2.

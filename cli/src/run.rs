@@ -413,4 +413,3 @@ pub fn largest_pages(req: &mut Request) {
         req.params.entry(param).or_insert_with(|| max.to_string());
     }
 }
-

@@ -215,7 +215,8 @@ pub struct State {
 
 /// Reads a journal for `--resume`; a line cut by a kill at its end is ignored.
 pub fn read(path: &Path) -> Result<State, CliError> {
-    let bad = |e: &dyn std::fmt::Display| CliError::flag("resume", format!("{}: {e}", path.display()));
+    let bad =
+        |e: &dyn std::fmt::Display| CliError::flag("resume", format!("{}: {e}", path.display()));
     let file = File::open(path).map_err(|e| bad(&e))?;
     let mut lines = std::io::BufReader::new(file).lines();
     let header: Value = lines
@@ -227,7 +228,10 @@ pub fn read(path: &Path) -> Result<State, CliError> {
         return Err(bad(&"not a journal of this program"));
     }
     if header["version"].as_u64() != Some(VERSION) {
-        return Err(bad(&format!("journal version {} is not {VERSION}", header["version"])));
+        return Err(bad(&format!(
+            "journal version {} is not {VERSION}",
+            header["version"]
+        )));
     }
     let operation = header["operation"].as_str().unwrap_or_default().to_string();
     let mut last = HashMap::new();

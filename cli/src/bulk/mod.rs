@@ -111,18 +111,21 @@ pub async fn run(
     let read_op = readback::matching_read(op);
     let plans: Vec<Plan> = rows
         .iter()
-        .map(|row| match resumed.as_ref().and_then(|s| s.last.get(&row.key)) {
-            None | Some(Outcome::Failed) | Some(Outcome::Skipped) => Plan::Send,
-            Some(Outcome::Applied) => Plan::Done,
-            Some(Outcome::Unknown | Outcome::Started) if g.bulk.retry_unknown => Plan::Send,
-            Some(Outcome::Unknown | Outcome::Started) if read_op.is_some() => Plan::ReadBack,
-            Some(Outcome::Unknown | Outcome::Started) => Plan::Unresolved,
-        })
+        .map(
+            |row| match resumed.as_ref().and_then(|s| s.last.get(&row.key)) {
+                None | Some(Outcome::Failed) | Some(Outcome::Skipped) => Plan::Send,
+                Some(Outcome::Applied) => Plan::Done,
+                Some(Outcome::Unknown | Outcome::Started) if g.bulk.retry_unknown => Plan::Send,
+                Some(Outcome::Unknown | Outcome::Started) if read_op.is_some() => Plan::ReadBack,
+                Some(Outcome::Unknown | Outcome::Started) => Plan::Unresolved,
+            },
+        )
         .collect();
-    let journal_path = (write && !g.bulk.no_journal).then(|| match (&g.bulk.resume, &g.bulk.journal) {
-        (Some(path), _) | (None, Some(path)) => path.clone(),
-        (None, None) => journal::default_path(op.name),
-    });
+    let journal_path =
+        (write && !g.bulk.no_journal).then(|| match (&g.bulk.resume, &g.bulk.journal) {
+            (Some(path), _) | (None, Some(path)) => path.clone(),
+            (None, None) => journal::default_path(op.name),
+        });
     // Ctrl-C is ours before the journal exists: a run with a journal always ends with its
     // summary.
     let mut interrupts = interrupts(journal_path.clone());
@@ -205,7 +208,14 @@ pub async fn run(
                 let read_back = plans[i] == Plan::ReadBack;
                 inflight.push(async move {
                     let started = Instant::now();
-                    let done = attempt(target, op, row, read_back.then_some(read_op).flatten(), g.all).await;
+                    let done = attempt(
+                        target,
+                        op,
+                        row,
+                        read_back.then_some(read_op).flatten(),
+                        g.all,
+                    )
+                    .await;
                     (i, done, started.elapsed().as_millis())
                 });
             }
@@ -234,7 +244,10 @@ pub async fn run(
             Done::AlreadyApplied => {
                 counts.applied += 1;
                 slots[i] = Some(Vec::new());
-                (Outcome::Applied, Some("read back: already applied".to_string()))
+                (
+                    Outcome::Applied,
+                    Some("read back: already applied".to_string()),
+                )
             }
             Done::Failed(e) => {
                 counts.failed += 1;
@@ -255,11 +268,16 @@ pub async fn run(
             j.record(row.number, &row.key, outcome, error.as_deref(), Some(ms))?;
         }
         bar.inc(1);
-        bar.set_message(format!("{} failed, {} unknown", counts.failed, counts.unknown));
+        bar.set_message(format!(
+            "{} failed, {} unknown",
+            counts.failed, counts.unknown
+        ));
         // Everything done before the first row still running goes out now, in input order.
         if stop != Some(Stop::StdoutClosed) {
             while next_out < slots.len() {
-                let Some(values) = slots[next_out].take() else { break };
+                let Some(values) = slots[next_out].take() else {
+                    break;
+                };
                 if let Err(e) = print(&mut printer, op, &tags, &rows[next_out], values) {
                     stop = Some(stop_for_output(e)?);
                     break;
@@ -287,7 +305,15 @@ pub async fn run(
             stop = Some(stop_for_output(e)?);
         }
     }
-    summary(op, journal.as_ref().map(|j| j.path.clone()), &counts, not_tried, stop, write, rows.len())
+    summary(
+        op,
+        journal.as_ref().map(|j| j.path.clone()),
+        &counts,
+        not_tried,
+        stop,
+        write,
+        rows.len(),
+    )
 }
 
 /// An output error: a closed stdout stops the run (its writes are journalled, so it can be
@@ -417,7 +443,10 @@ async fn attempt(
             Err(e) => {
                 return Done::Unknown(CliError::new(
                     Exit::Unknown,
-                    format!("outcome still unknown: reading it back failed: {}", e.message),
+                    format!(
+                        "outcome still unknown: reading it back failed: {}",
+                        e.message
+                    ),
                 ));
             }
         }
@@ -476,7 +505,11 @@ async fn check_all(
     }) else {
         return Ok(());
     };
-    let mut lines: Vec<String> = problems.iter().take(SHOWN).map(|e| e.message.clone()).collect();
+    let mut lines: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|e| e.message.clone())
+        .collect();
     if problems.len() > SHOWN {
         lines.push(format!("... and {} more", problems.len() - SHOWN));
     }
@@ -552,9 +585,10 @@ fn printer(
     // Only what varies between rows (and always domainId, as --each-customer always had).
     tags.retain(|w| {
         *w == "domainId"
-            || rows
-                .first()
-                .is_some_and(|f| rows.iter().any(|r| r.request.params.get(*w) != f.request.params.get(*w)))
+            || rows.first().is_some_and(|f| {
+                rows.iter()
+                    .any(|r| r.request.params.get(*w) != f.request.params.get(*w))
+            })
     });
     let prefixed = |cols: &[&str]| -> Vec<String> {
         tags.iter()

@@ -119,7 +119,9 @@ fn ndjson(text: &str) -> Result<Vec<Record>, CliError> {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let number = out.len() + 1;
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(obj)) => out.push(obj.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+            Ok(Value::Object(obj)) => {
+                out.push(obj.into_iter().filter(|(_, v)| !v.is_null()).collect())
+            }
             Ok(_) => return Err(row_error(number, None, "not a JSON object")),
             Err(e) => return Err(row_error(number, None, format!("not JSON: {e}"))),
         }
@@ -140,7 +142,11 @@ fn build(
             row_error(
                 number,
                 Some(&column),
-                format!("{} has no such parameter or body field (it has {})", op.name, columns_help(op)),
+                format!(
+                    "{} has no such parameter or body field (it has {})",
+                    op.name,
+                    columns_help(op)
+                ),
             )
         })?;
         match target {
@@ -150,7 +156,11 @@ fn build(
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),
                     other => {
-                        return Err(row_error(number, Some(&column), format!("{other} is not a single value")));
+                        return Err(row_error(
+                            number,
+                            Some(&column),
+                            format!("{other} is not a single value"),
+                        ));
                     }
                 };
                 request.params.insert(wire, text);
@@ -197,7 +207,12 @@ pub fn key_of(request: &Request) -> String {
         .filter(|p| p.location == Location::Path)
         .chain(op.params.iter().filter(|p| p.location == Location::Query));
     ordered
-        .filter_map(|p| request.params.get(p.wire).map(|v| format!("{}={v}", p.wire)))
+        .filter_map(|p| {
+            request
+                .params
+                .get(p.wire)
+                .map(|v| format!("{}={v}", p.wire))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -226,7 +241,11 @@ pub fn check_duplicates(rows: &mut [Row], allow: bool) -> Result<(), CliError> {
         entry.1 += 1;
         if entry.1 > 1 {
             if !allow {
-                let key = if row.key.is_empty() { "(no parameters)" } else { &row.key };
+                let key = if row.key.is_empty() {
+                    "(no parameters)"
+                } else {
+                    &row.key
+                };
                 return Err(row_error(
                     row.number,
                     None,

@@ -2,7 +2,9 @@
 //! the sandbox's faults armed, then resumed until done: every change is applied exactly once
 //! (the sandbox's state and its request log) and the journal accounts for every row.
 
-use crate::bulk_support::{OP, applied_changes, csv, journal, renewal_counts, sandbox, subscription_id, target_count};
+use crate::bulk_support::{
+    OP, applied_changes, csv, journal, renewal_counts, sandbox, subscription_id, target_count,
+};
 use crate::support::{TOKEN, config, std_cli};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -20,8 +22,23 @@ fn command(dir: &tempfile::TempDir, base_url: &str, rows: &str) -> Command {
     let mut cmd = std_cli(dir);
     cmd.env("LW_API_BASE_URL", base_url)
         .env("LW_ACCESS_TOKEN", TOKEN)
-        .args(["update-subscription-renewal", "--type", "CHANGE", "--plan", "ANNUAL_LICENSE"])
-        .args(["--each-row", rows, "-o", "ndjson", "--concurrency", "8", "--timeout", "0.3"])
+        .args([
+            "update-subscription-renewal",
+            "--type",
+            "CHANGE",
+            "--plan",
+            "ANNUAL_LICENSE",
+        ])
+        .args([
+            "--each-row",
+            rows,
+            "-o",
+            "ndjson",
+            "--concurrency",
+            "8",
+            "--timeout",
+            "0.3",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     cmd
@@ -71,7 +88,10 @@ async fn one_run(signal: Signal, seed: u64) -> bool {
     let stopped = match (signal, out.status.code()) {
         // Stopped: the summary names the journal to resume from.
         (Signal::Int, Some(130)) => {
-            assert!(err.contains("interrupted: ") && err.contains("resume with --resume"), "{ctx}: {err}");
+            assert!(
+                err.contains("interrupted: ") && err.contains("resume with --resume"),
+                "{ctx}: {err}"
+            );
             true
         }
         (Signal::Kill, None) => true,
@@ -109,7 +129,12 @@ async fn one_run(signal: Signal, seed: u64) -> bool {
     let counts = renewal_counts(&sb);
     for i in 0..CUSTOMERS {
         let sid = subscription_id(i);
-        assert_eq!(applied.get(&sid).copied(), Some(1), "{ctx}: subscription {sid} changed {:?} times", applied.get(&sid));
+        assert_eq!(
+            applied.get(&sid).copied(),
+            Some(1),
+            "{ctx}: subscription {sid} changed {:?} times",
+            applied.get(&sid)
+        );
         assert_eq!(counts[&sid], Some(target_count(i)), "{ctx}: {sid}");
     }
     let (header, last) = journal(&journal_path);
@@ -126,7 +151,10 @@ async fn sigint_at_random_points_then_resume_applies_each_change_once() {
         stopped += usize::from(one_run(Signal::Int, 0x5161_0000 + run).await);
     }
     // Most signals land mid-run, or the test would not test interruption.
-    assert!(stopped >= RUNS as usize / 2, "only {stopped} of {RUNS} runs were interrupted");
+    assert!(
+        stopped >= RUNS as usize / 2,
+        "only {stopped} of {RUNS} runs were interrupted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,5 +163,8 @@ async fn sigkill_at_random_points_then_resume_applies_each_change_once() {
     for run in 0..RUNS {
         stopped += usize::from(one_run(Signal::Kill, 0x5169_0000 + run).await);
     }
-    assert!(stopped >= RUNS as usize / 2, "only {stopped} of {RUNS} runs were killed");
+    assert!(
+        stopped >= RUNS as usize / 2,
+        "only {stopped} of {RUNS} runs were killed"
+    );
 }

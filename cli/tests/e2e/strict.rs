@@ -15,20 +15,32 @@ async fn unknown_body_fields_and_enum_typos_are_exit_2_unless_allowed() {
     let sb = sandbox(1).await;
     let dir = config();
     for (text, words) in [
-        (r#"{"companyName": "X", "meno": "typo"}"#, "field meno is not in the spec"),
+        (
+            r#"{"companyName": "X", "meno": "typo"}"#,
+            "field meno is not in the spec",
+        ),
         (r#"{"locale": "ja_jp"}"#, "\"ja_jp\" is not one of"),
     ] {
         let b = body(&dir, text);
         for dry in [false, true] {
             let mut cmd = against(&dir, &sb.base_url());
-            cmd.args(["update-customer-partially", "--domain-id", "10000001", "--body", &b]);
+            cmd.args([
+                "update-customer-partially",
+                "--domain-id",
+                "10000001",
+                "--body",
+                &b,
+            ]);
             if dry {
                 cmd.arg("--dry-run");
             }
             let out = cmd.output().unwrap();
             assert_eq!(out.status.code(), Some(2), "{text}: {}", stderr(&out));
             let err = stderr(&out);
-            assert!(err.contains(words) && err.contains("--allow-unknown-values"), "{err}");
+            assert!(
+                err.contains(words) && err.contains("--allow-unknown-values"),
+                "{err}"
+            );
         }
     }
     assert!(sb.requests().is_empty(), "nothing was sent");
@@ -36,26 +48,59 @@ async fn unknown_body_fields_and_enum_typos_are_exit_2_unless_allowed() {
     // The opt-in sends them, from --body and from a flag alike.
     let b = body(&dir, r#"{"locale": "ja_jp"}"#);
     let out = against(&dir, &sb.base_url())
-        .args(["update-customer-partially", "--domain-id", "10000001", "--body", &b])
+        .args([
+            "update-customer-partially",
+            "--domain-id",
+            "10000001",
+            "--body",
+            &b,
+        ])
         .arg("--allow-unknown-values")
         .output()
         .unwrap();
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(sb.requests().len(), 1);
     let out = against(&dir, &sb.base_url())
-        .args(["update-subscription-renewal", "--domain-id", "10000001", "--subscription-id", "1"])
+        .args([
+            "update-subscription-renewal",
+            "--domain-id",
+            "10000001",
+            "--subscription-id",
+            "1",
+        ])
         .args(["--type", "CHANGE", "--plan", "ANNUAL"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--allow-unknown-values"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--allow-unknown-values"),
+        "{}",
+        stderr(&out)
+    );
     let out = against(&dir, &sb.base_url())
-        .args(["update-subscription-renewal", "--domain-id", "10000001", "--subscription-id", "1"])
-        .args(["--type", "CHANGE", "--plan", "ANNUAL", "--allow-unknown-values", "--dry-run"])
+        .args([
+            "update-subscription-renewal",
+            "--domain-id",
+            "10000001",
+            "--subscription-id",
+            "1",
+        ])
+        .args([
+            "--type",
+            "CHANGE",
+            "--plan",
+            "ANNUAL",
+            "--allow-unknown-values",
+            "--dry-run",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("\"plan\": \"ANNUAL\""), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("\"plan\": \"ANNUAL\""),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,7 +112,11 @@ async fn a_partial_list_says_so_and_all_asks_for_the_largest_page() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("10 of more; use --all"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("10 of more; use --all"),
+        "{}",
+        stderr(&out)
+    );
     let out = against(&dir, &sb.base_url())
         .args(["list-customers", "--all", "-o", "ndjson"])
         .output()
@@ -95,7 +144,15 @@ async fn auth_status_with_nothing_is_non_zero_and_login_stores_an_absolute_key_p
     let key = key_path();
     let out = cli(&dir)
         .current_dir(key.parent().unwrap())
-        .args(["auth", "login", "--no-check", "--client-id", "c", "--client-secret", "s"])
+        .args([
+            "auth",
+            "login",
+            "--no-check",
+            "--client-id",
+            "c",
+            "--client-secret",
+            "s",
+        ])
         .args(["--service-account", "a@example", "--private-key"])
         .arg(key.file_name().unwrap())
         .output()
@@ -104,7 +161,10 @@ async fn auth_status_with_nothing_is_non_zero_and_login_stores_an_absolute_key_p
     let status = cli(&dir).args(["auth", "status"]).output().unwrap();
     let canonical = std::fs::canonicalize(&key).unwrap();
     let shown = stdout(&status);
-    let line = shown.lines().find(|l| l.starts_with("private key:")).unwrap();
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with("private key:"))
+        .unwrap();
     let path = std::path::Path::new(line.trim_start_matches("private key:").trim());
     assert!(path.is_absolute(), "{shown}");
     assert_eq!(std::fs::canonicalize(path).unwrap(), canonical);
@@ -114,7 +174,11 @@ async fn auth_status_with_nothing_is_non_zero_and_login_stores_an_absolute_key_p
 fn an_unreachable_token_server_is_exit_4() {
     let dir = config();
     // A port nothing listens on: bind, note, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = cli(&dir)
         .env("LW_CLIENT_ID", "c")
         .env("LW_CLIENT_SECRET", "s")
