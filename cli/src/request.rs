@@ -140,10 +140,11 @@ impl Request {
             .any(|p| p.wire == wire && p.kind == Kind::Enum);
         text.parse::<T>().map(Some).or_else(|e| {
             // Open enums read any text through serde (`Unknown(..)`); only on request.
-            if is_enum && allow_unknown() {
-                if let Ok(v) = serde_json::from_value::<T>(Value::String(text.clone())) {
-                    return Ok(Some(v));
-                }
+            if is_enum
+                && allow_unknown()
+                && let Ok(v) = serde_json::from_value::<T>(Value::String(text.clone()))
+            {
+                return Ok(Some(v));
             }
             let e = if is_enum {
                 format!("{e}; {OPT_IN}")
