@@ -23,6 +23,16 @@ pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
                 .with("field", v.field())
         }
         Error::Config(_) => base(Exit::Usage),
+        // The token endpoint out of reach (or cut off, or failing with a 5xx) is the
+        // network's fault, not the credentials': retrying later may work.
+        Error::Auth {
+            source: lineworks_partner::auth::AuthError::Transport(_),
+            ..
+        } => base(Exit::Network),
+        Error::Auth {
+            source: lineworks_partner::auth::AuthError::InvalidResponse { status, .. },
+            ..
+        } if *status >= 500 => base(Exit::Network),
         Error::Auth { .. } => base(Exit::Auth),
         // A write whose answer says it may have gone through (a gateway's 502/504, a DELETE's
         // 404 after an attempt without answer): its outcome is unknown.

@@ -220,6 +220,11 @@ impl<W: Write> Printer<W> {
         self.out.write_all(b"\n")
     }
 
+    /// Sends what was written so far on (a bulk run's rows as each call ends).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Closes the json array of `--all`, prints a table, flushes.
     pub fn finish(&mut self, streamed: bool) -> io::Result<()> {
         match self.format {

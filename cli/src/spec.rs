@@ -31,6 +31,11 @@ pub struct CommandSpec {
     pub destructive: bool,
     /// Cursor-paged: `--all` follows `nextCursor`.
     pub paged: bool,
+    /// The page-size parameter of a paged list, and the largest value the spec allows.
+    pub count_param: Option<&'static str>,
+    pub count_max: Option<i64>,
+    /// JSON pointer to a page's next cursor (`/responseMetaData/nextCursor`).
+    pub next_cursor: Option<&'static str>,
     /// Table columns, most telling first (dotted for nested fields).
     pub columns: &'static [&'static str],
     /// Every field of a row as the csv header (dotted, spec order); empty when the spec
@@ -118,6 +123,8 @@ pub struct BodySpec {
     pub required: bool,
     /// Top-level scalar properties, one flag each.
     pub fields: &'static [FieldSpec],
+    /// The names of every top-level property.
+    pub properties: &'static [&'static str],
 }
 
 /// A top-level scalar property of a request body.

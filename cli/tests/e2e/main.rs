@@ -4,6 +4,9 @@
 mod support;
 
 mod auth;
+mod bulk;
+mod bulk_kill;
+mod bulk_support;
 mod debug;
 mod deprecated;
 mod errors;
@@ -16,3 +19,4 @@ mod requests;
 mod safety;
 mod serve;
 mod terminal;
+mod strict;
