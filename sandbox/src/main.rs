@@ -38,6 +38,10 @@ struct Args {
     /// `Sandbox-Warning` header and a line on stderr).
     #[arg(long)]
     strict: bool,
+    /// Add made-up fields (`sandboxTestField…`) to answers wherever the reference pages are cut
+    /// off inside an object, to test that a client keeps fields the spec cannot name.
+    #[arg(long)]
+    test_fields: bool,
     /// Length of a trial in days (an assumption: the docs give none).
     #[arg(long, default_value_t = 30)]
     trial_days: u32,
@@ -66,6 +70,7 @@ async fn main() -> ExitCode {
         .fail_rate(args.fail_rate)
         .latency(args.latency)
         .strict(args.strict)
+        .test_fields(args.test_fields)
         .trial_days(args.trial_days, args.grace_days)
         .log_warnings(true);
     match (&args.seed, args.demo) {

@@ -9,6 +9,7 @@ mod errors;
 mod fuzz_cursors;
 mod fuzz_responses;
 mod hostile;
+mod kept_fields;
 #[cfg(feature = "httpmock")]
 mod mock;
 mod mutate;
@@ -21,3 +22,4 @@ mod spec_rules;
 mod success_status;
 mod support;
 mod validation;
+mod x_rules;
