@@ -437,9 +437,12 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
     } else {
         quote!(Mode::All => Ok(Outcome::One(b.send_json().await.map_err(|e| client_error(e, op))?)),)
     };
+    let deprecated = op.deprecated;
+    let replaced_by: Vec<String> = op.replaced_by.iter().map(|r| r.to_kebab_case()).collect();
     let spec = quote! {
         CommandSpec {
             id: #id, name: #name, tag: #tag, method: #method, path: #path,
+            deprecated: #deprecated, replaced_by: &[#(#replaced_by),*],
             summary: #summary, description: #description, example: #example, docs_url: #docs_url,
             params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
             destructive: #destructive, paged: #paged, columns: &[#(#columns),*],

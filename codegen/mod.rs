@@ -112,7 +112,7 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         spec,
     )?)
     .map_err(|e| format!("api: generated code does not parse: {e}"))?;
-    deprecated::mark_deprecated(spec, &mut raw_file, &mut api_file);
+    deprecated::mark_deprecated(spec, &prepared.operations, &mut raw_file, &mut api_file);
 
     let mocks = generator
         .httpmock(&openapi, "crate")

@@ -235,10 +235,22 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
     if op.paged {
         after.push_str("\nPaged: --all fetches every page.\n");
     }
+    if op.deprecated {
+        after.push_str(&match op.replaced_by {
+            [] => "\nDeprecated upstream, with no replacement: hidden from the command list.\n"
+                .to_string(),
+            r => format!(
+                "\nDeprecated upstream: hidden from the command list; use {} instead.\n",
+                r.join(" or ")
+            ),
+        });
+    }
+    // A deprecated command still runs (old scripts keep working) but is not offered.
     let mut cmd = Command::new(name)
         .about(op.summary)
         .long_about(format!("{}\n\n{}", op.summary, op.description))
-        .after_long_help(after);
+        .after_long_help(after)
+        .hide(op.deprecated);
     for p in op.params {
         let mut help = p.description.to_string();
         if let Some(d) = p.default {

@@ -89,6 +89,9 @@ pub async fn operation(
     m: &ArgMatches,
     g: &Globals,
 ) -> Result<(), CliError> {
+    if let Some(notice) = op.deprecation_notice() {
+        eprintln!("{notice}");
+    }
     // Before the request is read: `--body -` would consume stdin.
     check_customer_flags(op, m, g)?;
     let req = Request::from_matches(op, m)?;

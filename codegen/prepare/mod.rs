@@ -109,6 +109,10 @@ pub struct Operation {
     pub lenient_success: bool,
     pub rules: Vec<Rule>,
     pub pagination: Option<Pagination>,
+    /// `deprecated: true`: the upstream reference schedules the operation's removal.
+    pub deprecated: bool,
+    /// `x-replaced-by`: the current operations to use instead (empty: none named).
+    pub replaced_by: Vec<String>,
 }
 
 pub struct Prepared {
@@ -194,6 +198,7 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
     let enums = collect_enums(&spec);
     let operations = collect_operations(original, &spec)?;
     check_patterns(&operations)?;
+    check_replacements(&operations)?;
 
     let nullables = nullable_request_fields(&mut spec);
     collapse_success_statuses(&mut spec, &operations);

@@ -311,7 +311,7 @@ fn apply_reservation(c: &mut Customer, sid: i64, r: &types::Reservation, day: Na
     };
     s.reservation = None;
     match r.type_.as_str() {
-        "START_PAID_SERVICE" if s.is_trial() => {
+        "START_PAID_SERVICE" if s.is_trial() || s.is_free() => {
             let product = r
                 .product_id
                 .as_ref()

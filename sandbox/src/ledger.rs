@@ -92,8 +92,8 @@ impl Prices {
         }
         let base = if paid == "ADV" { 800 } else { 450 };
         match plan {
-            "TRIAL" => 0,
-            "MONTHLY" => base * 6 / 5,
+            "TRIAL" | "TRIAL_LICENSE" | "FREE" | "FREE_LICENSE" => 0,
+            "MONTHLY" | "MONTHLY_LICENSE" => base * 6 / 5,
             _ => base,
         }
     }

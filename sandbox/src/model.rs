@@ -126,6 +126,9 @@ pub(crate) struct Subscription {
     pub memo: Option<String>,
     /// The trial's length and grace period (kept by the subscription once paid).
     pub trial: TrialTerms,
+    /// How licences are assigned, once set (`set_subscription_license_assign_type`).
+    #[serde(default)]
+    pub license_assign: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -209,10 +212,43 @@ impl State {
     }
 }
 
-/// Whether `name` is a group name (its own label under `.by-works.com`, or a bare label)
-/// rather than a DNS domain the customer owns.
+/// Whether `name` is a group name (its own label under `.by-works.com` or `.by-works.net`,
+/// or a bare label) rather than a DNS domain the customer owns.
 pub(crate) fn is_group_name(name: &str) -> bool {
-    name.ends_with(".by-works.com") || !name.contains('.')
+    is_works_domain(name) || !name.contains('.')
+}
+
+/// Names under LINE WORKS' own domains, which need no DNS set-up (facts: partner overview).
+pub(crate) fn is_works_domain(name: &str) -> bool {
+    name.ends_with(".by-works.com") || name.ends_with(".by-works.net")
+}
+
+/// The product group of a product id, by its family prefix (spec: `ProductId`).
+pub(crate) fn product_group(product: &str) -> &'static str {
+    if product.starts_with("ROG_") {
+        "ROGER"
+    } else if product.starts_with("NTA_") {
+        "NOTE_AI"
+    } else if product.starts_with("JP_PPO_") {
+        "JP_PAPER_ON"
+    } else if product.starts_with("JP_AIS_") {
+        "JP_AI_STUDIO"
+    } else {
+        "WORKS"
+    }
+}
+
+/// The product group an option belongs to, by its prefix (spec: `OptionProductId`).
+pub(crate) fn option_group(option: &str) -> &'static str {
+    if option.starts_with("QTA_") {
+        "NOTE_AI"
+    } else if option.starts_with("JP_PPO_") {
+        "JP_PAPER_ON"
+    } else if option.starts_with("JP_AIS_") {
+        "JP_AI_STUDIO"
+    } else {
+        "WORKS"
+    }
 }
 
 /// Checks the character rules the spec states for domain and group names.
@@ -241,25 +277,37 @@ pub(crate) fn domain_syntax_error(name: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn is_trial_plan(plan: &types::Plan) -> bool {
-    plan.as_str() == "TRIAL"
+    matches!(plan.as_str(), "TRIAL" | "TRIAL_LICENSE")
 }
 
-/// Contract types billed per licence, which need a licence count.
+/// The Free contract types (`FREE`, `FREE_LICENSE`): no term, no renewal, nothing billed.
+pub(crate) fn is_free_plan(plan: &str) -> bool {
+    matches!(plan, "FREE" | "FREE_LICENSE")
+}
+
+/// Paid contract types billed per licence, which need a licence count. `FREE_LICENSE` and
+/// `TRIAL_LICENSE` count licences too, but cost nothing, so a count is optional for them.
 pub(crate) fn is_license_plan(plan: &str) -> bool {
-    matches!(plan, "ANNUAL_LICENSE" | "ANNUAL_PREPAY_LICENSE")
+    matches!(
+        plan,
+        "MONTHLY_LICENSE" | "ANNUAL_LICENSE" | "ANNUAL_PREPAY_LICENSE"
+    )
 }
 
+/// A Free product: `FR` (LINE WORKS) or a family's `*_FR`.
+pub(crate) fn is_free_product(product: &str) -> bool {
+    product == "FR" || product.ends_with("_FR")
+}
+
+/// A product that is neither Free nor a trial (`*_T`) nor a legacy code.
 pub(crate) fn is_paid_product(product: &str) -> bool {
-    matches!(product, "STD" | "ADV")
+    !is_free_product(product) && !product.ends_with("_T") && !matches!(product, "LT" | "BS" | "PRM")
 }
 
-/// The paid plan a trial becomes.
-pub(crate) fn paid_of(product: &str) -> &'static str {
-    if product.starts_with("ADV") {
-        "ADV"
-    } else {
-        "STD"
-    }
+/// The paid product a trial becomes (the id without its `_T`); a Free or paid product is
+/// returned as it is.
+pub(crate) fn paid_of(product: &str) -> &str {
+    product.strip_suffix("_T").unwrap_or(product)
 }
 
 pub(crate) fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
@@ -295,6 +343,7 @@ impl Subscription {
             customer_code: None,
             memo: None,
             trial: TrialTerms::default(),
+            license_assign: None,
         };
         s.renewal = s.stay_renewal();
         s
@@ -351,8 +400,8 @@ impl Subscription {
     /// annual ones (rolled forward so a seeded start long ago still has a current term).
     pub fn term_end(&self, today: NaiveDate) -> Option<NaiveDate> {
         match self.plan.as_str() {
-            "TRIAL" => None,
-            "MONTHLY" => Some(month_end(today.max(self.start))),
+            "TRIAL" | "TRIAL_LICENSE" | "FREE" | "FREE_LICENSE" => None,
+            "MONTHLY" | "MONTHLY_LICENSE" => Some(month_end(today.max(self.start))),
             _ => {
                 let mut years = 1;
                 loop {
@@ -374,9 +423,14 @@ impl Subscription {
         }
     }
 
-    /// Renewal terms that keep everything as it is.
+    /// A Free plan (facts: partner-customer-subscriptions-list: no renewal terms either).
+    pub fn is_free(&self) -> bool {
+        is_free_plan(self.plan.as_str())
+    }
+
+    /// Renewal terms that keep everything as it is; Free and trial plans have none.
     pub fn stay_renewal(&self) -> Option<types::Renewal> {
-        if self.is_trial() {
+        if self.is_trial() || self.is_free() {
             return None;
         }
         Some(types::Renewal {
@@ -403,7 +457,7 @@ impl Subscription {
             } else {
                 self.term_end(today)
             },
-            license_assign_type: None,
+            license_assign_type: self.license_assign.clone(),
             license_count: self.license_count,
             status: types::SubscriptionStatus::from_wire(self.status(today)),
             renewal: self.renewal.clone(),
@@ -443,7 +497,14 @@ impl Customer {
 
     /// The LINE WORKS subscription (a tenant has at most one).
     pub fn works_subscription(&self) -> Option<&Subscription> {
-        self.subscriptions.values().next()
+        self.group_subscription("WORKS")
+    }
+
+    /// The subscription of product group `group` (a tenant has at most one per group).
+    pub fn group_subscription(&self, group: &str) -> Option<&Subscription> {
+        self.subscriptions
+            .values()
+            .find(|s| product_group(s.product.as_str()) == group)
     }
 
     pub fn product_id(&self) -> Option<types::CustomerProductId> {
@@ -535,6 +596,7 @@ mod tests {
             customer_code: None,
             memo: None,
             trial: TrialTerms::default(),
+            license_assign: None,
         };
         let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
         assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));

@@ -269,7 +269,7 @@ impl Seed {
                 let plan = ss.plan.as_str();
                 if ss.product_id.is_unknown()
                     || ss.plan.is_unknown()
-                    || model::is_paid_product(product) == (plan == "TRIAL")
+                    || crate::handlers::subscriptions::check_plan_fits(product, plan).is_err()
                 {
                     return Err(SeedError(format!(
                         "subscription {sid}: {product} with {plan} is not a valid plan"
@@ -291,6 +291,7 @@ impl Seed {
                     reservation: None,
                     customer_code: ss.customer_code,
                     memo: ss.memo,
+                    license_assign: None,
                 };
                 s.renewal = s.stay_renewal();
                 c.subscriptions.insert(sid, s);

@@ -413,6 +413,27 @@ impl Spec {
             .is_some_and(|list| list.iter().any(|v| v == value))
     }
 
+    /// The contract types product group `group` takes, from the `Plan` schema's
+    /// `x-plans-by-product-group`; `None` for a group the spec gives no list for (any value).
+    pub fn plans_of_group(&self, group: &str) -> Option<Vec<&str>> {
+        let list = self
+            .schemas
+            .get("Plan")?
+            .get("x-plans-by-product-group")?
+            .get(group)?
+            .as_array()?;
+        Some(list.iter().filter_map(Value::as_str).collect())
+    }
+
+    /// The most units one order of `option` may carry (`OptionProductId`'s `x-max-quantity`).
+    pub fn max_quantity(&self, option: &str) -> Option<i64> {
+        self.schemas
+            .get("OptionProductId")?
+            .get("x-max-quantity")?
+            .get(option)?
+            .as_i64()
+    }
+
     /// Converts a query or path value to JSON according to its schema, then checks it.
     pub fn check_param(&self, param: &Param, raw: &str) -> Result<Value, Invalid> {
         let schema = self.resolve(&param.schema);

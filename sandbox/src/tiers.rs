@@ -12,6 +12,16 @@ pub(crate) fn option_of(sub_option: &str) -> Option<&'static str> {
         ("CST_S", "CST_S"),
         ("CST_M", "CST_M"),
         ("CST_L", "CST_L"),
+        // The AiNote, PaperOn and AiStudio options have no documented tiers: the spec takes
+        // the option id itself as the tier (x-inferred on `SubOptionId`).
+        ("QTA_O1", "QTA_O1"),
+        ("QTA_O2", "QTA_O2"),
+        ("QTA_M1", "QTA_M1"),
+        ("QTA_M2", "QTA_M2"),
+        ("JP_PPO_O", "JP_PPO_O"),
+        ("JP_PPO_M", "JP_PPO_M"),
+        ("JP_AIS_O", "JP_AIS_O"),
+        ("JP_AIS_M", "JP_AIS_M"),
     ];
     PREFIXES
         .iter()
@@ -27,10 +37,14 @@ pub(crate) fn is_trial_tier(sub_option: &str) -> bool {
     ) || (sub_option.starts_with("CST_") && sub_option.ends_with("00"))
 }
 
-/// Options sold by the unit rather than by tier.
+/// Options sold by the unit rather than by tier: Drive, CX Talk desks, and the AiNote,
+/// PaperOn and AiStudio extras (facts, ja: partner-customer-option-product-orders-post).
 pub(crate) fn is_quantity_tier(sub_option: &str) -> bool {
     matches!(sub_option, "DRV01" | "DRV_PS" | "DRV_PA")
         || (sub_option.starts_with("CST_") && sub_option.ends_with("01"))
+        || ["QTA_", "JP_PPO_", "JP_AIS_"]
+            .iter()
+            .any(|p| sub_option.starts_with(p))
 }
 
 /// Options that need a paid plan (shared storage, extended contacts).

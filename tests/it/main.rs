@@ -9,6 +9,7 @@ mod errors;
 mod fuzz_cursors;
 mod fuzz_responses;
 mod hostile;
+mod ja_values;
 mod kept_fields;
 #[cfg(feature = "httpmock")]
 mod mock;

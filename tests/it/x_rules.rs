@@ -36,12 +36,12 @@ async fn licence_count_follows_the_plan() {
     assert_eq!(
         refused(send(create(types::Plan::AnnualLicense)).await),
         "invalid request for create_subscription: body field `licenseCount` is required when \
-         `plan` is `ANNUAL_LICENSE` or `ANNUAL_PREPAY_LICENSE`"
+         `plan` is `MONTHLY_LICENSE`, `ANNUAL_LICENSE` or `ANNUAL_PREPAY_LICENSE`"
     );
     assert_eq!(
         refused(send(create(types::Plan::Monthly).license_count(10)).await),
         "invalid request for create_subscription: body field `licenseCount` must be left out \
-         (or null) when `plan` is `TRIAL` or `MONTHLY`"
+         (or null) when `plan` is `FREE`, `TRIAL`, `MONTHLY`, `ANNUAL` or `ANNUAL_PREPAY`"
     );
     assert_eq!(mock.calls_async().await, 0, "nothing was sent");
     // What the rules allow is sent.

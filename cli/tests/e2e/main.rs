@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod debug;
+mod deprecated;
 mod errors;
 mod formats;
 mod progress;

@@ -4,6 +4,7 @@
 use super::{Ctx, Reply, cursor, customer, ok};
 use crate::error::{ApiError, Result};
 use crate::ledger::{Account, days};
+use crate::model::product_group;
 use crate::model::{State, add_months, fnv, month_end, month_start};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use lineworks_partner::types;
@@ -30,16 +31,22 @@ fn account<'s>(st: &'s mut State, ctx: &Ctx) -> Result<&'s Account> {
 
 pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let range = month(ctx)?;
+    // The optional productGroupId narrows the rows to one product group.
+    let wanted = ctx.text("productGroupId");
     let a = account(st, ctx)?;
     let mut usages = Vec::new();
     if let Some((first, last)) = range {
         for day in days(first, last.min(ctx.today)) {
             // Follows partner-customer-usage-list: one row per day, with that day's figures.
             for (u, s) in a.subscriptions_on(day) {
+                let group = product_group(&s.product);
+                if wanted.is_some_and(|w| w != group) {
+                    continue;
+                }
                 usages.push(types::Usage {
-                    product_group_id: types::ProductGroupId::from_wire("WORKS"),
+                    product_group_id: types::ProductGroupId::from_wire(group),
                     used_date: day,
-                    product_id: types::ProductId::from_wire(s.product.as_str()),
+                    product_id: Some(types::UsageProductId::from_wire(s.product.as_str())),
                     plan: types::Plan::from_wire(s.plan.as_str()),
                     license_count: Some(s.license_count.unwrap_or(0)),
                     member_count: Some(u.member_count),
@@ -54,14 +61,19 @@ pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 
 pub fn list_option_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let range = month(ctx)?;
+    let wanted = ctx.text("productGroupId");
     let a = account(st, ctx)?;
     let mut records = Vec::new();
     if let Some((first, last)) = range {
         for day in days(first, last.min(ctx.today)) {
             for (u, s) in a.subscriptions_on(day) {
+                let group = product_group(&s.product);
+                if wanted.is_some_and(|w| w != group) {
+                    continue;
+                }
                 for o in s.options.iter().filter(|o| o.since <= day) {
                     records.push(types::OptionProductUsage {
-                        product_group_id: types::ProductGroupId::from_wire("WORKS"),
+                        product_group_id: types::ProductGroupId::from_wire(group),
                         option_product_id: types::OptionProductId::from_wire(
                             o.option_product_id.as_str(),
                         ),

@@ -111,6 +111,7 @@ pub(crate) fn trial_subscription(
         reservation: None,
         customer_code: None,
         memo: None,
+        license_assign: None,
     }
 }
 
@@ -219,7 +220,7 @@ pub fn create_upgrade_domain(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     if is_group_name(&req.domain) {
         return Err(ApiError::invalid_field(
             "domain",
-            "must be a DNS domain; .by-works.com names need no registration",
+            "must be a DNS domain; .by-works.com and .by-works.net names need no registration",
         ));
     }
     if own.as_deref() != Some(req.domain.as_str()) {
@@ -250,7 +251,7 @@ pub fn change_domain(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     if !group {
         return Err(ctx.conflict("NOT_A_GROUP", "the tenant already uses a domain name"));
     }
-    let by_works = req.domain.ends_with(".by-works.com");
+    let by_works = model::is_works_domain(&req.domain);
     if registered.as_deref() == Some(req.domain.as_str()) {
         // Registered by this customer with create_upgrade_domain; the sandbox treats its DNS
         // records as published.
@@ -332,6 +333,12 @@ pub fn get_potential_customer(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         domain_id: Some(p.domain_id),
         domain: Some(p.domain.clone()),
         product_id: Some(p.product_id.clone()),
+        // Every product of the tenant; the sandbox's Online Direct tenants use LINE WORKS
+        // only, and a legacy code that no `ProductId` names is left out of the list.
+        product_ids: [types::ProductId::from_wire(p.product_id.as_str())]
+            .into_iter()
+            .filter(|id| !id.is_unknown())
+            .collect(),
         not_handled_apps: p.not_handled_apps.clone(),
     })
 }

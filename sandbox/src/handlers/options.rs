@@ -22,12 +22,18 @@ fn in_use<'c>(c: &'c mut Customer, key: &str) -> Result<&'c mut OptionRec> {
         .ok_or_else(|| ApiError::not_found(format!("option {key} of customer {domain_id}")))
 }
 
-/// The subscription options attach to, refusing one in its trial grace period.
+/// The LINE WORKS subscription options attach to, refusing one in its trial grace period.
 fn works_subscription<'c>(ctx: &Ctx, c: &'c Customer) -> Result<&'c Subscription> {
-    let s = c.works_subscription().ok_or_else(|| {
+    group_subscription(ctx, c, "WORKS")
+}
+
+/// The subscription of product group `group` (an option's own group: AiNote options attach
+/// to the AiNote subscription), refusing one in its trial grace period.
+fn group_subscription<'c>(ctx: &Ctx, c: &'c Customer, group: &str) -> Result<&'c Subscription> {
+    let s = c.group_subscription(group).ok_or_else(|| {
         ctx.conflict(
             "NO_SUBSCRIPTION",
-            "the customer has no subscription to add options to",
+            format!("the customer has no {group} subscription to add this option to"),
         )
     })?;
     if s.is_trial() && ctx.today > s.trial_end() {
@@ -90,12 +96,20 @@ fn check_readd(ctx: &Ctx, c: &Customer, option: &str, day: chrono::NaiveDate) ->
     }
 }
 
-/// Units: required (default 1) for tiers sold by quantity, absent for the others.
+/// Units: required (default 1) for tiers sold by quantity, up to the option's limit (spec:
+/// `OptionProductId`'s `x-max-quantity`), absent for the others.
 fn quantity_for(tier: &str, quantity: Option<i32>) -> Result<Option<i32>> {
     if is_quantity_tier(tier) {
+        let option = option_of(tier).unwrap_or(tier);
         match quantity.unwrap_or(1) {
-            n if n >= 1 => Ok(Some(n)),
-            _ => Err(ApiError::invalid_field("quantity", "must be at least 1")),
+            n if n < 1 => Err(ApiError::invalid_field("quantity", "must be at least 1")),
+            n => match crate::spec::spec().max_quantity(option) {
+                Some(max) if i64::from(n) > max => Err(ApiError::invalid_field(
+                    "quantity",
+                    format!("must be at most {max} for {option}"),
+                )),
+                _ => Ok(Some(n)),
+            },
         }
     } else if quantity.is_some() {
         Err(ApiError::invalid_field(
@@ -110,8 +124,8 @@ fn quantity_for(tier: &str, quantity: Option<i32>) -> Result<Option<i32>> {
 pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let req: types::OptionProductCreateRequest = ctx.body()?;
     let c = writable(st, ctx)?;
-    let s = works_subscription(ctx, c)?;
     let option = req.option_product_id.as_str().to_string();
+    let s = group_subscription(ctx, c, crate::model::option_group(&option))?;
     let tier = req.sub_option_id.as_str();
     check_tier(
         ctx,

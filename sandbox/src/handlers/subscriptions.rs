@@ -2,7 +2,10 @@
 
 use super::{Ctx, Reply, created, customer, empty, ok, writable};
 use crate::error::{ApiError, Result};
-use crate::model::{Customer, State, Subscription, is_license_plan, is_paid_product, paid_of};
+use crate::model::{
+    Customer, State, Subscription, is_free_plan, is_free_product, is_license_plan, is_paid_product,
+    paid_of, product_group,
+};
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use lineworks_partner::Nullable;
@@ -17,8 +20,68 @@ fn sub<'c>(c: &'c mut Customer, ctx: &Ctx) -> Result<&'c mut Subscription> {
         .ok_or_else(|| ApiError::not_found(format!("subscription {id} of customer {domain_id}")))
 }
 
-/// Licence rules shared by every request that names a contract type.
+/// Whether `plan` suits `product`: one of the contract types its product group takes
+/// (spec: `Plan`'s `x-plans-by-product-group`; a group without a list takes any), free for a
+/// Free product, a trial one for a trial and a paid one for a paid product.
+pub(crate) fn check_plan_fits(product: &str, plan: &str) -> Result<()> {
+    let group = product_group(product);
+    if let Some(plans) = crate::spec::spec().plans_of_group(group)
+        && !plans.contains(&plan)
+    {
+        return Err(ApiError::invalid_field(
+            "plan",
+            format!(
+                "{plan} is not a contract type of the {group} product group, which takes {}",
+                plans.join(", ")
+            ),
+        ));
+    }
+    let trial_plan = matches!(plan, "TRIAL" | "TRIAL_LICENSE");
+    let (wanted, fits) = if is_free_product(product) {
+        ("a Free contract type", is_free_plan(plan))
+    } else if is_paid_product(product) {
+        ("a paid contract type", !trial_plan && !is_free_plan(plan))
+    } else {
+        ("a trial contract type", trial_plan)
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            "plan",
+            format!("{plan} does not go with {product}, which takes {wanted}"),
+        ))
+    }
+}
+
+/// A paid product named for a conversion must be of the subscription's own product group.
+fn check_same_group(current: &str, product: &str) -> Result<()> {
+    if product_group(current) == product_group(product) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            "productId",
+            format!(
+                "{product} is a {} product; this subscription is {}",
+                product_group(product),
+                product_group(current)
+            ),
+        ))
+    }
+}
+
+/// Licence rules shared by every request that names a contract type. `FREE_LICENSE` and
+/// `TRIAL_LICENSE` are counted in licences but cost nothing: a count is allowed, not needed.
 fn check_licenses(plan: &str, count: Option<i32>, members: i32) -> Result<Option<i32>> {
+    if matches!(plan, "FREE_LICENSE" | "TRIAL_LICENSE") {
+        return match count {
+            Some(n) if n < 1 => Err(ApiError::invalid_field(
+                "licenseCount",
+                "must be at least 1",
+            )),
+            other => Ok(other),
+        };
+    }
     if is_license_plan(plan) {
         match count {
             None => Err(ApiError::invalid_field(
@@ -107,15 +170,22 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let id = st.next_subscription_id;
     let st_trial = st.trial;
     let c = writable(st, ctx)?;
-    if c.works_subscription().is_some() {
+    let group = product_group(req.product_id.as_str());
+    if c.group_subscription(group).is_some() {
         return Err(ctx.conflict(
             "SUBSCRIPTION_EXISTS",
-            "the customer already has a LINE WORKS subscription; upgrade or convert it instead",
+            format!(
+                "the customer already has a {group} subscription; upgrade or convert it instead"
+            ),
         ));
     }
     // Facts: partner-customer-preorders-post schedules the subscription; creating one at
     // once as well would contradict it (the pre-order would be dropped on its day).
-    if !c.pre_orders.is_empty() {
+    if c.pre_orders.values().any(|p| {
+        p.product_id
+            .as_ref()
+            .is_some_and(|id| product_group(id.as_str()) == group)
+    }) {
         return Err(ctx.conflict(
             "PRE_ORDER_EXISTS",
             "a subscription is already scheduled by a pre-order; delete the pre-order first",
@@ -125,14 +195,7 @@ pub fn create_subscription(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let plan = req.plan.as_str();
     check_contract(ctx, c, product)?;
     check_advanced(ctx, c.group, product)?;
-    if is_paid_product(product) == (plan == "TRIAL") {
-        return Err(ApiError::invalid_field(
-            "plan",
-            format!(
-                "{plan} does not go with {product}: trials (STD_T, ADV_T) take TRIAL, paid plans a paid contract type"
-            ),
-        ));
-    }
+    check_plan_fits(product, plan)?;
     let licenses = check_licenses(
         plan,
         req.license_count.and_then(Nullable::into_value),
@@ -177,7 +240,8 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     )?;
     let id = st.next_pre_order_id;
     let c = writable(st, ctx)?;
-    if c.works_subscription()
+    let group = product_group(req.product_id.as_str());
+    if c.group_subscription(group)
         .is_some_and(|s| is_paid_product(s.product.as_str()))
     {
         return Err(ctx.conflict(
@@ -196,6 +260,7 @@ pub fn create_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         .plan
         .clone()
         .unwrap_or_else(|| types::PaidPlan::from_wire("MONTHLY"));
+    check_plan_fits(req.product_id.as_str(), plan.as_str())?;
     let licenses = check_licenses(
         plan.as_str(),
         req.license_count.and_then(Nullable::into_value),
@@ -254,6 +319,9 @@ pub fn delete_pre_order(st: &mut State, ctx: &Ctx) -> Result<Reply> {
 fn reservation_window(ctx: &Ctx, s: &Subscription, kind: &str) -> (NaiveDate, NaiveDate) {
     let from = ctx.tomorrow();
     let to = match kind {
+        // Facts (ja): partner-customer-subscriptions-reservation-patch: a Free plan's
+        // conversion up to 60 days ahead, a trial's up to the end of its grace period.
+        "START_PAID_SERVICE" if s.is_free() => ctx.today + Duration::days(60),
         "START_PAID_SERVICE" => s.grace_end(),
         "ADD_LICENSE" => s.term_end(ctx.today).unwrap_or(ctx.today),
         _ => s.term_end(ctx.today).unwrap_or(ctx.today) + Duration::days(1),
@@ -283,20 +351,21 @@ pub fn create_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     };
     match kind {
         "START_PAID_SERVICE" => {
-            if !s.is_trial() {
+            // The Japanese page allows a Free plan as well as a trial (the English one only
+            // a trial); the spec follows the Japanese page.
+            if !s.is_trial() && !s.is_free() {
                 return Err(ctx.conflict(
                     "NOT_A_TRIAL",
-                    "only a trial can be scheduled to become paid",
+                    "only a Free or trial subscription can be scheduled to become paid",
                 ));
             }
             let plan = req.plan.ok_or_else(|| {
                 ApiError::invalid_field("plan", "is required for START_PAID_SERVICE")
             })?;
+            let product = paid_product(s, req.product_id)?;
+            check_plan_fits(product.as_str(), plan.as_str())?;
             r.license_count = check_licenses(plan.as_str(), req.license_count, members)?;
-            r.product_id =
-                Some(req.product_id.unwrap_or_else(|| {
-                    types::PaidProductId::from_wire(paid_of(s.product.as_str()))
-                }));
+            r.product_id = Some(product);
             r.plan = Some(plan);
         }
         "ADD_LICENSE" => {
@@ -365,8 +434,30 @@ pub fn delete_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     empty(StatusCode::NO_CONTENT)
 }
 
+/// The paid product a Free or trial subscription becomes: a trial its own paid product
+/// unless told otherwise; a Free plan names none, so the request must (facts, ja:
+/// partner-customer-subscriptions-paid-service).
+fn paid_product(
+    s: &Subscription,
+    named: Option<types::PaidProductId>,
+) -> Result<types::PaidProductId> {
+    let current = s.product.as_str();
+    let product = match named {
+        Some(p) => p,
+        None if s.is_free() => {
+            return Err(ApiError::invalid_field(
+                "productId",
+                format!("is required to convert the Free plan {current}"),
+            ));
+        }
+        None => types::PaidProductId::from_wire(paid_of(current)),
+    };
+    check_same_group(current, product.as_str())?;
+    Ok(product)
+}
+
 fn paid_only(ctx: &Ctx, s: &Subscription) -> Result<()> {
-    if s.is_trial() {
+    if s.is_trial() || s.is_free() {
         return Err(ctx.conflict(
             "NOT_PAID",
             "a trial has no renewal terms; convert it to a paid subscription first",
@@ -404,10 +495,12 @@ pub fn update_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
             let product = req
                 .product_id
                 .unwrap_or_else(|| types::PaidProductId::from_wire(paid_of(s.product.as_str())));
+            check_same_group(s.product.as_str(), product.as_str())?;
             check_advanced(ctx, group, product.as_str())?;
             let plan = req
                 .plan
                 .unwrap_or_else(|| types::PaidPlan::from_wire(s.plan.as_str()));
+            check_plan_fits(product.as_str(), plan.as_str())?;
             let count = if is_license_plan(plan.as_str()) {
                 req.license_count.or(s.license_count)
             } else {
@@ -432,21 +525,19 @@ pub fn convert_to_paid(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let c = writable(st, ctx)?;
     let (members, domain_id, group) = (c.member_count, c.domain_id, c.group);
     let s = sub(c, ctx)?;
-    if !s.is_trial() {
+    if !s.is_trial() && !s.is_free() {
         return Err(ctx.conflict("NOT_A_TRIAL", "the subscription is already paid"));
     }
-    if today > s.grace_end() {
+    if s.is_trial() && today > s.grace_end() {
         return Err(ctx.conflict("TRIAL_EXPIRED", "the trial and its grace period are over"));
     }
+    let product = paid_product(s, req.product_id)?.as_str().to_string();
+    check_plan_fits(&product, req.plan.as_str())?;
     let licenses = check_licenses(
         req.plan.as_str(),
         req.license_count.and_then(Nullable::into_value),
         members,
     )?;
-    let product = req
-        .product_id
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| paid_of(s.product.as_str()).to_string());
     check_advanced(ctx, group, &product)?;
     // The paid term starts today; scheduled changes made for the trial no longer apply.
     s.start_term(&product, req.plan.as_str(), licenses, today);
