@@ -113,6 +113,8 @@ pub struct ClientBuilder {
     rate_limit: Option<RateLimit>,
     token_store: Option<Arc<dyn TokenStore>>,
     max_response_body: Option<usize>,
+    /// Set by [`ClientBuilder::without_credentials`]: no credentials on purpose.
+    unauthenticated: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -222,13 +224,41 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests without an `Authorization` header, on purpose: for a proxy that adds
+    /// it, or a mock server that does not check it. Without this (or
+    /// [`credentials`](Self::credentials)), [`build`](Self::build) refuses, so a forgotten
+    /// credential cannot turn into unauthenticated calls to the real API.
+    pub fn without_credentials(mut self) -> Self {
+        self.unauthenticated = true;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] for a base URL that is not `https` (or `http` on loopback), or an
-    /// HTTP client that cannot be built.
+    /// [`Error::Config`] for a base URL that is not `https` (or `http` on loopback), no
+    /// credentials (unless [`without_credentials`](Self::without_credentials)), a blank access
+    /// token, or an HTTP client that cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        match &self.credentials {
+            None if !self.unauthenticated => {
+                return Err(Error::Config(
+                    "no credentials: set them with `ClientBuilder::credentials` (or use \
+                     `Client::from_env`); `ClientBuilder::without_credentials` sends calls \
+                     without a token on purpose"
+                        .into(),
+                ));
+            }
+            Some(c) if c.is_blank_token() => {
+                return Err(Error::Config(
+                    "the access token is blank: pass the token itself (an empty or \
+                     `Bearer`-only value was given)"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         // Named in timeout errors; unknown for a caller's own client.
         let attempt_timeout = match &self.http {
             Some(_) => None,

@@ -89,7 +89,8 @@ pub async fn connect(opts: &Options) -> Result<Target, CliError> {
                 builder = builder.token_store(store);
             }
         }
-        None if opts.dry_run => {}
+        // Nothing is sent on a dry run, so no credentials are needed.
+        None if opts.dry_run => builder = builder.without_credentials(),
         None => {
             return Err(CliError::new(
                 Exit::Auth,

@@ -70,6 +70,13 @@ impl CustomerChange {
     }
 }
 
+/// The body of `POST /sandbox/test-fields` (see `Sandbox::set_test_fields`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFields {
+    enabled: bool,
+}
+
 /// Why a test handle refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -428,6 +435,20 @@ pub(crate) fn serve(app: &App, method: &Method, rest: &str, body: &Bytes) -> Res
                 return res;
             }
             json_response(StatusCode::OK, &json!({ "expired": app.expire_tokens() }))
+        }
+        "test-fields" => {
+            if let Some(res) = allow(&["GET", "POST"]) {
+                return res;
+            }
+            if *method == Method::POST {
+                match serde_json::from_slice::<TestFields>(body) {
+                    Ok(t) => app
+                        .test_fields
+                        .store(t.enabled, std::sync::atomic::Ordering::Relaxed),
+                    Err(e) => return error_response(&bad_body(e)),
+                }
+            }
+            json_response(StatusCode::OK, &json!({ "enabled": app.test_fields() }))
         }
         other => match other
             .strip_prefix("customers/")

@@ -49,6 +49,7 @@ mod persist;
 mod seed;
 mod server;
 mod spec;
+mod test_fields;
 mod tiers;
 mod token;
 
@@ -57,6 +58,7 @@ pub use control::{ControlError, CustomerChange, RequestRecord};
 pub use seed::{
     Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
 };
+pub use test_fields::{TEST_NUMBER_FIELD, TEST_TEXT_FIELD, TEST_TEXT_VALUE};
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -48,6 +48,10 @@ struct Args {
     /// `Sandbox-Warning` header and a line on stderr).
     #[arg(long)]
     strict: bool,
+    /// Add made-up fields (`sandboxTestField…`) to answers wherever the reference pages are cut
+    /// off inside an object, to test that a client keeps fields the spec cannot name.
+    #[arg(long)]
+    test_fields: bool,
     /// Length of a trial in days (an assumption: the docs give none).
     #[arg(long, default_value_t = 30)]
     trial_days: u32,
@@ -77,6 +81,7 @@ async fn main() -> ExitCode {
         .latency(args.latency)
         .strict(args.strict)
         .expired_token_status(args.expired_token_status)
+        .test_fields(args.test_fields)
         .trial_days(args.trial_days, args.grace_days)
         .insecure_open(args.insecure_open)
         .log_warnings(true);

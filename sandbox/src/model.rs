@@ -461,6 +461,7 @@ impl Subscription {
             license_count: self.license_count,
             status: types::SubscriptionStatus::from_wire(self.status(today)),
             renewal: self.renewal.clone(),
+            extra: Default::default(),
         }
     }
 }

@@ -322,6 +322,7 @@ impl Seed {
                     } else {
                         None
                     },
+                    extra: Default::default(),
                 };
                 let renewal = types::OptionRenewal {
                     subscription_id: product.subscription_id,

@@ -49,6 +49,8 @@ pub(crate) struct Config {
     pub expired_token_status: Option<StatusCode>,
     /// How long issued access tokens last (default a day, `token::ACCESS_LIFETIME`).
     pub token_lifetime: Option<Duration>,
+    /// Start with test fields on (`test_fields.rs`).
+    pub test_fields: bool,
 }
 
 pub(crate) struct App {
@@ -64,6 +66,8 @@ pub(crate) struct App {
     pub stopping: tokio::sync::watch::Sender<bool>,
     windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
     rng: Mutex<u64>,
+    /// Add made-up fields to `x-truncated` objects in answers (`test_fields.rs`).
+    pub test_fields: std::sync::atomic::AtomicBool,
 }
 
 /// Locks `m`, taking over a lock a panicking handler left poisoned.
@@ -74,6 +78,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub fn new(config: Config, state: State) -> Self {
         App {
+            test_fields: config.test_fields.into(),
             config,
             initial: state.clone(),
             state: Mutex::new(state),
@@ -468,6 +473,9 @@ async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -
                 Some(mut body) => {
                     if let Some(schema) = op.answers.get(&status.as_u16()) {
                         spec::spec().fill_empty_arrays(schema, &mut body);
+                        if app.test_fields() {
+                            spec::spec().add_test_fields(schema, &mut body);
+                        }
                     }
                     json_response(status, &body)
                 }

@@ -56,6 +56,11 @@ pub(crate) struct ApiErrorData {
     pub(crate) probably_applied: bool,
     /// A 401 to a client built without credentials: the fix is on the caller's side.
     pub(crate) without_credentials: bool,
+    /// The call carried a fixed access token, which the client cannot renew.
+    pub(crate) fixed_token: bool,
+    /// A 429 whose wait (first) would have ended past the retry policy's `max_elapsed`
+    /// (second) while attempts were left.
+    pub(crate) reset_beyond_budget: Option<(std::time::Duration, std::time::Duration)>,
 }
 
 impl ApiError {

@@ -68,6 +68,13 @@ impl fmt::Display for Error {
                 match renewal {
                     Some(r) => write!(f, "; renewing the token failed: {r}"),
                     None if error.0.without_credentials => Ok(()),
+                    // Nothing to renew: the usual cause is a token past its lifetime.
+                    None if error.0.fixed_token => write!(
+                        f,
+                        "; the access token was refused: it may have expired (or been revoked): \
+                         get a new token, or use a service account, whose tokens are renewed \
+                         automatically"
+                    ),
                     None => write!(
                         f,
                         "; the credentials were refused: check that the client and service \
@@ -86,9 +93,20 @@ impl fmt::Display for Error {
                 } else {
                     "the connection to the Partner API failed"
                 };
+                // Host and port only: the path can carry IDs, and the base URL is what to check.
+                let at = source
+                    .url()
+                    .and_then(|u| {
+                        Some(format!(
+                            " at {}:{}",
+                            u.host_str()?,
+                            u.port_or_known_default()?
+                        ))
+                    })
+                    .unwrap_or_default();
                 write!(
                     f,
-                    "{operation}: {what} ({attempts} attempt{}): {}",
+                    "{operation}: {what}{at} ({attempts} attempt{}): {}",
                     plural(*attempts),
                     root_cause(source)
                 )?;
@@ -132,9 +150,19 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "{error}; the limit resets in ")?;
                 match reset_after {
-                    Some(d) => write!(f, "{}", seconds(*d)),
-                    None => write!(f, "an unknown time"),
+                    Some(d) => write!(f, "{}", seconds(*d))?,
+                    None => write!(f, "an unknown time")?,
                 }
+                if let Some((wait, budget)) = error.0.reset_beyond_budget {
+                    write!(
+                        f,
+                        "; not retried: waiting {} would end past the retry budget of {} \
+                         (RetryPolicy::max_elapsed)",
+                        seconds(wait),
+                        seconds(budget)
+                    )?;
+                }
+                Ok(())
             }
             Error::UnexpectedResponse {
                 status,

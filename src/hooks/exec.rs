@@ -65,6 +65,9 @@ impl ClientHooks<Shared> for raw::Client {
             return Err(progenitor_client::Error::InvalidRequest(message));
         }
         if let Some(auth) = &self.inner().auth {
+            if let Some(state) = &state {
+                state.report().fixed_token = !auth.can_renew();
+            }
             match auth.authorization().await {
                 Ok(value) => {
                     request.headers_mut().insert(AUTHORIZATION, value);
@@ -117,7 +120,9 @@ impl ClientHooks<Shared> for raw::Client {
             let sent_authorization = current_request.headers().get(AUTHORIZATION).cloned();
             // Counted before sending: a call cut off by its deadline mid-attempt has sent it.
             if let Some(state) = &state {
-                state.report().attempts = attempt;
+                let mut report = state.report();
+                report.attempts = attempt;
+                report.origin = Some(current_request.url().origin().ascii_serialization());
             }
             let attempt_started = Instant::now();
             let asked = current_request.url().clone();
@@ -216,6 +221,11 @@ impl ClientHooks<Shared> for raw::Client {
             };
             let delay: Option<Duration> =
                 policy.next_delay(&method, outcome, attempt, started.elapsed());
+            if let (None, Ok(response), Some(state)) = (delay, &result, &state) {
+                state.report().reset_beyond_budget = policy
+                    .reset_beyond_budget(response, attempt, started.elapsed())
+                    .map(|reset| (reset, policy.total_time()));
+            }
             match (delay, spare) {
                 (Some(delay), Some(spare)) => {
                     tracing::debug!(

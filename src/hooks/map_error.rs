@@ -19,6 +19,30 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
     }
 }
 
+/// How much of a page that is not the API's is shown: its start says what answered.
+const PAGE_EXCERPT: usize = 200;
+
+/// An answer that is a web page (HTML or XML) rather than JSON: the base URL points at some other
+/// server (a proxy, a login page, a web site). Says so, with where the request went.
+pub(super) fn not_the_api(bytes: &[u8], report: &Report) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let start: String = text.trim_start().chars().take(PAGE_EXCERPT).collect();
+    let start = start.split_whitespace().collect::<Vec<_>>().join(" ");
+    let more = if text.trim_start().chars().nth(PAGE_EXCERPT).is_some() {
+        format!("… ({} bytes in all)", bytes.len())
+    } else {
+        String::new()
+    };
+    let at = report.origin.as_deref().unwrap_or("the base URL");
+    Some(format!(
+        "the answer from {at} is a web page, not the Partner API's JSON: check the base URL \
+         (it should end in /v1.0 on the API's host); the page starts: {start}{more}"
+    ))
+}
+
 #[derive(serde::Deserialize)]
 struct ErrorBody {
     code: String,
@@ -64,6 +88,8 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
             && op.method == "DELETE"
             && report.maybe_applied,
         without_credentials: status == StatusCode::UNAUTHORIZED && report.without_credentials,
+        fixed_token: report.fixed_token,
+        reset_beyond_budget: report.reset_beyond_budget,
     }));
     match status {
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
@@ -143,15 +169,17 @@ pub(super) async fn map_error(
         }
         P::InvalidResponsePayload(bytes, parse) => Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
-            detail: format!(
-                "the body does not match the spec ({parse}): {}{}",
-                excerpt(&bytes),
-                if report.body_cut {
-                    " (body cut at 64 KiB)"
-                } else {
-                    ""
-                }
-            ),
+            detail: not_the_api(&bytes, &report).unwrap_or_else(|| {
+                format!(
+                    "the body does not match the spec ({parse}): {}{}",
+                    excerpt(&bytes),
+                    if report.body_cut {
+                        " (body cut at 64 KiB)"
+                    } else {
+                        ""
+                    }
+                )
+            }),
             attempts,
             operation,
         },
@@ -178,11 +206,13 @@ pub(super) async fn map_error(
                 }
                 _ => Error::UnexpectedResponse {
                     status,
-                    detail: format!(
-                        "status not documented for this operation: {}{}",
-                        excerpt(&bytes),
-                        if cut { " (body cut at 64 KiB)" } else { "" }
-                    ),
+                    detail: not_the_api(&bytes, &report).unwrap_or_else(|| {
+                        format!(
+                            "status not documented for this operation: {}{}",
+                            excerpt(&bytes),
+                            if cut { " (body cut at 64 KiB)" } else { "" }
+                        )
+                    }),
                     attempts,
                     operation,
                 },

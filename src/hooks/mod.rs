@@ -82,6 +82,12 @@ struct Report {
     attempt_timeout: Option<Duration>,
     /// The client has no credentials, so the request went without `Authorization`.
     without_credentials: bool,
+    /// The credentials are a fixed access token, which the client cannot renew.
+    fixed_token: bool,
+    /// Scheme, host and port the last attempt went to, for errors that blame the base URL.
+    origin: Option<String>,
+    /// A 429's wait (and the retry budget) when attempts were left but the wait did not fit.
+    reset_beyond_budget: Option<(Duration, Duration)>,
     /// The last answer's body was cut at [`MAX_ERROR_BODY`].
     body_cut: bool,
     /// The success answer's body, when the call keeps it.
@@ -182,7 +188,8 @@ async fn json_answer<T>(
         }
         return serde_json::from_slice(&body).map_err(|e| Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
-            detail: format!("the body is not JSON ({e}): {}", excerpt(&body)),
+            detail: map_error::not_the_api(&body, &report)
+                .unwrap_or_else(|| format!("the body is not JSON ({e}): {}", excerpt(&body))),
             attempts: report.attempts.max(1),
             operation: operation(op),
         });

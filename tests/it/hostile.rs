@@ -291,6 +291,7 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         .unwrap();
     let client = Client::builder()
         .base_url(format!("http://{closed}/v1.0"))
+        .credentials(Credentials::access_token("t"))
         .retry_policy(
             RetryPolicy::new()
                 .max_attempts(2)
@@ -304,10 +305,14 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         .send()
         .await
         .unwrap_err();
+    // The host and port, so a wrong base URL or a server that is not running shows at once.
     assert_eq!(
         err.to_string(),
-        "create_customer (POST /partners/customers): could not connect to the Partner API \
-         (2 attempts): Connection refused (os error 111)"
+        format!(
+            "create_customer (POST /partners/customers): could not connect to the Partner API \
+             at 127.0.0.1:{} (2 attempts): Connection refused (os error 111)",
+            closed.port()
+        )
     );
     assert!(
         !err.may_have_succeeded(),

@@ -12,6 +12,7 @@ mod fuzz_cursors;
 mod fuzz_responses;
 mod hostile;
 mod ja_values;
+mod kept_fields;
 #[cfg(feature = "httpmock")]
 mod mock;
 mod mutate;
@@ -28,3 +29,4 @@ mod support;
 mod token_answers;
 mod validation;
 mod wire;
+mod x_rules;
