@@ -1,6 +1,7 @@
 //! `lineworks-partner-sandbox`: serves the in-memory Partner API over HTTP.
 
 use clap::Parser;
+use clap::builder::TypedValueParser as _;
 use lineworks_partner_sandbox::{Sandbox, Seed};
 use std::net::SocketAddr;
 use std::process::ExitCode;

@@ -590,11 +590,10 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Vec<String>>, A
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
     // A token past its lifetime, or expired through the test handle, is answered as LINE WORKS
     // answers an expired token (401 or 403, `UNAUTHORIZED`), so clients renew it.
-    let issued = app
-        .state()
-        .tokens
-        .get(token)
-        .map(|t| t.valid_at(std::time::Instant::now()).then(|| t.scopes.clone()));
+    let issued = app.state().tokens.get(token).map(|t| {
+        t.valid_at(std::time::Instant::now())
+            .then(|| t.scopes.clone())
+    });
     match issued {
         Some(Some(scopes)) => return Ok(Some(scopes)),
         Some(None) => return Err(expired(app)),

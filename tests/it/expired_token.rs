@@ -61,10 +61,9 @@ fn the_sandbox_answers_an_expired_token_401_or_403_only() {
         .enable_all()
         .build()
         .unwrap();
-    let err = rt
-        .block_on(Sandbox::builder().expired_token_status(500).start())
-        .err()
-        .expect("500 is refused");
+    let Err(err) = rt.block_on(Sandbox::builder().expired_token_status(500).start()) else {
+        panic!("500 is refused");
+    };
     assert_eq!(
         err.to_string(),
         "invalid setting: an expired token is answered 401 or 403, not 500"
@@ -126,7 +125,10 @@ async fn a_persistent_403_unauthorized_is_no_token_storm() {
     println!(
         "persistent 403 UNAUTHORIZED, 1000 calls: {api} API requests, {tokens} token requests"
     );
-    assert!(tokens >= 2, "the 403 renewed the token: {tokens} token requests");
+    assert!(
+        tokens >= 2,
+        "the 403 renewed the token: {tokens} token requests"
+    );
     assert!(tokens <= 4, "{tokens} token requests");
     assert!(api <= 1000 + tokens, "{api} API requests");
     assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");

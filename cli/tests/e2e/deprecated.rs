@@ -30,7 +30,7 @@ fn deprecated_commands() -> Vec<(String, Vec<String>)> {
 /// Whether `help` lists `name` as a command.
 fn lists(help: &str, name: &str) -> bool {
     help.lines()
-        .any(|l| l.trim_start().split_whitespace().next() == Some(name))
+        .any(|l| l.split_whitespace().next() == Some(name))
 }
 
 #[test]

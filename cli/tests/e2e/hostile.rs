@@ -86,6 +86,8 @@ fn wait_with_peak(child: &std::process::Child) -> (i32, i64) {
 fn an_endless_success_body_ends_the_command_cleanly_with_a_bounded_peak() {
     let url = serve(endless);
     let dir = config();
+    // Reaped by `wait_with_peak` (wait4), which clippy cannot see.
+    #[allow(clippy::zombie_processes)]
     let mut child = std_cli(&dir)
         .env("LW_API_BASE_URL", format!("{url}/v1.0"))
         .env("LW_ACCESS_TOKEN", TOKEN)

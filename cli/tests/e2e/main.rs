@@ -13,10 +13,11 @@ mod errors;
 #[cfg(unix)]
 mod files;
 mod formats;
+#[cfg(unix)] // wait4 measures the peak RSS
 mod hostile;
 mod progress;
 mod requests;
 mod safety;
 mod serve;
-mod terminal;
 mod strict;
+mod terminal;
