@@ -140,17 +140,13 @@ mod tests {
         assert_eq!(back.dump(), state.dump());
         assert_eq!(back.ledger.accounts.len(), state.ledger.accounts.len());
         std::fs::write(&path, b"{\"version\": 9, \"state\": {}}").unwrap();
-        let Err(e) = super::load(&path) else {
-            panic!("refused")
-        };
+        let e = super::load(&path).expect_err("refused");
         assert!(
             e.contains("version 9") && e.contains("reads version 1"),
             "names both versions: {e}"
         );
         std::fs::write(&path, b"{\"state\": {}}").unwrap();
-        let Err(e) = super::load(&path) else {
-            panic!("refused")
-        };
+        let e = super::load(&path).expect_err("refused");
         assert!(e.contains("no state layout version"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(super::load(&path).unwrap().is_none());
