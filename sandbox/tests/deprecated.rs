@@ -46,7 +46,12 @@ async fn old_and_new_operations_share_one_state() {
         .await
         .unwrap();
     seen.insert("get_legacy_subscription");
-    let subs = api.list_subscriptions().domain_id(ANNUAL).send().await.unwrap();
+    let subs = api
+        .list_subscriptions()
+        .domain_id(ANNUAL)
+        .send()
+        .await
+        .unwrap();
     let new = &subs.subscriptions[0];
     let sid = new.subscription_id;
     assert_eq!(old.domain_id, Some(ANNUAL));
@@ -214,24 +219,43 @@ async fn old_and_new_operations_share_one_state() {
         .send()
         .await
         .unwrap();
-    let usage = api.get_usage_status().domain_id(ANNUAL).send().await.unwrap();
+    let usage = api
+        .get_usage_status()
+        .domain_id(ANNUAL)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(usage.withdrawal_date, Some(days(40)));
     api.delete_legacy_subscription_reservation()
         .domain_id(ANNUAL)
         .send()
         .await
         .unwrap();
-    let usage = api.get_usage_status().domain_id(ANNUAL).send().await.unwrap();
+    let usage = api
+        .get_usage_status()
+        .domain_id(ANNUAL)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(usage.withdrawal_date, None);
 
     // The old SET_MAX_USER is a scheduled user-limit change, on monthly contracts only.
     api.create_legacy_subscription_reservation()
         .domain_id(MONTHLY)
-        .body_map(|b| b.type_("SET_MAX_USER").apply_date(days(3)).max_member_count(30))
+        .body_map(|b| {
+            b.type_("SET_MAX_USER")
+                .apply_date(days(3))
+                .max_member_count(30)
+        })
         .send()
         .await
         .unwrap();
-    let usage = api.get_usage_status().domain_id(MONTHLY).send().await.unwrap();
+    let usage = api
+        .get_usage_status()
+        .domain_id(MONTHLY)
+        .send()
+        .await
+        .unwrap();
     let scheduled = usage.renewal.expect("a user-limit change");
     assert_eq!(
         (scheduled.apply_date, scheduled.max_member_count),
@@ -240,7 +264,11 @@ async fn old_and_new_operations_share_one_state() {
     let annual = api
         .create_legacy_subscription_reservation()
         .domain_id(ANNUAL)
-        .body_map(|b| b.type_("SET_MAX_USER").apply_date(days(3)).max_member_count(30))
+        .body_map(|b| {
+            b.type_("SET_MAX_USER")
+                .apply_date(days(3))
+                .max_member_count(30)
+        })
         .send()
         .await
         .unwrap_err();
@@ -256,7 +284,12 @@ async fn old_and_new_operations_share_one_state() {
         .unwrap();
     seen.insert("upgrade_legacy_subscription");
     assert_eq!(up.product_id.as_ref().map(|p| p.as_str()), Some("ADV"));
-    let subs = api.list_subscriptions().domain_id(MONTHLY).send().await.unwrap();
+    let subs = api
+        .list_subscriptions()
+        .domain_id(MONTHLY)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(subs.subscriptions[0].product_id.as_str(), "ADV");
 
     // A trial converted the old way is a paid subscription; productId is for Free only.
@@ -281,7 +314,12 @@ async fn old_and_new_operations_share_one_state() {
         .expect("the sandbox answers with a body");
     seen.insert("convert_legacy_subscription_to_paid");
     assert_eq!(paid.plan.as_ref().map(|p| p.as_str()), Some("MONTHLY"));
-    let subs = api.list_subscriptions().domain_id(TRIAL).send().await.unwrap();
+    let subs = api
+        .list_subscriptions()
+        .domain_id(TRIAL)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         (
             subs.subscriptions[0].product_id.as_str(),
@@ -332,7 +370,10 @@ async fn old_and_new_operations_share_one_state() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(status_code(&refused), (400, "UNSUPPORTED_ASSIGN_TYPE".into()));
+    assert_eq!(
+        status_code(&refused),
+        (400, "UNSUPPORTED_ASSIGN_TYPE".into())
+    );
     let same = api
         .set_subscription_license_assign_type()
         .domain_id(ANNUAL)
@@ -345,7 +386,11 @@ async fn old_and_new_operations_share_one_state() {
     seen.insert("set_subscription_license_assign_type");
 
     let seen: BTreeSet<String> = seen.into_iter().map(str::to_string).collect();
-    assert_eq!(seen, deprecated_ids(), "every deprecated operation is exercised");
+    assert_eq!(
+        seen,
+        deprecated_ids(),
+        "every deprecated operation is exercised"
+    );
     sandbox.shutdown().await;
 }
 

@@ -40,7 +40,12 @@ fn deprecated_commands_are_hidden_from_help_but_documented() {
     let dir = config();
     let help = stdout(&cli(&dir).arg("--help").output().unwrap());
     assert!(lists(&help, "get-subscription-renewal"), "{help}");
-    let group = stdout(&cli(&dir).args(["subscriptions", "--help"]).output().unwrap());
+    let group = stdout(
+        &cli(&dir)
+            .args(["subscriptions", "--help"])
+            .output()
+            .unwrap(),
+    );
     for (name, replaced) in &ops {
         assert!(!lists(&help, name), "{name} is listed in --help");
         assert!(!lists(&group, name), "{name} is listed in its group's help");
@@ -82,7 +87,13 @@ async fn a_deprecated_command_runs_on_the_current_state_and_names_its_replacemen
 
     // The current command reads what the old one wrote, and warns about nothing.
     let out = against(&dir, &base)
-        .args(["list-subscriptions", "--domain-id", "10000001", "-o", "json"])
+        .args([
+            "list-subscriptions",
+            "--domain-id",
+            "10000001",
+            "-o",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -92,7 +103,11 @@ async fn a_deprecated_command_runs_on_the_current_state_and_names_its_replacemen
 
     // Several replacements are all named, still on one line.
     let out = against(&dir, &base)
-        .args(["delete-legacy-subscription-reservation", "--domain-id", "10000001"])
+        .args([
+            "delete-legacy-subscription-reservation",
+            "--domain-id",
+            "10000001",
+        ])
         .args(["--yes", "-o", "json"])
         .output()
         .unwrap();

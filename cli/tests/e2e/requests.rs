@@ -118,9 +118,10 @@ fn every_operation_is_a_command_with_an_example_in_its_help() {
         serde_saphyr::from_str(include_str!("../../../openapi/partner.yaml")).unwrap();
     let deprecated = |id: &str| {
         spec["paths"].as_object().unwrap().values().any(|item| {
-            item.as_object().unwrap().values().any(|op| {
-                op["operationId"] == id && op["deprecated"] == Value::Bool(true)
-            })
+            item.as_object()
+                .unwrap()
+                .values()
+                .any(|op| op["operationId"] == id && op["deprecated"] == Value::Bool(true))
         })
     };
     for op in lineworks_partner::validate::operations() {

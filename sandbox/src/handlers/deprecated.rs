@@ -181,7 +181,10 @@ pub fn get_subscription_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         None,
     )?;
     let c = customer(st, ctx)?;
-    ok(&legacy_renewal(c, reply.body.as_ref().unwrap_or(&Value::Null)))
+    ok(&legacy_renewal(
+        c,
+        reply.body.as_ref().unwrap_or(&Value::Null),
+    ))
 }
 
 pub fn update_subscription_renewal(st: &mut State, ctx: &Ctx) -> Result<Reply> {
@@ -268,7 +271,10 @@ fn scheduled(c: &Customer) -> Option<(Source, types::LegacyReservation)> {
             other => other,
         };
         let mut r = empty(kind, cur.apply_date);
-        r.plan = cur.plan.as_ref().map(|x| types::Plan::from_wire(x.as_str()));
+        r.plan = cur
+            .plan
+            .as_ref()
+            .map(|x| types::Plan::from_wire(x.as_str()));
         r.product_id = cur
             .product_id
             .as_ref()
@@ -415,9 +421,8 @@ fn unschedule(st: &mut State, ctx: &Ctx, source: Source) -> Result<()> {
 fn current(st: &mut State, ctx: &Ctx) -> Result<(Source, types::LegacyReservation)> {
     let c = writable(st, ctx)?;
     let domain_id = c.domain_id;
-    scheduled(c).ok_or_else(|| {
-        ApiError::not_found(format!("a scheduled change of customer {domain_id}"))
-    })
+    scheduled(c)
+        .ok_or_else(|| ApiError::not_found(format!("a scheduled change of customer {domain_id}")))
 }
 
 pub fn update_subscription_reservation(st: &mut State, ctx: &Ctx) -> Result<Reply> {
@@ -584,9 +589,10 @@ pub fn set_license_assign_type(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let today = ctx.today;
     let c = writable(st, ctx)?;
     let domain_id = c.domain_id;
-    let s = c.subscriptions.get_mut(&id).ok_or_else(|| {
-        ApiError::not_found(format!("subscription {id} of customer {domain_id}"))
-    })?;
+    let s = c
+        .subscriptions
+        .get_mut(&id)
+        .ok_or_else(|| ApiError::not_found(format!("subscription {id} of customer {domain_id}")))?;
     let roger = s.product.as_str().starts_with("ROG_");
     // A Roger subscription's method is unknown until set (not in the facts).
     let now = s
