@@ -138,10 +138,11 @@ fn calling_a_deprecated_operation_warns_with_its_replacement() {
         .filter_map(|d| d["message"].as_str().map(str::to_string))
         .collect();
     for (id, replaced) in &ops {
-        let head = format!("use of deprecated method `lineworks_partner::Client::{id}`: ");
+        // rustc names the method through the module of its impl block.
+        let tail = format!("lineworks_partner::Client>::{id}`: ");
         let warning = warnings
             .iter()
-            .find(|w| w.starts_with(&head))
+            .find(|w| w.starts_with("use of deprecated method `") && w.contains(&tail))
             .unwrap_or_else(|| panic!("no deprecation warning for {id}: {warnings:#?}"));
         if replaced.is_empty() {
             assert!(warning.contains("no replacement"), "{warning}");
@@ -153,5 +154,9 @@ fn calling_a_deprecated_operation_warns_with_its_replacement() {
             );
         }
     }
-    assert_eq!(warnings.len(), ops.len(), "{warnings:#?}");
+    let deprecations = warnings
+        .iter()
+        .filter(|w| w.starts_with("use of deprecated"))
+        .count();
+    assert_eq!(deprecations, ops.len(), "{warnings:#?}");
 }
