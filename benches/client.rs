@@ -208,6 +208,7 @@ async fn main() {
         .unwrap();
     let bare = Client::builder()
         .base_url(&base)
+        .without_credentials()
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();

@@ -130,6 +130,22 @@ fn method_docs(op: &Operation, body: Option<&str>) -> String {
         doc.push_str(&op.description);
         doc.push_str("\n\n");
     }
+    if op.deprecated {
+        let links: Vec<String> = op
+            .replaced_by
+            .iter()
+            .map(|r| format!("[`{r}`](Self::{r})"))
+            .collect();
+        doc.push_str(&if links.is_empty() {
+            "**Deprecated** upstream, with no replacement: the operation will be withdrawn.\n\n"
+                .to_string()
+        } else {
+            format!(
+                "**Deprecated** upstream and to be withdrawn; use {} instead.\n\n",
+                links.join(" / ")
+            )
+        });
+    }
     doc.push_str(&format!("`{} {}`", op.method, op.path));
     if !op.scopes.is_empty() {
         let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
@@ -156,6 +172,9 @@ fn method_docs(op: &Operation, body: Option<&str>) -> String {
         ));
     }
     doc.push_str("\n\n# Example\n\n```no_run\n");
+    if op.deprecated {
+        doc.push_str("# #![allow(deprecated)]\n");
+    }
     doc.push_str("# async fn example(client: &lineworks_partner::Client) -> Result<(), lineworks_partner::Error> {\n");
     if body.is_some() {
         doc.push_str("use lineworks_partner::types;\n");

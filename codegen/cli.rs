@@ -392,8 +392,17 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
                         cancels: #cancels }
                 });
             }
-            body_spec =
-                quote!(Some(BodySpec { required: #body_required, fields: &[#(#fields),*] }));
+            // Every top-level property, scalar or not: a name outside them is a typo unless
+            // the user opts in (`--allow-unknown-values`).
+            let properties: Vec<&str> = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            body_spec = quote!(Some(BodySpec { required: #body_required, fields: &[#(#fields),*],
+                properties: &[#(#properties),*] }));
             let ty = Ident::new(body_type, Span::call_site());
             body_call = quote! {
                 if let Some(v) = req.body::<lineworks_partner::types::#ty>()? { b = b.body(v); }
@@ -424,6 +433,23 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         .as_ref()
         .map(|p| p.items_field.clone())
         .or_else(|| sole_array(original, raw));
+    // `--all` asks for the largest page the spec allows: fewer calls against a quota.
+    let count_param = opt_str(
+        raw.pointer("/x-pagination/countParam")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    );
+    // Where a page names the next one (`/responseMetaData/nextCursor`): without `--all`, a
+    // page that has a next one is said to be partial.
+    let next_cursor = opt_str(
+        raw.pointer("/x-pagination/nextCursorField")
+            .and_then(Value::as_str)
+            .map(|f| f.split('.').map(|s| format!("/{s}")).collect()),
+    );
+    let count_max = match op.pagination.as_ref().and_then(|p| p.count_max) {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
     let columns = table_columns(original, raw, items_field_name.as_deref());
     let csv_columns = csv_columns(original, raw, items_field_name.as_deref());
     let items_field = opt_str(items_field_name);
@@ -437,12 +463,16 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
     } else {
         quote!(Mode::All => Ok(Outcome::One(b.send_json().await.map_err(|e| client_error(e, op))?)),)
     };
+    let deprecated = op.deprecated;
+    let replaced_by: Vec<String> = op.replaced_by.iter().map(|r| r.to_kebab_case()).collect();
     let spec = quote! {
         CommandSpec {
             id: #id, name: #name, tag: #tag, method: #method, path: #path,
+            deprecated: #deprecated, replaced_by: &[#(#replaced_by),*],
             summary: #summary, description: #description, example: #example, docs_url: #docs_url,
             params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
-            destructive: #destructive, paged: #paged, columns: &[#(#columns),*],
+            destructive: #destructive, paged: #paged, count_param: #count_param,
+            count_max: #count_max, next_cursor: #next_cursor, columns: &[#(#columns),*],
             csv_columns: &[#(#csv_columns),*],
         }
     };

@@ -1,12 +1,20 @@
 //! The spec's `deprecated: true`, carried into the generated Rust API as `#[deprecated]`.
 
 use crate::codegen::emit::field_ident;
+use crate::codegen::prepare::Operation;
 use heck::ToUpperCamelCase;
 
 /// Carries the spec's `deprecated: true` into the Rust API as `#[deprecated]`, so users see it
 /// at compile time: on the fields of generated types (properties of component schemas) and on
-/// the `Client` methods of deprecated operations. The note is the element's own description.
-pub fn mark_deprecated(spec: &serde_json::Value, raw: &mut syn::File, api: &mut syn::File) {
+/// the `Client` methods of deprecated operations. A field's note is its own description; a
+/// method's names the replacement (`x-replaced-by`) as code to write, so a migration is the
+/// list of the compiler's warnings.
+pub fn mark_deprecated(
+    spec: &serde_json::Value,
+    ops: &[Operation],
+    raw: &mut syn::File,
+    api: &mut syn::File,
+) {
     use serde_json::Value;
     let note = |v: &Value, what: &str| {
         let why = v
@@ -38,20 +46,11 @@ pub fn mark_deprecated(spec: &serde_json::Value, raw: &mut syn::File, api: &mut 
             }
         }
     }
-    let mut methods: Vec<(String, String)> = Vec::new();
-    for item in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for op in item.1.as_object().into_iter().flatten().map(|(_, o)| o) {
-            let id = op.get("operationId").and_then(Value::as_str);
-            if let (Some(id), Some(true)) = (id, op.get("deprecated").and_then(Value::as_bool)) {
-                methods.push((id.to_string(), note(op, &format!("`{id}`"))));
-            }
-        }
-    }
+    let methods: Vec<(String, String)> = ops
+        .iter()
+        .filter(|op| op.deprecated)
+        .map(|op| (op.id.clone(), method_note(op)))
+        .collect();
     fn in_items(items: &mut [syn::Item], fields: &[(String, String, String)]) {
         for item in items {
             match item {
@@ -99,5 +98,26 @@ pub fn mark_deprecated(spec: &serde_json::Value, raw: &mut syn::File, api: &mut 
                 f.attrs.push(syn::parse_quote!(#[deprecated(note = #n)]));
             }
         }
+    }
+}
+
+/// The `#[deprecated]` note of a deprecated operation's `Client` method.
+pub fn method_note(op: &Operation) -> String {
+    let calls: Vec<String> = op
+        .replaced_by
+        .iter()
+        .map(|r| format!("client.{r}()"))
+        .collect();
+    let id = &op.id;
+    match calls.as_slice() {
+        [] => format!(
+            "`{id}` is being withdrawn from the Partner API and has no replacement; see its docs"
+        ),
+        [one] => format!("`{id}` is being withdrawn from the Partner API: use {one} instead"),
+        [init @ .., last] => format!(
+            "`{id}` is being withdrawn from the Partner API: use {} or {last} instead, \
+             whichever covers your change (see its docs)",
+            init.join(", ")
+        ),
     }
 }

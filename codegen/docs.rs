@@ -57,6 +57,12 @@ pub fn facts(spec: &Value, schema: &Value) -> Vec<String> {
         }
         (None, None) => {}
     }
+    if values("x-rules")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|e| e == "iana-time-zone"))
+    {
+        out.push("A time zone name of the IANA database (`Asia/Tokyo`).".into());
+    }
     if let Some(n) = values("minItems") {
         out.push(format!("At least {} items.", number(n)));
     }

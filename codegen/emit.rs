@@ -181,6 +181,34 @@ fn rule_tokens(kind: &RuleKind) -> TokenStream {
         RuleKind::ExclusiveMinimum(n) => quote!(crate::validate::RuleKind::ExclusiveMinimum(#n)),
         RuleKind::ExclusiveMaximum(n) => quote!(crate::validate::RuleKind::ExclusiveMaximum(#n)),
         RuleKind::MinProperties(n) => quote!(crate::validate::RuleKind::MinProperties(#n)),
+        RuleKind::IanaTimeZone => quote!(crate::validate::RuleKind::IanaTimeZone),
+        RuleKind::RequiredIf {
+            target,
+            when,
+            values,
+        } => quote!(crate::validate::RuleKind::RequiredIf {
+            target: #target,
+            when: #when,
+            values: &[#(#values),*],
+        }),
+        RuleKind::ForbiddenIf {
+            target,
+            when,
+            values,
+        } => quote!(crate::validate::RuleKind::ForbiddenIf {
+            target: #target,
+            when: #when,
+            values: &[#(#values),*],
+        }),
+        RuleKind::AnyOfIf {
+            targets,
+            when,
+            values,
+        } => quote!(crate::validate::RuleKind::AnyOfIf {
+            targets: &[#(#targets),*],
+            when: #when,
+            values: &[#(#values),*],
+        }),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod deprecated;
 pub mod docs;
 pub mod emit;
 pub mod fixtures;
+pub mod mock_docs;
 pub mod prepare;
 pub mod types_ext;
 
@@ -62,7 +63,10 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         .with_tag(progenitor::TagStyle::Merged)
         .with_inner_type(quote::quote!(crate::hooks::Shared))
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // The only maps are the kept unknown fields of `x-truncated` objects: serde_json's map
+        // is ordered (sorted, or as sent with `preserve_order`), so exports are stable.
+        .with_map_type("::serde_json::Map");
     for (spec_name, rust) in RENAMES {
         settings.with_patch(
             spec_name,
@@ -108,7 +112,7 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         spec,
     )?)
     .map_err(|e| format!("api: generated code does not parse: {e}"))?;
-    deprecated::mark_deprecated(spec, &mut raw_file, &mut api_file);
+    deprecated::mark_deprecated(spec, &prepared.operations, &mut raw_file, &mut api_file);
 
     let mocks = generator
         .httpmock(&openapi, "crate")
@@ -124,7 +128,12 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
             pretty(emit::operations_table(&prepared.operations), "operations")?,
         ),
         (OUTPUTS[3], prettyplease::unparse(&api_file)),
-        (OUTPUTS[4], pretty(mocks, "httpmock")?),
+        (OUTPUTS[4], {
+            let mut file: syn::File = syn::parse2(mocks)
+                .map_err(|e| format!("httpmock: generated code does not parse: {e}"))?;
+            mock_docs::document(&mut file);
+            prettyplease::unparse(&file)
+        }),
     ];
     Ok(Generated { files })
 }

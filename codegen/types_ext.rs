@@ -8,6 +8,54 @@ use crate::codegen::prepare::{EnumDef, resolve};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// Appended to the doc of a type whose schema is `x-truncated`.
+const TRUNCATED_TYPE_DOC: &str = "\n\n**Fields the spec cannot name are kept.** The reference pages stop inside \
+this object, so the API may send fields after the ones above. They are not dropped: \
+[`extra`](Self::extra) holds each of them by its JSON name, exactly as sent, and `Serialize` \
+writes them back next to the known fields. To read whole answers as sent instead, every call \
+has `send_json()` and every listing `pages_json()`.";
+
+/// The doc of the `extra` field of an `x-truncated` type.
+const EXTRA_FIELD_DOC: &str = "Fields the API sent that the spec does not name (its pages are cut off \
+inside this object), by JSON name, values as sent; empty when there were none. Flattened: \
+`Serialize` writes them beside the known fields, so nothing the API sent is lost on a round trip.";
+
+/// The object rules of a schema's `x-rules`, as a doc paragraph.
+fn object_rules_doc(schema: &Value) -> Option<String> {
+    let quote = |v: &Value| -> String {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lines: Vec<String> = schema
+        .get("x-rules")?
+        .as_array()?
+        .iter()
+        .filter_map(|rule| {
+            let (when, values) = rule.get("if")?.as_object()?.iter().next()?;
+            let cond = format!("when `{when}` is one of {}", quote(values));
+            if let Some(t) = rule.get("require").and_then(Value::as_str) {
+                Some(format!("- `{t}` is required {cond}"))
+            } else if let Some(t) = rule.get("forbid").and_then(Value::as_str) {
+                Some(format!("- `{t}` must be left out (or null) {cond}"))
+            } else {
+                let any = quote(rule.get("requireAnyOf")?);
+                Some(format!("- at least one of {any} must be set {cond}"))
+            }
+        })
+        .collect();
+    (!lines.is_empty()).then(|| {
+        format!(
+            "\n\n**Checked before sending** (the spec's `x-rules`; the sandbox checks the same):\n\n{}",
+            lines.join("\n")
+        )
+    })
+}
+
 /// One field of a generated struct.
 pub struct Field {
     pub ident: syn::Ident,
@@ -90,11 +138,31 @@ pub fn extend(
         let spec_name = crate::codegen::schema_name(&name);
         let component = original.pointer(&format!("/components/schemas/{spec_name}"));
         let is_request = request_schemas.iter().any(|r| r == spec_name);
+        let truncated = component
+            .and_then(|c| c.get("x-truncated"))
+            .and_then(Value::as_bool)
+            == Some(true);
+        if truncated {
+            s.attrs
+                .push(syn::parse_quote!(#[doc = #TRUNCATED_TYPE_DOC]));
+        }
+        if let Some(text) = component.and_then(object_rules_doc) {
+            s.attrs.push(syn::parse_quote!(#[doc = #text]));
+        }
         let mut fields = Vec::new();
         for field in named.named.iter_mut() {
             let (Some(ident), Some(json)) = (field.ident.clone(), json_name(field)) else {
                 continue;
             };
+            if truncated && ident == "extra" {
+                // typify's flattened map of `additionalProperties` (`prepare/truncated.rs`):
+                // not a wire field, so no constructor argument or example value.
+                field.attrs.retain(|a| !a.path().is_ident("doc"));
+                field
+                    .attrs
+                    .insert(0, syn::parse_quote!(#[doc = #EXTRA_FIELD_DOC]));
+                continue;
+            }
             if let Some(schema) = component {
                 let text = docs::property(original, schema, &json, is_request);
                 if !text.is_empty() {

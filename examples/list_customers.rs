@@ -1,7 +1,7 @@
 //! Prints one line per customer, across all pages.
 //!
 //! ```text
-//! LW_ACCESS_TOKEN=... cargo run --example list_customers
+//! LW_ACCESS_TOKEN=... cargo run -p examples --bin list_customers
 //! ```
 //!
 //! Against a local sandbox: start `cargo run -p lineworks-partner-sandbox -- --demo` and set

@@ -1,7 +1,7 @@
 //! A customer's life through the Partner API.
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run -p examples --bin quickstart
 //! ```
 //!
 //! Without credentials in the environment it starts the in-memory sandbox in-process and walks

@@ -112,6 +112,9 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimit>,
     token_store: Option<Arc<dyn TokenStore>>,
+    max_response_body: Option<usize>,
+    /// Set by [`ClientBuilder::without_credentials`]: no credentials on purpose.
+    unauthenticated: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -138,9 +141,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for one HTTP attempt; default 30 s. The whole call (token request,
+    /// Total time allowed for one HTTP request: each attempt of a call, and each token request
+    /// (there is no other, internal timeout); default 30 s. The whole call (token request,
     /// every attempt and wait) is bounded by the retry policy's
-    /// [`max_elapsed`](RetryPolicy::max_elapsed).
+    /// [`max_elapsed`](RetryPolicy::max_elapsed), the call's deadline.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -159,7 +163,14 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest::Client` (proxies, TLS settings, connection pools are then yours;
-    /// `timeout`, `connect_timeout` and `user_agent` are not applied to it).
+    /// `timeout`, `connect_timeout` and `user_agent` are not applied to it: its own timeout
+    /// bounds each attempt and token request, and the call's deadline the whole call).
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the client built here
+    /// follows no redirect, but a redirect policy is the `reqwest::Client`'s own. Whatever
+    /// your client follows, an answer that came from another URL than the one requested
+    /// (token or API) is refused with [`Error::Redirect`] / [`AuthError::Redirect`](crate::auth::AuthError::Redirect)
+    /// and never used.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -188,19 +199,66 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes read of a success answer's body; default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`](crate::DEFAULT_MAX_RESPONSE_BODY) (16 MiB, far above any
+    /// real page). A larger answer fails the call with [`Error::ResponseTooLarge`], naming
+    /// the operation and the limit, after reading no more than the limit. Error answers are
+    /// read up to 64 KiB whatever this is.
+    ///
+    /// ```no_run
+    /// # fn run(credentials: lineworks_partner::Credentials) -> Result<(), lineworks_partner::Error> {
+    /// let client = lineworks_partner::Client::builder()
+    ///     .credentials(credentials)
+    ///     .max_response_body(4 * 1024 * 1024)
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
     /// Spaces calls out on the client side so each operation stays under the API's limit.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self
     }
 
+    /// Sends requests without an `Authorization` header, on purpose: for a proxy that adds
+    /// it, or a mock server that does not check it. Without this (or
+    /// [`credentials`](Self::credentials)), [`build`](Self::build) refuses, so a forgotten
+    /// credential cannot turn into unauthenticated calls to the real API.
+    pub fn without_credentials(mut self) -> Self {
+        self.unauthenticated = true;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] for a base URL that is not `https` (or `http` on loopback), or an
-    /// HTTP client that cannot be built.
+    /// [`Error::Config`] for a base URL that is not `https` (or `http` on loopback), no
+    /// credentials (unless [`without_credentials`](Self::without_credentials)), a blank access
+    /// token, or an HTTP client that cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        match &self.credentials {
+            None if !self.unauthenticated => {
+                return Err(Error::Config(
+                    "no credentials: set them with `ClientBuilder::credentials` (or use \
+                     `Client::from_env`); `ClientBuilder::without_credentials` sends calls \
+                     without a token on purpose"
+                        .into(),
+                ));
+            }
+            Some(c) if c.is_blank_token() => {
+                return Err(Error::Config(
+                    "the access token is blank: pass the token itself (an empty or \
+                     `Bearer`-only value was given)"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         // Named in timeout errors; unknown for a caller's own client.
         let attempt_timeout = match &self.http {
             Some(_) => None,
@@ -209,7 +267,10 @@ impl ClientBuilder {
         let http =
             match self.http {
                 Some(http) => http,
+                // The Partner API does not redirect, nor does the token endpoint: a redirect
+                // would carry a body, the client secret or a token to wherever it points.
                 None => reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
                     .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
                     .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                     .user_agent(self.user_agent.unwrap_or_else(|| {
@@ -218,15 +279,19 @@ impl ClientBuilder {
                     .build()
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
             };
-        let auth = self.credentials.map(|c| match self.token_store {
-            Some(store) => Authenticator::with_store(c, http.clone(), store),
-            None => Authenticator::new(c, http.clone()),
-        });
+        // The token request is bounded like an attempt: by the client's timeout (for a
+        // caller's own client, its own), and by the deadline of the call that needs it.
+        let auth = self
+            .credentials
+            .map(|c| Authenticator::configured(c, http.clone(), self.token_store, attempt_timeout));
         let shared = Shared {
             auth,
             retry: self.retry.unwrap_or_default(),
             rate_limit: self.rate_limit,
             attempt_timeout,
+            max_body: self
+                .max_response_body
+                .unwrap_or(crate::body::DEFAULT_MAX_RESPONSE_BODY),
             rate_state: Arc::default(),
         };
         Ok(Client {

@@ -15,10 +15,14 @@ mod hooks;
 mod lenient;
 mod nullable;
 pub mod paginate;
+#[doc(hidden)]
+pub mod private_file;
 pub mod retry;
+pub mod terminal;
 pub mod validate;
 
 pub use auth::Credentials;
+pub use body::DEFAULT_MAX_RESPONSE_BODY;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use enum_value::UnknownValue;
 pub use error::{ApiError, Error, Operation};

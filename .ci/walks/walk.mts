@@ -122,6 +122,22 @@ async function main(baseUrl: string): Promise<void> {
   check(typeof usage.memberCount === "number", `get_usage_status memberCount ${usage.memberCount}`);
   step(`get_usage_status: ${usage.status}, ${usage.memberCount} members`);
 
+  // A deprecated operation (the old domain-level contract read) still works, and shows the
+  // subscription the current operation created.
+  const trial = await client.POST("/partners/customers/{domainId}/subscriptions", {
+    params: { path },
+    body: { productId: "STD_T", plan: "TRIAL" },
+  });
+  check(trial.response.ok, `create_subscription: status ${trial.response.status}`);
+  const legacy = ok(
+    await client.GET("/partners/customers/{domainId}/subscription", { params: { path } }),
+    "get_legacy_subscription",
+  );
+  check(legacy.domainId === domainId, `get_legacy_subscription domainId ${legacy.domainId}`);
+  check(legacy.productId === "STD_T", `get_legacy_subscription productId ${legacy.productId}`);
+  check(legacy.plan === "TRIAL", `get_legacy_subscription plan ${legacy.plan}`);
+  step("get_legacy_subscription (deprecated)");
+
   // A value only the Japanese reference lists: Roger's Free plan, counted in licences.
   const sub = ok(
     await client.POST("/partners/customers/{domainId}/subscriptions", {

@@ -22,7 +22,7 @@ from partner_client.api.customers import (
     update_customer_partially,
     verify_domain,
 )
-from partner_client.api.subscriptions import create_subscription
+from partner_client.api.subscriptions import create_subscription, get_legacy_subscription
 from partner_client.api.usage import get_usage_status
 from partner_client.models import (
     Customer,
@@ -31,6 +31,8 @@ from partner_client.models import (
     CustomerPatchRequest,
     DomainType,
     Error,
+    LegacyProductId,
+    LegacySubscription,
     Locale,
     Plan,
     ProductId,
@@ -185,6 +187,21 @@ def main(base_url: str) -> None:
         check(usage.domain_id == first.domain_id, f"get_usage_status domainId {usage.domain_id!r}")
         check(isinstance(usage.member_count, int), f"get_usage_status memberCount {usage.member_count!r}")
         step(f"get_usage_status: {usage.status}, {usage.member_count} members")
+
+        # A deprecated operation (the old domain-level contract read) still works, and shows
+        # the subscription the current operation created.
+        trial = SubscriptionCreateRequest(product_id=ProductId.STD_T, plan=Plan.TRIAL)
+        res = create_subscription.sync_detailed(first.domain_id, client=c, body=trial)
+        check(200 <= res.status_code < 300, f"create_subscription status {res.status_code}")
+        if res.parsed is not None:
+            typed(res.parsed, Subscription, "create_subscription")
+        res = get_legacy_subscription.sync_detailed(first.domain_id, client=c)
+        check(res.status_code == 200, f"get_legacy_subscription status {res.status_code}")
+        legacy = typed(res.parsed, LegacySubscription, "get_legacy_subscription")
+        check(legacy.domain_id == first.domain_id, f"get_legacy_subscription domainId {legacy.domain_id!r}")
+        check(legacy.product_id is LegacyProductId.STD_T, f"get_legacy_subscription productId {legacy.product_id!r}")
+        check(legacy.plan is Plan.TRIAL, f"get_legacy_subscription plan {legacy.plan!r}")
+        step("get_legacy_subscription (deprecated)")
 
         # A value only the Japanese reference lists: Roger's Free plan, counted in licences.
         body = SubscriptionCreateRequest(product_id=ProductId.ROG_FR, plan=Plan.FREE_LICENSE)

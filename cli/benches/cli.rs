@@ -12,6 +12,12 @@
 //!   The rate is limiter-bound, so a dev build gives the same figure:
 //!   `cargo bench -p lineworks-partner-cli --bench cli --profile dev -- each`.
 //!
+//! - `bulk`: `update-subscription-renewal --each-row` over 5,000 rows (per-row subscription id
+//!   and licence count) against the sandbox with a server-side limit and the same
+//!   `--rate-limit` (default 30,000/min; `BENCH_RATE`, `BENCH_ROWS`, `BENCH_RUNS`): achieved
+//!   rate against the limit, with the journal and without it (hidden `--no-journal`), runs
+//!   interleaved, each pair on a fresh sandbox; the median and the spread.
+//!
 //! Speed is reported here, never asserted in tests.
 
 use axum::extract::{Query, State};
@@ -282,6 +288,119 @@ fn each() {
     );
 }
 
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn bulk() {
+    let rate: u32 = env_or("BENCH_RATE", 30_000);
+    let rows: usize = env_or("BENCH_ROWS", 5_000);
+    let runs: usize = env_or("BENCH_RUNS", 3);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let customers: Vec<String> = (0..rows)
+        .map(|i| {
+            format!(
+                r#"{{"domain": "b{i:05}.example", "subscriptions": [{{"subscriptionId": {},
+                "productId": "STD", "plan": "ANNUAL_LICENSE", "licenseCount": 10}}]}}"#,
+                30_000_001 + i
+            )
+        })
+        .collect();
+    let seed_json = format!(r#"{{"customers": [{}]}}"#, customers.join(","));
+    let mut csv = String::from("domainId,subscriptionId,licenseCount\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            10_000_001 + i,
+            30_000_001 + i,
+            20 + i % 100
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("lw-bench-bulk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let rows_file = dir.join("rows.csv");
+    std::fs::write(&rows_file, csv).expect("rows file");
+    let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        for (k, journal) in [true, false].into_iter().enumerate() {
+            let seed = lineworks_partner_sandbox::Seed::from_json(&seed_json).expect("seed");
+            let sandbox = rt.block_on(async {
+                lineworks_partner_sandbox::Sandbox::builder()
+                    .seed(seed)
+                    .token(TOKEN)
+                    .rate_limit_per_minute(rate)
+                    .start()
+                    .await
+                    .expect("sandbox")
+            });
+            let mut cmd = cli(&sandbox.base_url());
+            cmd.args([
+                "update-subscription-renewal",
+                "--type",
+                "CHANGE",
+                "--plan",
+                "ANNUAL_LICENSE",
+            ])
+            .args([
+                "-o",
+                "ndjson",
+                "--concurrency",
+                "8",
+                "--rate-limit",
+                &format!("{rate}/min"),
+            ])
+            .arg("--each-row")
+            .arg(&rows_file);
+            if journal {
+                cmd.arg("--journal")
+                    .arg(dir.join(format!("journal-{run}.ndjson")));
+            } else {
+                cmd.arg("--no-journal");
+            }
+            let started = Instant::now();
+            let out = cmd.output().expect("the CLI runs");
+            let elapsed = started.elapsed().as_secs_f64();
+            let applied = sandbox
+                .requests()
+                .iter()
+                .filter(|r| r.status == 200 && r.method == "PATCH")
+                .count();
+            let answered_429 = sandbox
+                .requests()
+                .iter()
+                .filter(|r| r.status == 429)
+                .count();
+            println!(
+                "bulk run {run} journal={journal}: exit {:?}, {applied} applied, {answered_429} 429s, {elapsed:.2} s, {:.0}/min",
+                out.status.code(),
+                rows as f64 / elapsed * 60.0
+            );
+            times[k].push(elapsed);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[0], v[v.len() - 1])
+    };
+    let (with, with_lo, with_hi) = stats(&mut times[0]);
+    let (without, without_lo, without_hi) = stats(&mut times[1]);
+    println!(
+        "bulk: {rows} rows at a {rate}/min limit (sandbox and --rate-limit): with the journal {with:.2} s (range {with_lo:.2}-{with_hi:.2}) = {:.0}/min = {:.1}% of the limit; without {without:.2} s (range {without_lo:.2}-{without_hi:.2}) = {:.0}/min; journal cost {:+.1}% of the wall time (medians of {runs} interleaved runs)",
+        rows as f64 / with * 60.0,
+        rows as f64 / with * 60.0 / f64::from(rate) * 100.0,
+        rows as f64 / without * 60.0,
+        (with / without - 1.0) * 100.0
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -293,5 +412,8 @@ fn main() {
     }
     if args.iter().any(|a| a == "each") {
         each();
+    }
+    if args.iter().any(|a| a == "bulk") {
+        bulk();
     }
 }

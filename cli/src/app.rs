@@ -128,6 +128,69 @@ fn global_args() -> Vec<Arg> {
                 .help("With --each-customer: calls in flight at once"),
         ),
         global(
+            Arg::new("each-row")
+                .long("each-row")
+                .value_name("FILE|-")
+                .help(
+                    "Run the operation once per row of a CSV (with a header) or NDJSON file; \
+                     columns are parameters and body fields by wire or flag name",
+                ),
+        ),
+        global(
+            Arg::new("journal")
+                .long("journal")
+                .value_name("FILE")
+                .help("Bulk writes: the journal to write (a new file) [default: in the state directory, printed at start]"),
+        ),
+        global(
+            Arg::new("resume")
+                .long("resume")
+                .value_name("JOURNAL")
+                .conflicts_with("journal")
+                .help("Bulk writes: run only the rows the journal does not show as applied"),
+        ),
+        global(
+            Arg::new("retry-unknown")
+                .long("retry-unknown")
+                .action(ArgAction::SetTrue)
+                .help("With --resume: send rows whose outcome is unknown again without reading them back"),
+        ),
+        global(
+            Arg::new("no-journal")
+                .long("no-journal")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["journal", "resume"])
+                .hide(true)
+                .help("Bulk writes without a journal: for measuring its cost only"),
+        ),
+        global(
+            Arg::new("allow-duplicates")
+                .long("allow-duplicates")
+                .action(ArgAction::SetTrue)
+                .help("Bulk runs: make the same call (same parameters) more than once"),
+        ),
+        global(
+            Arg::new("allow-unknown-values")
+                .long("allow-unknown-values")
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Send enum values and body fields the spec does not list (flags and --body \
+                     alike); refused by default as likely typos",
+                ),
+        ),
+        global(
+            Arg::new("max-wait")
+                .long("max-wait")
+                .value_name("SECONDS")
+                .help("How long one call may take, retries and waits for a rate limit's reset (429) included [default: 150]"),
+        ),
+        global(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .help("How long one attempt waits for its answer [default: 30]"),
+        ),
+        global(
             Arg::new("rate-limit")
                 .long("rate-limit")
                 .value_name("N/min")
@@ -148,6 +211,8 @@ fn kind_name(kind: Kind) -> &'static str {
 fn value_arg(flag: &'static str, kind: Kind, values: &'static [&'static str]) -> Arg {
     let arg = Arg::new(flag).long(flag).value_name(kind_name(kind));
     match kind {
+        // With the opt-in, any text (`--allow-unknown-values` is read before the tree is built).
+        Kind::Enum if !values.is_empty() && crate::request::allow_unknown() => arg,
         Kind::Enum if !values.is_empty() => {
             arg.value_parser(PossibleValuesParser::new(values.iter().copied()))
         }
@@ -235,10 +300,22 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
     if op.paged {
         after.push_str("\nPaged: --all fetches every page.\n");
     }
+    if op.deprecated {
+        after.push_str(&match op.replaced_by {
+            [] => "\nDeprecated upstream, with no replacement: hidden from the command list.\n"
+                .to_string(),
+            r => format!(
+                "\nDeprecated upstream: hidden from the command list; use {} instead.\n",
+                r.join(" or ")
+            ),
+        });
+    }
+    // A deprecated command still runs (old scripts keep working) but is not offered.
     let mut cmd = Command::new(name)
         .about(op.summary)
         .long_about(format!("{}\n\n{}", op.summary, op.description))
-        .after_long_help(after);
+        .after_long_help(after)
+        .hide(op.deprecated);
     for p in op.params {
         let mut help = p.description.to_string();
         if let Some(d) = p.default {
@@ -251,14 +328,10 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
         } else if p.required {
             help.push_str(" [required]");
         }
-        let mut arg = value_arg(p.flag, p.kind, p.values).help(help);
-        if each {
-            // With --each-customer the domain id comes from the customer list.
-            arg = arg.required_unless_present("each-customer");
-        } else if p.required {
-            arg = arg.required(true);
-        }
-        cmd = cmd.arg(arg);
+        // Required flags are checked after parsing (`run::operation`): with --each-customer
+        // or --each-row the rows give them, and a global flag given before the command name
+        // is not visible to clap's check of the subcommand.
+        cmd = cmd.arg(value_arg(p.flag, p.kind, p.values).help(help));
     }
     if let Some(body) = &op.body {
         cmd = cmd.arg(
@@ -377,7 +450,25 @@ fn sandbox() -> Command {
                         .long("listen")
                         .value_name("ADDR")
                         .default_value("127.0.0.1:8080")
-                        .value_parser(value_parser!(std::net::SocketAddr)),
+                        .value_parser(value_parser!(std::net::SocketAddr))
+                        .help(
+                            "Address to listen on; one other than loopback (e.g. 0.0.0.0) \
+                             needs --token or --insecure-open",
+                        ),
+                )
+                .arg(Arg::new("token").long("token").value_name("TOKEN").help(
+                    "Accept only this bearer token (and tokens from the sandbox's token \
+                             endpoint) instead of any",
+                ))
+                .arg(
+                    Arg::new("insecure-open")
+                        .long("insecure-open")
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with("token")
+                        .help(
+                            "Accept any bearer token, test handles included, even on an address \
+                             other machines can reach",
+                        ),
                 ),
         )
 }

@@ -43,7 +43,9 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
         client_id: value(m, "client-id", "Client ID")?,
         client_secret: value(m, "client-secret", "Client secret")?,
         service_account: value(m, "service-account", "Service account ID")?,
-        private_key: value(m, "private-key", "Private key file (path)")?.into(),
+        // Absolute: later commands run from other directories.
+        private_key: std::path::absolute(value(m, "private-key", "Private key file (path)")?)
+            .map_err(|e| CliError::flag("private-key", e))?,
         token_url: m.get_one::<String>("token-url").cloned(),
         base_url: m.get_one::<String>("base-url").cloned(),
         ..Profile::default()
@@ -98,7 +100,13 @@ async fn check(profile: &Profile) -> Result<(), CliError> {
 fn status() -> Result<(), CliError> {
     let resolved = profile::resolve().map_err(|e| CliError::new(Exit::Auth, e))?;
     let text = match &resolved {
-        None => "no credentials: neither LW_* variables nor a profile".to_string(),
+        None => {
+            // Nothing to use is a failure a script can test for.
+            return Err(CliError::new(
+                Exit::Auth,
+                "no credentials: neither LW_* variables nor a profile; run `lineworks-partner auth login`",
+            ));
+        }
         Some((_, Source::Environment)) => environment_status(),
         Some((_, Source::Profile(name, p))) => {
             format!(

@@ -19,6 +19,10 @@ pub struct Options {
     pub rate_limit: Option<RateLimit>,
     /// `--dry-run`: missing credentials are fine.
     pub dry_run: bool,
+    /// `--timeout`: how long one attempt may wait for its answer.
+    pub timeout: Option<std::time::Duration>,
+    /// `--max-wait`: how long one call may take, retries and rate-limit waits included.
+    pub max_wait: std::time::Duration,
 }
 
 /// `N/min` (or `N/s`, `N`) as a per-operation limit.
@@ -43,6 +47,12 @@ pub async fn connect(opts: &Options) -> Result<Target, CliError> {
     if let Some(limit) = opts.rate_limit.clone() {
         builder = builder.rate_limit(limit);
     }
+    if let Some(timeout) = opts.timeout {
+        builder = builder.timeout(timeout);
+    }
+    // A 429 waits for its reset (a minute for a per-minute quota) within this bound.
+    builder =
+        builder.retry_policy(lineworks_partner::RetryPolicy::new().max_elapsed(opts.max_wait));
     let config = |e: lineworks_partner::Error| CliError::new(Exit::Usage, e.to_string());
     if opts.sandbox {
         let sandbox = Sandbox::builder()
@@ -79,7 +89,8 @@ pub async fn connect(opts: &Options) -> Result<Target, CliError> {
                 builder = builder.token_store(store);
             }
         }
-        None if opts.dry_run => {}
+        // Nothing is sent on a dry run, so no credentials are needed.
+        None if opts.dry_run => builder = builder.without_credentials(),
         None => {
             return Err(CliError::new(
                 Exit::Auth,

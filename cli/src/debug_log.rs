@@ -29,7 +29,9 @@ impl<S: Subscriber> Layer<S> for Lines {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let meta = event.metadata();
-        say!("{}", fields.line(meta.target(), *meta.level()));
+        // Fields may quote the server (a failure, a description): one escaped line each.
+        let line = fields.line(meta.target(), *meta.level());
+        say!("{}", lineworks_partner::terminal::escape(&line));
     }
 }
 

@@ -19,8 +19,12 @@ pub enum Exit {
     /// 4: the API could not be reached, or did not answer in time (a read, or a write that
     /// was certainly not applied).
     Network = 4,
-    /// 5: a write was sent and its outcome is unknown.
+    /// 5: a write was sent and its outcome is unknown (in a bulk run: any row's).
     Unknown = 5,
+    /// 130: a bulk run stopped by Ctrl-C (its summary names the journal to resume from).
+    Interrupted = 130,
+    /// 141: a bulk write stopped because stdout was closed (`| head`).
+    StdoutClosed = 141,
 }
 
 impl Exit {
@@ -32,6 +36,8 @@ impl Exit {
             Exit::Auth => "auth",
             Exit::Network => "network",
             Exit::Unknown => "outcome_unknown",
+            Exit::Interrupted => "interrupted",
+            Exit::StdoutClosed => "stdout_closed",
         }
     }
 }
@@ -43,7 +49,10 @@ pub const EXIT_CODES_HELP: &str = "Exit codes:
   2  usage or validation error; nothing was sent
   3  authentication failed
   4  network failure or timeout
-  5  a write was sent and its outcome is unknown: check before repeating it";
+  5  a write was sent and its outcome is unknown: check before repeating it
+     (a bulk run: any row unknown; this outranks 1)
+  130  a bulk run was interrupted (Ctrl-C): resume it with --resume JOURNAL
+  141  a bulk write stopped because stdout was closed: resume it with --resume JOURNAL";
 
 #[derive(Debug)]
 pub struct CliError {

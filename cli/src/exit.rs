@@ -23,11 +23,32 @@ pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
                 .with("field", v.field())
         }
         Error::Config(_) => base(Exit::Usage),
+        // The token endpoint out of reach (or cut off, or failing with a 5xx) is the
+        // network's fault, not the credentials': retrying later may work.
+        Error::Auth {
+            source: lineworks_partner::auth::AuthError::Transport(_),
+            ..
+        } => base(Exit::Network),
+        Error::Auth {
+            source: lineworks_partner::auth::AuthError::InvalidResponse { status, .. },
+            ..
+        } if *status >= 500 => base(Exit::Network),
         Error::Auth { .. } => base(Exit::Auth),
+        // A write whose answer says it may have gone through (a gateway's 502/504, a DELETE's
+        // 404 after an attempt without answer): its outcome is unknown.
+        Error::Api(api) if e.may_have_succeeded() => base(Exit::Unknown)
+            .with("status", api.status().as_u16())
+            .with("code", api.code()),
+        Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
+            if e.may_have_succeeded() =>
+        {
+            base(Exit::Unknown).with("status", status.as_u16())
+        }
         Error::Api(api)
         | Error::RateLimited { error: api, .. }
         | Error::Unauthorized { error: api, .. } => {
-            let exit = if api.status().as_u16() == 401 {
+            // A 403 `UNAUTHORIZED` is an expired or refused token, like a 401.
+            let exit = if matches!(e, Error::Unauthorized { .. }) {
                 Exit::Auth
             } else {
                 Exit::Api
@@ -40,7 +61,9 @@ pub fn client_error(e: Error, op: &CommandSpec) -> CliError {
             }
             err
         }
-        Error::UnexpectedResponse { status, .. } => base(Exit::Api).with("status", status.as_u16()),
+        Error::UnexpectedResponse { status, .. }
+        | Error::ResponseTooLarge { status, .. }
+        | Error::Redirect { status, .. } => base(Exit::Api).with("status", status.as_u16()),
         Error::Paging { .. } => base(Exit::Api),
         // The client's message already says the write may have been applied and how to check.
         _ if e.may_have_succeeded() => base(Exit::Unknown),

@@ -22,6 +22,7 @@ macro_rules! say_inline {
 
 mod app;
 mod auth;
+mod bulk;
 mod client;
 mod debug_log;
 mod error;
@@ -49,12 +50,18 @@ pub fn report(e: &CliError) {
     }
     if JSON_ERRORS.get().copied().unwrap_or(false) {
         say!("{}", e.to_json());
+    } else if matches!(e.exit, Exit::Interrupted | Exit::StdoutClosed) {
+        // The summary of a stopped bulk run is no error of its own.
+        say!("{e}");
     } else {
-        say!("error: {e}");
+        // The message may carry server text (a description, a body): one escaped line.
+        say!("error: {}", lineworks_partner::terminal::escape(&e.message));
     }
 }
 
 fn main() -> ExitCode {
+    // Before the command tree is built: it decides whether enum flags take unlisted values.
+    let _ = request::ALLOW_UNKNOWN.set(std::env::args().any(|a| a == "--allow-unknown-values"));
     let matches = match app::build().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
@@ -70,6 +77,14 @@ fn main() -> ExitCode {
                 }
                 say!("{}", err.to_json());
                 return ExitCode::from(2);
+            }
+            let mut e = e;
+            if e.kind() == clap::error::ErrorKind::InvalidValue {
+                // A value the spec does not list yet may still be one the API takes.
+                e.insert(
+                    clap::error::ContextKind::Suggested,
+                    clap::error::ContextValue::StyledStrs(vec![request::OPT_IN.to_string().into()]),
+                );
             }
             // Help and --version to stdout with 0; usage errors to stderr with 2.
             e.exit();

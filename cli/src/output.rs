@@ -193,7 +193,10 @@ impl<W: Write> Printer<W> {
                         && !header.known.contains(key)
                         && self.csv_dropped.insert(key.clone())
                     {
-                        say!("warning: csv: field {key} has no column in the header; left out");
+                        say!(
+                            "warning: csv: field {} has no column in the header; left out",
+                            lineworks_partner::terminal::escape(key)
+                        );
                     }
                 }
                 w.write_record(&row)?;
@@ -215,6 +218,11 @@ impl<W: Write> Printer<W> {
             serde_json::to_writer(&mut self.out, value)?;
         }
         self.out.write_all(b"\n")
+    }
+
+    /// Sends what was written so far on (a bulk run's rows as each call ends).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     /// Closes the json array of `--all`, prints a table, flushes.
@@ -291,24 +299,10 @@ fn plain(v: &Value) -> String {
     }
 }
 
-/// A value as table text on one line: control characters would break the row, so `\n`, `\r`
-/// and `\t` are shown as those escapes and any other as `\u{..}`.
+/// A value as table text on one line: control characters would break the row or drive the
+/// terminal, so they are shown escaped (`\n`, `\u{1b}`, ...), as all server text the CLI shows.
 fn cell(v: &Value) -> String {
-    let text = plain(v);
-    if !text.chars().any(char::is_control) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out
+    lineworks_partner::terminal::escape(&plain(v)).into_owned()
 }
 
 /// `text` in at most `max` characters, the last one `…` when cut.
@@ -372,7 +366,12 @@ fn render_table(rows: &[Map<String, Value>], preferred: &[String], width: usize)
         spare -= more;
     }
     let mut table = table(width);
-    table.set_header(columns.iter().map(|(k, _, _)| k.as_str()));
+    // Field names come from the server as well.
+    table.set_header(
+        columns
+            .iter()
+            .map(|(k, _, _)| lineworks_partner::terminal::escape(k).into_owned()),
+    );
     for row in rows {
         table.add_row(
             columns

@@ -1,7 +1,8 @@
 //! Credentials: the crate's `LW_*` variables first, else a profile of the config file
 //! (`$XDG_CONFIG_HOME/lineworks-partner/config.toml`, chosen with `--profile` or `LW_PROFILE`).
 //!
-//! The file holds the private key's *path*, never the key, and is written with mode 0600.
+//! The file holds the private key's *path*, never the key. It is replaced atomically with mode
+//! 0600, and refused when another user could have written it.
 
 use lineworks_partner::Credentials;
 use lineworks_partner::auth::ServiceAccount;
@@ -95,40 +96,52 @@ pub fn path() -> Result<PathBuf, String> {
     Ok(dir.join("lineworks-partner").join("config.toml"))
 }
 
+/// The config file; a file another user owns or others may write is refused (it names the
+/// token URL the secret is sent to).
 pub fn load() -> Result<Config, String> {
     let path = path()?;
-    match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+    match lineworks_partner::private_file::read(&path) {
+        Ok(Some(bytes)) => {
+            let text = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        Ok(None) => Ok(Config::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(format!(
+            "{}: {e}; refused (it holds credentials): make it yours with mode 0600",
+            path.display()
+        )),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
 
-/// Writes the file with mode 0600 (created that way, so it is never readable by others).
+/// Replaces the file atomically (a crash leaves the old or the new file, never part of one),
+/// mode 0600 from the moment it exists; a symbolic link at its place is replaced, not followed.
 pub fn save(config: &Config) -> Result<PathBuf, String> {
     let path = path()?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let text = toml::to_string(config).map_err(|e| e.to_string())?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        // An older file keeps its mode on open; tighten it first.
-        if path.exists() {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-        }
+    if let Ok(target) = std::fs::read_link(&path) {
+        say!(
+            "warning: {} was a symbolic link (to {}); it is replaced by a file, the link's target is left as it was",
+            path.display(),
+            target.display()
+        );
     }
-    let mut file = options
-        .open(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    write(&path, text.as_bytes())?;
     Ok(path)
+}
+
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    lineworks_partner::private_file::replace(path, bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Where the credentials come from, for `auth status`.

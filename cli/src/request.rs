@@ -9,6 +9,18 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::io::Read;
 
+/// `--allow-unknown-values`: send enum values and body fields the spec does not list. Set
+/// once, before any request is read.
+pub static ALLOW_UNKNOWN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+pub fn allow_unknown() -> bool {
+    ALLOW_UNKNOWN.get().copied().unwrap_or(false)
+}
+
+/// The opt-in named by errors about values the spec does not know.
+pub const OPT_IN: &str =
+    "if the API takes it though the spec does not list it yet, pass --allow-unknown-values";
+
 /// How far the dispatch goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -111,24 +123,88 @@ impl Request {
         })
     }
 
-    /// The typed value of a parameter, when given.
+    /// The typed value of a parameter, when given. With `--allow-unknown-values`, an enum
+    /// value the spec does not list is sent as it is.
     pub fn param<T>(&self, wire: &str) -> Result<Option<T>, CliError>
     where
-        T: std::str::FromStr,
+        T: std::str::FromStr + serde::de::DeserializeOwned,
         T::Err: std::fmt::Display,
     {
         let Some(text) = self.params.get(wire) else {
             return Ok(None);
         };
-        text.parse::<T>().map(Some).map_err(|e| {
+        let is_enum = self
+            .op
+            .params
+            .iter()
+            .any(|p| p.wire == wire && p.kind == Kind::Enum);
+        text.parse::<T>().map(Some).or_else(|e| {
+            // Open enums read any text through serde (`Unknown(..)`); only on request.
+            if is_enum
+                && allow_unknown()
+                && let Ok(v) = serde_json::from_value::<T>(Value::String(text.clone()))
+            {
+                return Ok(Some(v));
+            }
+            let e = if is_enum {
+                format!("{e}; {OPT_IN}")
+            } else {
+                e.to_string()
+            };
             let flag = self
                 .op
                 .params
                 .iter()
                 .find(|p| p.wire == wire)
                 .map_or(wire, |p| p.flag);
-            CliError::flag(flag, format!("{text:?} is not valid: {e}"))
+            Err(CliError::flag(flag, format!("{text:?} is not valid: {e}")))
         })
+    }
+
+    /// Strict by default: a body field the spec does not declare, or an enum value of a
+    /// top-level field it does not list, is a usage error naming the opt-in.
+    pub fn check_known(&self) -> Result<(), CliError> {
+        if allow_unknown() {
+            return Ok(());
+        }
+        let (Some(Value::Object(body)), Some(spec)) = (&self.body, &self.op.body) else {
+            return Ok(());
+        };
+        for (name, value) in body {
+            if !spec.properties.is_empty() && !spec.properties.contains(&name.as_str()) {
+                return Err(CliError::flag(
+                    "body",
+                    format!(
+                        "field {name} is not in the spec's {} body (it has {}); {OPT_IN}",
+                        self.op.name,
+                        spec.properties.join(", ")
+                    ),
+                )
+                .with("field", name.as_str()));
+            }
+            let Some(field) = spec.fields.iter().find(|f| f.wire == name) else {
+                continue;
+            };
+            if let (Kind::Enum, Value::String(text)) = (field.kind, value)
+                && !field.values.is_empty()
+                && !field.values.contains(&text.as_str())
+            {
+                let flag = if self.flag_fields.iter().any(|f| f.wire == field.wire) {
+                    field.flag
+                } else {
+                    "body"
+                };
+                return Err(CliError::flag(
+                    flag,
+                    format!(
+                        "field {name}: {text:?} is not one of {}; {OPT_IN}",
+                        field.values.join(", ")
+                    ),
+                )
+                .with("field", name.as_str()));
+            }
+        }
+        Ok(())
     }
 
     /// The typed body, when there is one.
@@ -231,7 +307,7 @@ fn url_segment(text: &str) -> String {
 }
 
 /// A field flag's text as the JSON value of its kind.
-fn typed(flag: &str, kind: Kind, text: &str) -> Result<Value, CliError> {
+pub fn typed(flag: &str, kind: Kind, text: &str) -> Result<Value, CliError> {
     let bad = |what: &str| CliError::flag(flag, format!("{text:?} is not {what}"));
     Ok(match kind {
         Kind::String | Kind::Enum => Value::String(text.to_string()),

@@ -2,21 +2,24 @@
 //! `--each-customer`, and writing the answer.
 
 use crate::client::{self, Options, Target};
-use crate::error::{CliError, Exit};
+use crate::error::CliError;
 use crate::exit::client_error;
 use crate::generated::dispatch;
 use crate::output::{Format, Printer};
 use crate::request::{Mode, Outcome, Request};
 use crate::spec::CommandSpec;
 use clap::ArgMatches;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::{self, IsTerminal, Write};
 
 fn out(e: io::Error) -> CliError {
     CliError::output(e)
 }
+
+/// `--max-wait` unless given: room for a per-minute quota's reset and a few attempts.
+pub const DEFAULT_MAX_WAIT: u64 = 150;
 
 pub struct Globals {
     pub format: Format,
@@ -26,6 +29,7 @@ pub struct Globals {
     pub each_customer: bool,
     pub domain_ids: Option<String>,
     pub concurrency: usize,
+    pub bulk: crate::bulk::Flags,
     pub options: Options,
 }
 
@@ -41,6 +45,30 @@ impl Globals {
             .map(|t| client::parse_rate_limit(t))
             .transpose()?;
         let dry_run = m.get_flag("dry-run");
+        let timeout = m
+            .get_one::<String>("timeout")
+            .map(|t| {
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+                    .ok_or_else(|| {
+                        CliError::flag("timeout", format!("{t:?} is not a number of seconds > 0"))
+                    })
+            })
+            .transpose()?;
+        let max_wait = match m.get_one::<String>("max-wait") {
+            None => std::time::Duration::from_secs(DEFAULT_MAX_WAIT),
+            Some(t) => t
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+                .ok_or_else(|| {
+                    CliError::flag("max-wait", format!("{t:?} is not a number of seconds > 0"))
+                })?,
+        };
+        let path = |name: &str| m.get_one::<String>(name).map(std::path::PathBuf::from);
         Ok(Globals {
             format,
             all: m.get_flag("all"),
@@ -49,10 +77,20 @@ impl Globals {
             each_customer: m.get_flag("each-customer"),
             domain_ids: m.get_one::<String>("domain-ids").cloned(),
             concurrency: usize::from(*m.get_one::<u16>("concurrency").unwrap_or(&4)),
+            bulk: crate::bulk::Flags {
+                each_row: m.get_one::<String>("each-row").cloned(),
+                journal: path("journal"),
+                resume: path("resume"),
+                retry_unknown: m.get_flag("retry-unknown"),
+                allow_duplicates: m.get_flag("allow-duplicates"),
+                no_journal: m.get_flag("no-journal"),
+            },
             options: Options {
                 sandbox: m.get_flag("sandbox"),
                 rate_limit,
                 dry_run,
+                timeout,
+                max_wait,
             },
         })
     }
@@ -71,7 +109,7 @@ fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> 
     )
 }
 
-fn comfy_table_width() -> usize {
+pub fn comfy_table_width() -> usize {
     if io::stdout().is_terminal() {
         // A pty that reports no size (0 columns, as under `script` without a terminal) is unknown.
         comfy_table::Table::new()
@@ -89,32 +127,47 @@ pub async fn operation(
     m: &ArgMatches,
     g: &Globals,
 ) -> Result<(), CliError> {
+    if let Some(notice) = op.deprecation_notice() {
+        eprintln!("{notice}");
+    }
     // Before the request is read: `--body -` would consume stdin.
     check_customer_flags(op, m, g)?;
     let req = Request::from_matches(op, m)?;
-    if g.each_customer && g.dry_run {
-        return Err(CliError::flag(
-            "dry-run",
-            "cannot be combined with --each-customer",
-        ));
+    let bulk = g.each_customer || g.bulk.each_row.is_some();
+    if !bulk {
+        // Not left to clap: with --each-row (or --each-customer) the rows give them.
+        if let Some(flag) = crate::bulk::rows::missing_required(&req) {
+            return Err(CliError::flag(flag, "required"));
+        }
     }
     let cancels = req.cancellation();
     if (op.destructive || cancels.is_some()) && !g.dry_run && !g.yes {
         confirm(op, &req, cancels.as_deref())?;
     }
     let target = client::connect(&g.options).await?;
+    if bulk {
+        return crate::bulk::run(&target, op, req, g).await;
+    }
     if g.dry_run {
         return dry_run(&target, op, &req).await;
     }
-    if g.each_customer {
-        return each_customer(&target, op, &req, g).await;
+    req.check_known()?;
+    let mut req = req;
+    if g.all {
+        largest_pages(&mut req);
     }
     let mode = if g.all { Mode::All } else { Mode::One };
     let mut printer = printer(g, op);
     match dispatch(&target.client, op, &req, mode).await? {
         Outcome::Checked => Ok(()),
         Outcome::One(value) => {
+            let more = partial_page(op, &value);
             printer.answer(value).map_err(out)?;
+            if let Some(n) = more {
+                // Whether stdout is a terminal or not: a script would otherwise take one page
+                // for the whole list.
+                say!("{n} of more; use --all for every page");
+            }
             printer.finish(false).map_err(out)
         }
         Outcome::Pages(mut pages) => {
@@ -130,6 +183,16 @@ pub async fn operation(
             printer.finish(true).map_err(out)
         }
     }
+}
+
+/// The item count of a page that names a next one (a list cut short), else `None`.
+fn partial_page(op: &CommandSpec, page: &Value) -> Option<usize> {
+    let cursor = page.pointer(op.next_cursor?)?.as_str()?;
+    if cursor.is_empty() {
+        return None;
+    }
+    let items = page.get(op.items_field?)?.as_array()?;
+    Some(items.len())
 }
 
 /// Flags of `--each-customer` that would otherwise be ignored, or fight over stdin.
@@ -153,6 +216,42 @@ fn check_customer_flags(op: &CommandSpec, m: &ArgMatches, g: &Globals) -> Result
             "needs --each-customer (use --domain-id for one customer)",
         ));
     }
+    if let Some(rows) = &g.bulk.each_row {
+        if g.each_customer {
+            return Err(CliError::flag(
+                "each-row",
+                "cannot be combined with --each-customer (give domainId as a column)",
+            ));
+        }
+        let stdin_too = m
+            .try_get_one::<String>("body")
+            .ok()
+            .flatten()
+            .is_some_and(|b| b == "-");
+        if rows == "-" && stdin_too {
+            return Err(CliError::flag(
+                "each-row",
+                "--each-row - and --body - both read stdin; give one of them as a file",
+            ));
+        }
+    }
+    let bulk = g.each_customer || g.bulk.each_row.is_some();
+    for (flag, given) in [
+        ("journal", g.bulk.journal.is_some()),
+        ("resume", g.bulk.resume.is_some()),
+        ("retry-unknown", g.bulk.retry_unknown),
+        ("allow-duplicates", g.bulk.allow_duplicates),
+    ] {
+        if given && !bulk {
+            return Err(CliError::flag(
+                flag,
+                "is for bulk runs (--each-row or --each-customer)",
+            ));
+        }
+    }
+    if g.bulk.retry_unknown && g.bulk.resume.is_none() {
+        return Err(CliError::flag("retry-unknown", "needs --resume JOURNAL"));
+    }
     let body_stdin = m
         .try_get_one::<String>("body")
         .ok()
@@ -168,7 +267,7 @@ fn check_customer_flags(op: &CommandSpec, m: &ArgMatches, g: &Globals) -> Result
 }
 
 /// A progress line on stderr, drawn only when stderr is a terminal.
-fn progress(len: Option<u64>) -> ProgressBar {
+pub fn progress(len: Option<u64>) -> ProgressBar {
     let bar = match len {
         Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
@@ -247,15 +346,30 @@ fn confirm(op: &CommandSpec, req: &Request, cancels: Option<&str>) -> Result<(),
 }
 
 async fn dry_run(target: &Target, op: &'static CommandSpec, req: &Request) -> Result<(), CliError> {
-    // Types, enums and required fields, as the typed builder sees them.
+    check_request(target, op, req).await?;
+    crate::error::emit(request_text(target, op, req).as_bytes())
+}
+
+/// Everything checked before sending: types, enums and required fields as the typed builder
+/// sees them, then the spec's rules (lengths, patterns, ranges).
+pub async fn check_request(
+    target: &Target,
+    op: &'static CommandSpec,
+    req: &Request,
+) -> Result<(), CliError> {
+    req.check_known()?;
     dispatch(&target.client, op, req, Mode::Check).await?;
-    let path = req.path();
-    let query = req.query();
     let spec = lineworks_partner::validate::operation(op.id)
         .ok_or_else(|| CliError::usage(format!("{} is not in the crate's spec", op.id)))?;
-    lineworks_partner::validate::check(spec, &path, &query, req.body.as_ref())
-        .map_err(|v| client_error(v.into(), op))?;
-    let mut url = format!("{}{path}", target.client.base_url());
+    lineworks_partner::validate::check(spec, &req.path(), &req.query(), req.body.as_ref())
+        .map_err(|v| client_error(v.into(), op))
+}
+
+/// A request as `--dry-run` shows it: method, URL, headers (token redacted), the body with
+/// secrets (any field named like a password) redacted.
+pub fn request_text(target: &Target, op: &CommandSpec, req: &Request) -> String {
+    let query = req.query();
+    let mut url = format!("{}{}", target.client.base_url(), req.path());
     if !query.is_empty() {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         form.extend_pairs(&query);
@@ -263,150 +377,42 @@ async fn dry_run(target: &Target, op: &'static CommandSpec, req: &Request) -> Re
     }
     let mut text = format!("{} {url}\nAuthorization: Bearer <redacted>\n", op.method);
     if let Some(body) = &req.body {
+        let mut shown = body.clone();
+        redact(&mut shown);
         text.push_str("Content-Type: application/json\n\n");
-        text.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
+        text.push_str(&serde_json::to_string_pretty(&shown).unwrap_or_default());
         text.push('\n');
     }
-    crate::error::emit(text.as_bytes())
+    text
 }
 
-async fn domain_ids(target: &Target, g: &Globals) -> Result<Vec<i64>, CliError> {
-    if let Some(source) = &g.domain_ids {
-        let text = if source == "-" {
-            io::read_to_string(io::stdin())?
-        } else {
-            std::fs::read_to_string(source)
-                .map_err(|e| CliError::flag("domain-ids", format!("{source}: {e}")))?
-        };
-        return text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|l| {
-                l.parse::<i64>()
-                    .map_err(|_| CliError::flag("domain-ids", format!("{l:?} is not a domain id")))
-            })
-            .collect();
-    }
-    let list = crate::generated::find("list-customers")
-        .ok_or_else(|| CliError::usage("the spec has no list-customers"))?;
-    target
-        .client
-        .list_customers()
-        .stream()
-        .map_ok(|c| c.domain_id)
-        .try_collect()
-        .await
-        .map_err(|e| client_error(e, list))
-}
-
-/// The rows of one customer's answer, each tagged with its `domainId`.
-fn tagged(op: &CommandSpec, domain_id: i64, value: Value) -> Vec<Value> {
-    let items = match (op.items_field, value) {
-        (Some(field), Value::Object(mut obj)) => match obj.remove(field) {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        },
-        (_, other) => vec![other],
-    };
-    items
-        .into_iter()
-        .map(|item| {
-            let mut row = Map::new();
-            row.insert("domainId".into(), Value::from(domain_id));
-            match item {
-                Value::Object(obj) => {
-                    for (k, v) in obj {
-                        row.entry(k).or_insert(v);
-                    }
+/// Blanks secrets at any depth: a field whose name contains `password` or `secret`.
+pub fn redact(value: &mut Value) {
+    match value {
+        Value::Object(obj) => {
+            for (k, v) in obj.iter_mut() {
+                let name = k.to_ascii_lowercase();
+                if (name.contains("password") || name.contains("secret")) && !v.is_null() {
+                    *v = Value::String("<redacted>".into());
+                } else {
+                    redact(v);
                 }
-                other => {
-                    row.insert("value".into(), other);
-                }
-            }
-            Value::Object(row)
-        })
-        .collect()
-}
-
-async fn one_customer(
-    target: &Target,
-    op: &'static CommandSpec,
-    req: Request,
-    all: bool,
-) -> Result<Vec<Value>, CliError> {
-    let mode = if all { Mode::All } else { Mode::One };
-    match dispatch(&target.client, op, &req, mode).await? {
-        Outcome::Checked => Ok(Vec::new()),
-        Outcome::One(v) => Ok(vec![v]),
-        Outcome::Pages(pages) => pages.try_collect().await,
-    }
-}
-
-async fn each_customer(
-    target: &Target,
-    op: &'static CommandSpec,
-    req: &Request,
-    g: &Globals,
-) -> Result<(), CliError> {
-    let ids = domain_ids(target, g).await?;
-    let total = ids.len();
-    let bar = progress(Some(total as u64));
-    // Each row's table/json framing stays per line: a customer's results are rows.
-    let mut printer = Printer::new(
-        io::BufWriter::new(io::stdout()),
-        g.format,
-        io::stdout().is_terminal(),
-        comfy_table_width(),
-        None,
-        std::iter::once("domainId")
-            .chain(op.columns.iter().copied().filter(|c| *c != "domainId"))
-            .map(str::to_string)
-            .collect(),
-        std::iter::once("domainId")
-            .chain(op.csv_columns.iter().copied().filter(|c| *c != "domainId"))
-            .map(str::to_string)
-            .collect(),
-    );
-    let mut failed = 0usize;
-    let mut results = futures_util::stream::iter(ids)
-        .map(|id| {
-            let r = req.for_domain(id);
-            async move { (id, one_customer(target, op, r, g.all).await) }
-        })
-        .buffer_unordered(g.concurrency);
-    while let Some((id, result)) = results.next().await {
-        bar.inc(1);
-        match result {
-            Ok(pages) => {
-                for page in pages {
-                    for row in tagged(op, id, page) {
-                        printer.item(row).map_err(out)?;
-                    }
-                }
-            }
-            Err(mut e) => {
-                failed += 1;
-                // Several customers fail alike; the text must say which one this was.
-                e.message = format!("domainId {id}: {}", e.message);
-                let e = e.with("domainId", id);
-                bar.suspend(|| crate::report(&e));
             }
         }
-        bar.set_message(format!("{failed} failed"));
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
     }
-    bar.finish_and_clear();
-    printer.finish(true).map_err(out)?;
-    if failed > 0 {
-        return Err(CliError::new(
-            Exit::Api,
-            format!(
-                "{}: {failed} of {total} customers failed (see above)",
-                op.name
-            ),
-        )
-        .with("failed", failed)
-        .with("total", total));
+}
+
+/// The largest page size the spec allows for a paged list (its count parameter's `maximum`).
+pub fn max_page_size(op: &CommandSpec) -> Option<i32> {
+    op.count_max.and_then(|m| i32::try_from(m).ok())
+}
+
+/// `--all` without `--count`: the largest page the spec allows, so a listing takes the fewest
+/// calls (against a per-minute quota the number of calls is what counts).
+pub fn largest_pages(req: &mut Request) {
+    if let (Some(param), Some(max)) = (req.op.count_param, req.op.count_max) {
+        req.params.entry(param).or_insert_with(|| max.to_string());
     }
-    Ok(())
 }

@@ -10,23 +10,25 @@ pub async fn sandbox_serve(m: &clap::ArgMatches) -> Result<(), CliError> {
     let addr = *sub
         .get_one::<std::net::SocketAddr>("listen")
         .ok_or_else(|| CliError::flag("listen", "required"))?;
-    let sandbox = Sandbox::builder()
+    let mut builder = Sandbox::builder()
         .listen(addr)
         .seed(Seed::demo())
-        .start()
-        .await
-        .map_err(|e| {
-            CliError::new(
-                Exit::Network,
-                format!("cannot start the sandbox on {addr}: {e}"),
-            )
-        })?;
+        .insecure_open(sub.get_flag("insecure-open"));
+    if let Some(token) = sub.get_one::<String>("token") {
+        builder = builder.token(token);
+    }
+    let sandbox = builder.start().await.map_err(|e| {
+        CliError::new(
+            Exit::Network,
+            format!("cannot start the sandbox on {addr}: {e}"),
+        )
+    })?;
     // The address on a line of its own, so a script (or a test) can take it as it is. A closed
     // stderr is no reason to stop serving.
     say!("LW_API_BASE_URL={}", reachable(&sandbox.base_url(), addr));
-    say!(
-        "sandbox listening with demo data; any bearer token works (e.g. LW_ACCESS_TOKEN=test); Ctrl-C stops it"
-    );
+    // Who can connect and which tokens work, as they are (every interface is said so).
+    say!("sandbox with demo data {}", sandbox.access_notice());
+    say!("Ctrl-C stops it");
     sandbox.serve_until_interrupted().await;
     Ok(())
 }

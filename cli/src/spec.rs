@@ -10,6 +10,11 @@ pub struct CommandSpec {
     /// The spec's first tag, the group alias (`customers`, `subscriptions`, ...).
     pub tag: &'static str,
     pub method: &'static str,
+    /// `deprecated: true` in the spec: hidden from the help listing, and running it prints
+    /// [`CommandSpec::deprecation_notice`] on stderr.
+    pub deprecated: bool,
+    /// The commands that replace a deprecated one (`x-replaced-by`, kebab-case).
+    pub replaced_by: &'static [&'static str],
     /// Path template relative to the base URL.
     pub path: &'static str,
     pub summary: &'static str,
@@ -26,6 +31,11 @@ pub struct CommandSpec {
     pub destructive: bool,
     /// Cursor-paged: `--all` follows `nextCursor`.
     pub paged: bool,
+    /// The page-size parameter of a paged list, and the largest value the spec allows.
+    pub count_param: Option<&'static str>,
+    pub count_max: Option<i64>,
+    /// JSON pointer to a page's next cursor (`/responseMetaData/nextCursor`).
+    pub next_cursor: Option<&'static str>,
     /// Table columns, most telling first (dotted for nested fields).
     pub columns: &'static [&'static str],
     /// Every field of a row as the csv header (dotted, spec order); empty when the spec
@@ -34,6 +44,27 @@ pub struct CommandSpec {
 }
 
 impl CommandSpec {
+    /// One line for stderr when a deprecated command runs, naming its replacement.
+    pub fn deprecation_notice(&self) -> Option<String> {
+        if !self.deprecated {
+            return None;
+        }
+        let name = self.name;
+        let quoted: Vec<String> = self.replaced_by.iter().map(|r| format!("`{r}`")).collect();
+        Some(match quoted.as_slice() {
+            [] => format!(
+                "warning: `{name}` is deprecated upstream and will be withdrawn; it has no replacement"
+            ),
+            [one] => format!(
+                "warning: `{name}` is deprecated upstream and will be withdrawn; use {one} instead"
+            ),
+            [init @ .., last] => format!(
+                "warning: `{name}` is deprecated upstream and will be withdrawn; use {} or {last} instead, whichever covers your change",
+                init.join(", ")
+            ),
+        })
+    }
+
     /// Whether the operation takes the customer's `domainId` in its path.
     pub fn takes_domain_id(&self) -> bool {
         self.params
@@ -92,6 +123,8 @@ pub struct BodySpec {
     pub required: bool,
     /// Top-level scalar properties, one flag each.
     pub fields: &'static [FieldSpec],
+    /// The names of every top-level property.
+    pub properties: &'static [&'static str],
 }
 
 /// A top-level scalar property of a request body.

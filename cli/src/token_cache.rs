@@ -8,16 +8,49 @@
 
 use crate::profile::{self, Source};
 use lineworks_partner::auth::{FileTokenStore, TokenStore};
+use lineworks_partner::private_file::{self, DirState};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 /// The store for the credentials of this command; `None` for a fixed `LW_ACCESS_TOKEN`
 /// (nothing to renew) or when the folder cannot be created (tokens then stay in memory).
+///
+/// The folder must be this user's own: a symbolic link or another user's folder is refused
+/// (tokens then stay in memory), one others may write is made private again; either way with a
+/// warning. A token file others may write is not used (the crate's store refuses it) and is
+/// replaced by the next token.
 pub fn store_for(source: &Source) -> Option<FileTokenStore> {
     let file = file_for(source)?;
     let dir = file.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    restrict(dir);
+    if let Some(parent) = dir.parent() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(parent).ok()?;
+    }
+    match private_file::private_dir(dir) {
+        Ok(DirState::Ready) => {}
+        Ok(DirState::Repaired(mode)) => say!(
+            "warning: token cache {} was writable by other users (mode {mode:04o}); now 0700",
+            dir.display()
+        ),
+        Err(e) => {
+            say!(
+                "warning: token cache {} not used: {e}; tokens are kept in memory only",
+                dir.display()
+            );
+            return None;
+        }
+    }
+    if let Err(e) = std::fs::metadata(&file).and_then(|m| private_file::check_owner(&m))
+        && e.kind() == std::io::ErrorKind::PermissionDenied
+    {
+        say!(
+            "warning: cached token {} not used: {e}; it is replaced by the next token",
+            file.display()
+        );
+    }
     Some(FileTokenStore::new(file))
 }
 
@@ -87,15 +120,6 @@ fn span(d: Duration) -> String {
 
 fn folder() -> Option<PathBuf> {
     Some(profile::path().ok()?.parent()?.join("tokens"))
-}
-
-/// Only the owner may list the folder (the files themselves are 0600).
-fn restrict(dir: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-    }
 }
 
 /// `client@account.json`, with anything but letters, digits, `.`, `-`, `_` and `@` replaced,

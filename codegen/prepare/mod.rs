@@ -9,7 +9,9 @@ mod enums;
 mod operations;
 mod relax;
 mod rules;
+mod truncated;
 mod walk;
+mod x_rules;
 
 pub use relax::request_schemas;
 pub use walk::resolve;
@@ -53,6 +55,26 @@ pub enum RuleKind {
     ExclusiveMinimum(f64),
     ExclusiveMaximum(f64),
     MinProperties(u64),
+    /// `x-rules: [iana-time-zone]`.
+    IanaTimeZone,
+    /// `x-rules` on an object: `target` set (not null) when `when` is one of `values`.
+    RequiredIf {
+        target: String,
+        when: String,
+        values: Vec<String>,
+    },
+    /// `x-rules` on an object: `target` absent or null when `when` is one of `values`.
+    ForbiddenIf {
+        target: String,
+        when: String,
+        values: Vec<String>,
+    },
+    /// `x-rules` on an object: at least one of `targets` set when `when` is one of `values`.
+    AnyOfIf {
+        targets: Vec<String>,
+        when: String,
+        values: Vec<String>,
+    },
 }
 
 pub struct Pagination {
@@ -87,6 +109,10 @@ pub struct Operation {
     pub lenient_success: bool,
     pub rules: Vec<Rule>,
     pub pagination: Option<Pagination>,
+    /// `deprecated: true`: the upstream reference schedules the operation's removal.
+    pub deprecated: bool,
+    /// `x-replaced-by`: the current operations to use instead (empty: none named).
+    pub replaced_by: Vec<String>,
 }
 
 pub struct Prepared {
@@ -168,14 +194,17 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
         }
     }
 
+    x_rules::check_x_rules(original)?;
     let enums = collect_enums(&spec);
     let operations = collect_operations(original, &spec)?;
     check_patterns(&operations)?;
+    check_replacements(&operations)?;
 
     let nullables = nullable_request_fields(&mut spec);
     collapse_success_statuses(&mut spec, &operations);
     relax(&mut spec);
     strip_strictness(&mut spec);
+    truncated::keep_unknown_fields(&mut spec)?;
     Ok(Prepared {
         nullables,
         spec,

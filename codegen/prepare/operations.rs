@@ -118,6 +118,7 @@ pub(super) fn collect_operations(
                 Some(x) => Some(pagination(original, &id, x, success_schema, op)?),
                 None => None,
             };
+            let replaced_by = replaced_by(&id, op)?;
             ops.push(Operation {
                 id,
                 method: method.to_uppercase(),
@@ -135,10 +136,52 @@ pub(super) fn collect_operations(
                 lenient_success: successes.len() > 1,
                 rules,
                 pagination,
+                deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+                replaced_by,
             });
         }
     }
     Ok(ops)
+}
+
+/// `x-replaced-by`: one operationId or a list of them.
+fn replaced_by(id: &str, op: &Value) -> Result<Vec<String>, String> {
+    let bad = || format!("{id}: x-replaced-by must be an operationId or a list of them");
+    match op.get("x-replaced-by") {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(list)) if !list.is_empty() => list
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
+            .collect(),
+        Some(_) => Err(bad()),
+    }
+}
+
+/// A replacement is a current operation of the spec, and only a deprecated operation names
+/// one: a typo or a chain of deprecations would send a migration to a dead end.
+pub(super) fn check_replacements(ops: &[Operation]) -> Result<(), String> {
+    for op in ops {
+        if !op.replaced_by.is_empty() && !op.deprecated {
+            return Err(format!(
+                "{}: x-replaced-by on an operation that is not deprecated",
+                op.id
+            ));
+        }
+        for r in &op.replaced_by {
+            match ops.iter().find(|o| &o.id == r) {
+                None => return Err(format!("{}: x-replaced-by names no operation {r}", op.id)),
+                Some(o) if o.deprecated => {
+                    return Err(format!(
+                        "{}: x-replaced-by names {r}, which is deprecated itself",
+                        op.id
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The success status an operation is expected to answer: `x-expected-status` where the spec

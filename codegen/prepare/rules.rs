@@ -60,6 +60,9 @@ pub(super) fn schema_rules(
     if let Some(n) = int("maxItems") {
         push(RuleKind::MaxItems(n));
     }
+    for kind in super::x_rules::x_rules(schema) {
+        push(kind);
+    }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, s) in props {
             let path = if field.is_empty() {

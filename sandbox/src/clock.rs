@@ -354,6 +354,7 @@ fn apply_option_order(c: &mut Customer, o: &types::OptionProductOrder, day: Naiv
             sub_option_id: o.sub_option_id.clone(),
             applied_time: Some(day.and_time(NaiveTime::MIN).and_utc()),
             quantity: o.quantity,
+            extra: Default::default(),
         });
         return;
     }

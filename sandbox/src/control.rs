@@ -70,6 +70,13 @@ impl CustomerChange {
     }
 }
 
+/// The body of `POST /sandbox/test-fields` (see `Sandbox::set_test_fields`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFields {
+    enabled: bool,
+}
+
 /// Why a test handle refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -318,6 +325,41 @@ pub struct RequestRecord {
 
 /// Requests kept in the log; older ones are dropped so a long session stays small.
 pub(crate) const LOG_LIMIT: usize = 10_000;
+/// Bytes of bodies (request and answer) and paths kept in the log: large bodies must not make
+/// the log grow past this even while the count is under [`LOG_LIMIT`].
+pub(crate) const LOG_BYTES: usize = 16 * 1024 * 1024;
+
+/// The request log, bounded by [`LOG_LIMIT`] records and [`LOG_BYTES`] bytes; the oldest
+/// records go first.
+#[derive(Default)]
+pub(crate) struct RequestLog {
+    records: std::collections::VecDeque<(usize, RequestRecord)>,
+    bytes: usize,
+}
+
+impl RequestLog {
+    /// Adds `record`, which weighs `size` bytes, dropping the oldest records to make room.
+    pub fn push(&mut self, record: RequestRecord, size: usize) {
+        while !self.records.is_empty()
+            && (self.records.len() >= LOG_LIMIT || self.bytes + size > LOG_BYTES)
+        {
+            if let Some((dropped, _)) = self.records.pop_front() {
+                self.bytes -= dropped;
+            }
+        }
+        self.bytes += size;
+        self.records.push_back((size, record));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &RequestRecord> {
+        self.records.iter().map(|(_, r)| r)
+    }
+
+    pub fn clear(&mut self) {
+        self.records.clear();
+        self.bytes = 0;
+    }
+}
 
 /// A control call failed in the LINE WORKS error shape.
 pub(crate) fn refused(e: &ControlError) -> ApiError {
@@ -387,6 +429,26 @@ pub(crate) fn serve(app: &App, method: &Method, rest: &str, body: &Bytes) -> Res
             }
             let faults: Vec<Fault> = lock(&app.faults).clone();
             json_response(StatusCode::OK, &json!({ "faults": faults }))
+        }
+        "tokens/expire" => {
+            if let Some(res) = allow(&["POST"]) {
+                return res;
+            }
+            json_response(StatusCode::OK, &json!({ "expired": app.expire_tokens() }))
+        }
+        "test-fields" => {
+            if let Some(res) = allow(&["GET", "POST"]) {
+                return res;
+            }
+            if *method == Method::POST {
+                match serde_json::from_slice::<TestFields>(body) {
+                    Ok(t) => app
+                        .test_fields
+                        .store(t.enabled, std::sync::atomic::Ordering::Relaxed),
+                    Err(e) => return error_response(&bad_body(e)),
+                }
+            }
+            json_response(StatusCode::OK, &json!({ "enabled": app.test_fields() }))
         }
         other => match other
             .strip_prefix("customers/")

@@ -137,6 +137,44 @@ impl Sandbox {
         Ok(())
     }
 
+    /// Expires every access token the token endpoint issued so far (`POST
+    /// /sandbox/tokens/expire`, answering `{"expired": n}`): a call with one is answered as
+    /// with an expired token, 401 `UNAUTHORIZED` or, with
+    /// [`SandboxBuilder::expired_token_status`](crate::SandboxBuilder::expired_token_status),
+    /// 403 `UNAUTHORIZED` as LINE WORKS also answers; a client that renews its token goes on.
+    /// Returns how many tokens were expired.
+    ///
+    /// ```
+    /// # use lineworks_partner::{Client, Credentials};
+    /// # use lineworks_partner::auth::ServiceAccount;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = lineworks_partner_sandbox::Sandbox::builder()
+    ///     .expired_token_status(403)
+    ///     .start()
+    ///     .await?;
+    /// # let key = include_str!("../../tests/fixtures/test_key_pkcs8.pem");
+    /// let account = ServiceAccount::builder()
+    ///     .client_id("id")
+    ///     .client_secret("secret")
+    ///     .service_account_id("sa@example.com")
+    ///     .private_key_pem(key)
+    ///     .token_url(sandbox.token_url())
+    ///     .build()?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::service_account(account))
+    ///     .build()?;
+    /// client.list_customers().send().await?;
+    /// assert_eq!(sandbox.expire_tokens(), 1);
+    /// // Answered 403 UNAUTHORIZED once; the client renews its token and sends again.
+    /// client.list_customers().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn expire_tokens(&self) -> usize {
+        self.app.expire_tokens()
+    }
+
     /// Disarms every fault not yet used (`DELETE /sandbox/faults`).
     pub fn clear_faults(&self) {
         server::lock(&self.app.faults).clear();

@@ -49,6 +49,7 @@ mod persist;
 mod seed;
 mod server;
 mod spec;
+mod test_fields;
 mod tiers;
 mod token;
 
@@ -57,6 +58,7 @@ pub use control::{ControlError, CustomerChange, RequestRecord};
 pub use seed::{
     Seed, SeedCustomer, SeedError, SeedOption, SeedPotentialCustomer, SeedSubscription,
 };
+pub use test_fields::{TEST_NUMBER_FIELD, TEST_TEXT_FIELD, TEST_TEXT_VALUE};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -182,6 +184,26 @@ impl Sandbox {
         self.addr
     }
 
+    /// Who can reach this sandbox and which bearer tokens it accepts, for a start-up message:
+    /// `listening on 0.0.0.0:8080 (every interface: other machines can connect); accepts
+    /// only the configured token ...`.
+    pub fn access_notice(&self) -> String {
+        let ip = self.addr.ip();
+        let reach = if ip.is_loopback() {
+            "loopback: this machine only"
+        } else if ip.is_unspecified() {
+            "every interface: other machines can connect"
+        } else {
+            "other machines can connect"
+        };
+        let tokens = if self.app.config.token.is_some() {
+            "accepts only the configured token and tokens from its token endpoint"
+        } else {
+            "accepts any non-empty bearer token (e.g. LW_ACCESS_TOKEN=test), test handles included"
+        };
+        format!("listening on {} ({reach}); {tokens}", self.addr)
+    }
+
     /// The sandbox's current day: the pinned day (see [`SandboxBuilder::today`]) or, until the
     /// clock is first moved, today's UTC date.
     pub fn today(&self) -> chrono::NaiveDate {
@@ -252,14 +274,28 @@ pub struct SandboxBuilder {
     listen: Option<SocketAddr>,
     trial: Option<(u32, u32)>,
     lost_answer_delay: Option<Duration>,
+    expired_token_status: Option<u16>,
     config: server::Config,
     seed: Option<Seed>,
+    insecure_open: bool,
 }
 
 impl SandboxBuilder {
-    /// Address to listen on (default `127.0.0.1:0`, a free port).
+    /// Address to listen on (default `127.0.0.1:0`, a free port). An address other than a
+    /// loopback one (`0.0.0.0`, a LAN address) lets other machines in, so it needs a
+    /// [`token`](SandboxBuilder::token), or [`insecure_open`](SandboxBuilder::insecure_open) to
+    /// say it is meant to accept any bearer token; [`start`](SandboxBuilder::start) refuses it
+    /// otherwise.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = Some(addr);
+        self
+    }
+
+    /// Accept any bearer token, test handles (`/sandbox/reset`, faults) included, even when
+    /// listening on an address other machines can reach (default off: such an address needs
+    /// a [`token`](SandboxBuilder::token)). For a sandbox on a trusted network only.
+    pub fn insecure_open(mut self, open: bool) -> Self {
+        self.insecure_open = open;
         self
     }
 
@@ -267,6 +303,15 @@ impl SandboxBuilder {
     /// instead of any non-empty one.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.config.token = Some(token.into());
+        self
+    }
+
+    /// How a call with an expired token (see [`Sandbox::expire_tokens`]) is answered: `401`
+    /// (the default) or `403`, both with the code `UNAUTHORIZED`. LINE WORKS' own samples
+    /// treat a 403 `UNAUTHORIZED` as an expired token, so a client should renew on either;
+    /// this lets a test show it does. Another status fails [`start`](Self::start).
+    pub fn expired_token_status(mut self, status: u16) -> Self {
+        self.expired_token_status = Some(status);
         self
     }
 
@@ -364,6 +409,15 @@ impl SandboxBuilder {
                 self.config.fail_rate
             )));
         }
+        self.config.expired_token_status = match self.expired_token_status {
+            None | Some(401) => None,
+            Some(403) => Some(axum::http::StatusCode::FORBIDDEN),
+            Some(other) => {
+                return Err(StartError::Config(format!(
+                    "an expired token is answered 401 or 403, not {other}"
+                )));
+            }
+        };
         if self.config.rate_limit_per_minute == Some(0) {
             return Err(StartError::Config("rate limit must be at least 1".into()));
         }
@@ -400,6 +454,13 @@ impl SandboxBuilder {
         let listen = self
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        if !listen.ip().is_loopback() && self.config.token.is_none() && !self.insecure_open {
+            return Err(StartError::Config(format!(
+                "listening on {listen} lets other machines in, and without a token any bearer \
+                 token is accepted (test handles included): give a token (--token), or say the \
+                 sandbox is meant to be open (--insecure-open)"
+            )));
+        }
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(StartError::Bind)?;

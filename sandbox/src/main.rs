@@ -1,6 +1,7 @@
 //! `lineworks-partner-sandbox`: serves the in-memory Partner API over HTTP.
 
 use clap::Parser;
+use clap::builder::TypedValueParser as _;
 use lineworks_partner_sandbox::{Sandbox, Seed};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -9,7 +10,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// Address to listen on.
+    /// Address to listen on. An address other than loopback (e.g. 0.0.0.0) needs --token, or
+    /// --insecure-open.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// JSON file with customers, subscriptions and options to start with.
@@ -21,6 +23,15 @@ struct Args {
     /// Accept only this bearer token (default: any non-empty token).
     #[arg(long)]
     token: Option<String>,
+    /// How a call with an expired token is answered (`POST /sandbox/tokens/expire` expires
+    /// the issued ones): 401, or 403 as LINE WORKS also does; both with `UNAUTHORIZED`.
+    #[arg(long, value_name = "STATUS", default_value_t = 401, value_parser = clap::builder::PossibleValuesParser::new(["401", "403"]).map(|s| s.parse::<u16>().unwrap_or(401)))]
+    expired_token_status: u16,
+    /// Accept any bearer token even on an address other machines can reach (--listen other
+    /// than loopback without --token). Test handles such as /sandbox/reset are then open to
+    /// anyone who can connect.
+    #[arg(long)]
+    insecure_open: bool,
     /// Per-operation rate limit, e.g. `240/min` (or just `240`).
     #[arg(long, value_name = "N/min", value_parser = parse_rate)]
     rate_limit: Option<u32>,
@@ -38,6 +49,10 @@ struct Args {
     /// `Sandbox-Warning` header and a line on stderr).
     #[arg(long)]
     strict: bool,
+    /// Add made-up fields (`sandboxTestField…`) to answers wherever the reference pages are cut
+    /// off inside an object, to test that a client keeps fields the spec cannot name.
+    #[arg(long)]
+    test_fields: bool,
     /// Length of a trial in days (an assumption: the docs give none).
     #[arg(long, default_value_t = 30)]
     trial_days: u32,
@@ -66,7 +81,10 @@ async fn main() -> ExitCode {
         .fail_rate(args.fail_rate)
         .latency(args.latency)
         .strict(args.strict)
+        .expired_token_status(args.expired_token_status)
+        .test_fields(args.test_fields)
         .trial_days(args.trial_days, args.grace_days)
+        .insecure_open(args.insecure_open)
         .log_warnings(true);
     match (&args.seed, args.demo) {
         (Some(path), _) => match Seed::from_file(path) {
@@ -100,6 +118,7 @@ async fn main() -> ExitCode {
     };
     println!("{}", sandbox.base_url());
     eprintln!("token endpoint: {}", sandbox.token_url());
+    eprintln!("sandbox {}", sandbox.access_notice());
     sandbox.serve_until_interrupted().await;
     ExitCode::SUCCESS
 }

@@ -42,13 +42,13 @@ pub(crate) struct State {
     pub next_domain_id: i64,
     pub next_subscription_id: i64,
     pub next_pre_order_id: i64,
-    /// Access tokens the token endpoint issued, with their scopes (never written to a state
-    /// file).
+    /// Access tokens the token endpoint issued, with their scopes and expiry (never written
+    /// to a state file); bounded, see `token.rs`.
     #[serde(skip)]
-    pub tokens: HashMap<String, Vec<String>>,
+    pub tokens: HashMap<String, crate::token::Issued>,
     /// Refresh tokens, with the client and scopes they were issued for.
     #[serde(skip)]
-    pub refresh_tokens: HashMap<String, (String, Vec<String>)>,
+    pub refresh_tokens: HashMap<String, crate::token::Issued>,
     pub issued: u64,
     pub partner_name: String,
     /// The calendar: a pinned day, or `None` to follow the UTC date.
@@ -126,6 +126,9 @@ pub(crate) struct Subscription {
     pub memo: Option<String>,
     /// The trial's length and grace period (kept by the subscription once paid).
     pub trial: TrialTerms,
+    /// How licences are assigned, once set (`set_subscription_license_assign_type`).
+    #[serde(default)]
+    pub license_assign: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -340,6 +343,7 @@ impl Subscription {
             customer_code: None,
             memo: None,
             trial: TrialTerms::default(),
+            license_assign: None,
         };
         s.renewal = s.stay_renewal();
         s
@@ -453,10 +457,11 @@ impl Subscription {
             } else {
                 self.term_end(today)
             },
-            license_assign_type: None,
+            license_assign_type: self.license_assign.clone(),
             license_count: self.license_count,
             status: types::SubscriptionStatus::from_wire(self.status(today)),
             renewal: self.renewal.clone(),
+            extra: Default::default(),
         }
     }
 }
@@ -591,6 +596,7 @@ mod tests {
             customer_code: None,
             memo: None,
             trial: TrialTerms::default(),
+            license_assign: None,
         };
         let today = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap();
         assert_eq!(sub.term_end(today), NaiveDate::from_ymd_opt(2026, 3, 31));

@@ -291,6 +291,7 @@ impl Seed {
                     reservation: None,
                     customer_code: ss.customer_code,
                     memo: ss.memo,
+                    license_assign: None,
                 };
                 s.renewal = s.stay_renewal();
                 c.subscriptions.insert(sid, s);
@@ -321,6 +322,7 @@ impl Seed {
                     } else {
                         None
                     },
+                    extra: Default::default(),
                 };
                 let renewal = types::OptionRenewal {
                     subscription_id: product.subscription_id,

@@ -1,7 +1,7 @@
 //! The HTTP side: routing by the spec, authentication, fault injection, request checks.
 
 use crate::checks::{checked_request, now_on};
-use crate::control::{self, Fault, FaultKind, LOG_LIMIT, RequestRecord};
+use crate::control::{self, Fault, FaultKind, RequestLog, RequestRecord};
 use crate::error::ApiError;
 use crate::handlers;
 use crate::model::State;
@@ -13,7 +13,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -44,6 +44,13 @@ pub(crate) struct Config {
     pub log_warnings: bool,
     /// Write the state here after every change (`persist.rs`).
     pub state_file: Option<std::path::PathBuf>,
+    /// How an expired token is answered: 401, or 403 as LINE WORKS also does (both with
+    /// `UNAUTHORIZED`); `None` is 401.
+    pub expired_token_status: Option<StatusCode>,
+    /// How long issued access tokens last (default a day, `token::ACCESS_LIFETIME`).
+    pub token_lifetime: Option<Duration>,
+    /// Start with test fields on (`test_fields.rs`).
+    pub test_fields: bool,
 }
 
 pub(crate) struct App {
@@ -51,12 +58,16 @@ pub(crate) struct App {
     pub state: Mutex<State>,
     /// The state the sandbox started with, for `reset`.
     pub initial: State,
-    pub log: Mutex<VecDeque<RequestRecord>>,
+    pub log: Mutex<RequestLog>,
     pub faults: Mutex<Vec<Fault>>,
+    /// Access tokens expired by [`crate::Sandbox::expire_tokens`]: answered as expired.
+    pub expired: Mutex<std::collections::HashSet<String>>,
     /// Set when the server stops, so answers held back by a fault are released.
     pub stopping: tokio::sync::watch::Sender<bool>,
     windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
     rng: Mutex<u64>,
+    /// Add made-up fields to `x-truncated` objects in answers (`test_fields.rs`).
+    pub test_fields: std::sync::atomic::AtomicBool,
 }
 
 /// Locks `m`, taking over a lock a panicking handler left poisoned.
@@ -67,11 +78,13 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub fn new(config: Config, state: State) -> Self {
         App {
+            test_fields: config.test_fields.into(),
             config,
             initial: state.clone(),
             state: Mutex::new(state),
-            log: Mutex::new(VecDeque::new()),
+            log: Mutex::new(RequestLog::default()),
             faults: Mutex::new(Vec::new()),
+            expired: Mutex::new(std::collections::HashSet::new()),
             stopping: tokio::sync::watch::Sender::new(false),
             windows: Mutex::new(HashMap::new()),
             rng: Mutex::new(0x9e37_79b9_7f4a_7c15),
@@ -109,12 +122,23 @@ impl App {
         }
     }
 
-    fn remember(&self, record: RequestRecord) {
-        let mut log = lock(&self.log);
-        if log.len() >= LOG_LIMIT {
-            log.pop_front();
-        }
-        log.push_back(record);
+    /// Expires every access token issued so far: each is then answered as expired
+    /// (`expired_token_status`) until the client gets a new one. Returns how many.
+    pub fn expire_tokens(&self) -> usize {
+        let issued: Vec<String> = self
+            .state()
+            .tokens
+            .drain()
+            .map(|(token, _)| token)
+            .collect();
+        let count = issued.len();
+        lock(&self.expired).extend(issued);
+        count
+    }
+
+    /// Logs a request whose bodies were `size` bytes long.
+    fn remember(&self, record: RequestRecord, size: usize) {
+        lock(&self.log).push(record, size);
     }
 
     /// The state; a handler that panicked cannot leave it half-written in a way that matters
@@ -238,17 +262,15 @@ async fn handle(
     };
     if app.config.log_warnings && !call.ignored.is_empty() {
         eprintln!(
-            "sandbox warning: {} {}: ignored unknown body field(s) {}",
-            parts.method,
-            path,
-            call.ignored.join(", ")
+            "{}",
+            ignored_fields_line(&parts.method, path, &call.ignored)
         );
     }
     let mut request_body = as_json(&body);
     if let Some(b) = request_body.as_mut() {
         redact(b);
     }
-    app.remember(RequestRecord {
+    let record = RequestRecord {
         method: parts.method.to_string(),
         path: parts
             .uri
@@ -260,7 +282,10 @@ async fn handle(
         response: as_json(&bytes),
         ignored_fields: call.ignored.clone(),
         answer_lost: call.lost,
-    });
+    };
+    // Bodies as received and answered, the path, and a little for the rest of the record.
+    let size = body.len() + bytes.len() + record.path.len() + 256;
+    app.remember(record, size);
     if call.lost {
         // The change is applied; the answer never comes (until the delay, or shutdown).
         let mut stopping = app.stopping.subscribe();
@@ -275,6 +300,16 @@ async fn handle(
         ));
     }
     Response::from_parts(head, axum::body::Body::from(bytes))
+}
+
+/// The stderr line naming ignored body fields. The names are the client's text: escaped, so a
+/// name cannot forge a log line or drive the terminal.
+fn ignored_fields_line(method: &Method, path: &str, ignored: &[String]) -> String {
+    let line = format!(
+        "sandbox warning: {method} {path}: ignored unknown body field(s) {}",
+        ignored.join(", ")
+    );
+    lineworks_partner::terminal::escape(&line).into_owned()
 }
 
 /// Blanks passwords, so the request log never holds a secret.
@@ -438,6 +473,9 @@ async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -
                 Some(mut body) => {
                     if let Some(schema) = op.answers.get(&status.as_u16()) {
                         spec::spec().fill_empty_arrays(schema, &mut body);
+                        if app.test_fields() {
+                            spec::spec().add_test_fields(schema, &mut body);
+                        }
                     }
                     json_response(status, &body)
                 }
@@ -529,6 +567,14 @@ pub(crate) fn method_not_allowed(allowed: &[&str]) -> Response {
     res
 }
 
+fn expired(app: &App) -> ApiError {
+    let status = app
+        .config
+        .expired_token_status
+        .unwrap_or(StatusCode::UNAUTHORIZED);
+    ApiError::new(status, "UNAUTHORIZED", "the access token has expired")
+}
+
 /// `Ok(None)`: any scope; `Ok(Some(scopes))`: a token from our token endpoint.
 fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Vec<String>>, ApiError> {
     let unauthorized = |why: &str| ApiError::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", why);
@@ -542,11 +588,40 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Vec<String>>, A
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
-    if let Some(scopes) = app.state().tokens.get(token) {
-        return Ok(Some(scopes.clone()));
+    // A token past its lifetime, or expired through the test handle, is answered as LINE WORKS
+    // answers an expired token (401 or 403, `UNAUTHORIZED`), so clients renew it.
+    let issued = app.state().tokens.get(token).map(|t| {
+        t.valid_at(std::time::Instant::now())
+            .then(|| t.scopes.clone())
+    });
+    match issued {
+        Some(Some(scopes)) => return Ok(Some(scopes)),
+        Some(None) => return Err(expired(app)),
+        None if lock(&app.expired).contains(token) => return Err(expired(app)),
+        None => {}
     }
     match &app.config.token {
         Some(expected) if expected != token => Err(unauthorized("the access token is not valid")),
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+
+    #[test]
+    fn ignored_field_names_cannot_forge_a_log_line() {
+        let names = [
+            "note\nsandbox warning: forged".to_owned(),
+            "\u{1b}]0;TITLE\u{7}\u{1b}[2J\0".to_owned(),
+        ];
+        let line = super::ignored_fields_line(&Method::POST, "/v1.0/partners/customers", &names);
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert_eq!(
+            line,
+            "sandbox warning: POST /v1.0/partners/customers: ignored unknown body field(s) \
+             note\\nsandbox warning: forged, \\u{1b}]0;TITLE\\u{7}\\u{1b}[2J\\0"
+        );
     }
 }

@@ -458,7 +458,7 @@ impl Spec {
         Ok(value)
     }
 
-    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+    pub(crate) fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         let mut schema = schema;
         // `$ref` chains are short; the bound only guards against a cyclic document.
         for _ in 0..8 {

@@ -9,10 +9,44 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-/// Access tokens of service accounts last a day.
-const EXPIRES_IN: &str = "86400";
+/// Access tokens of service accounts last a day (unless the builder sets another lifetime).
+pub(crate) const ACCESS_LIFETIME: Duration = Duration::from_secs(86_400);
+/// Refresh tokens last 90 days.
+const REFRESH_LIFETIME: Duration = Duration::from_secs(90 * 86_400);
+/// Tokens of each kind kept at most: expired ones are purged whenever a token is issued, and
+/// past this many the oldest go, so a client requesting tokens in a loop cannot grow memory.
+pub(crate) const MAX_TOKENS: usize = 10_000;
+
+/// A token the endpoint issued.
+#[derive(Debug, Clone)]
+pub(crate) struct Issued {
+    /// The client it was issued to.
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub expires: Instant,
+    /// Issue order, so the oldest can go first.
+    pub n: u64,
+}
+
+impl Issued {
+    pub fn valid_at(&self, now: Instant) -> bool {
+        now < self.expires
+    }
+}
+
+/// Drops the expired tokens of `map`, then the oldest until there is room for one more.
+fn purge(map: &mut HashMap<String, Issued>, now: Instant) {
+    map.retain(|_, t| t.valid_at(now));
+    while map.len() >= MAX_TOKENS {
+        let Some(oldest) = map.iter().min_by_key(|(_, t)| t.n).map(|(k, _)| k.clone()) else {
+            break;
+        };
+        map.remove(&oldest);
+    }
+}
 
 fn oauth_error(status: StatusCode, error: &str, description: impl Into<String>) -> Response {
     respond(
@@ -110,8 +144,8 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
                 );
             };
             match app.state().refresh_tokens.get(token) {
-                Some((owner, scopes)) if owner == client_id => {
-                    (scopes.clone(), Some(token.to_string()))
+                Some(t) if t.client_id == client_id && t.valid_at(Instant::now()) => {
+                    (t.scopes.clone(), Some(token.to_string()))
                 }
                 _ => {
                     return oauth_error(
@@ -130,16 +164,32 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
             );
         }
     };
+    let lifetime = app.config.token_lifetime.unwrap_or(ACCESS_LIFETIME);
+    let now = Instant::now();
     let mut st = app.state();
     st.issued += 1;
     let n = st.issued;
     let access = format!("sbx.{n}.{:016x}", fnv(&format!("{client_id}/{n}/access")));
-    // No rotation: a refresh answers with the refresh token it was given.
-    let refresh = refresh
-        .unwrap_or_else(|| format!("sbxr.{n}.{:016x}", fnv(&format!("{client_id}/{n}/refresh"))));
-    st.tokens.insert(access.clone(), scopes.clone());
-    st.refresh_tokens
-        .insert(refresh.clone(), (client_id.to_string(), scopes.clone()));
+    let issued = |lifetime: Duration| Issued {
+        client_id: client_id.to_string(),
+        scopes: scopes.clone(),
+        expires: now.checked_add(lifetime).unwrap_or(now),
+        n,
+    };
+    purge(&mut st.tokens, now);
+    st.tokens.insert(access.clone(), issued(lifetime));
+    // No rotation: a refresh answers with the refresh token it was given (which keeps its
+    // original expiry).
+    let refresh = match refresh {
+        Some(token) => token,
+        None => {
+            let token = format!("sbxr.{n}.{:016x}", fnv(&format!("{client_id}/{n}/refresh")));
+            purge(&mut st.refresh_tokens, now);
+            st.refresh_tokens
+                .insert(token.clone(), issued(REFRESH_LIFETIME));
+            token
+        }
+    };
     respond(
         StatusCode::OK,
         json!({
@@ -147,7 +197,7 @@ pub(crate) fn handle(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
             "refresh_token": refresh,
             "token_type": "Bearer",
             "scope": scopes.join(" "),
-            "expires_in": EXPIRES_IN,
+            "expires_in": lifetime.as_secs().to_string(),
         }),
     )
 }
@@ -203,6 +253,71 @@ fn base64url(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::server::{App, Config};
+    use axum::http::{HeaderMap, HeaderValue, header};
+    use std::time::Duration;
+
+    const JWT: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJjIn0.c2ln";
+
+    fn app(lifetime: Duration) -> App {
+        let config = Config {
+            token_lifetime: Some(lifetime),
+            ..Config::default()
+        };
+        App::new(config, crate::model::State::default())
+    }
+
+    /// Asks `app` for a token; returns the access and refresh tokens.
+    fn issue(app: &App) -> (String, String) {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        let body = format!(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=c&\
+             client_secret=s&scope=partner&assertion={JWT}"
+        );
+        let res = super::handle(app, &headers, body.as_bytes());
+        assert_eq!(res.status(), 200);
+        let st = app.state();
+        let n = st.issued;
+        let find = |map: &std::collections::HashMap<String, super::Issued>| {
+            map.iter()
+                .find(|(_, t)| t.n == n)
+                .map(|(k, _)| k.clone())
+                .expect("the token just issued is kept")
+        };
+        (find(&st.tokens), find(&st.refresh_tokens))
+    }
+
+    #[test]
+    fn expired_tokens_are_purged_when_the_next_is_issued() {
+        let app = app(Duration::ZERO);
+        let (first, _) = issue(&app);
+        let (second, _) = issue(&app);
+        let st = app.state();
+        assert!(!st.tokens.contains_key(&first), "expired, so purged");
+        assert!(st.tokens.contains_key(&second));
+        assert_eq!(st.tokens.len(), 1);
+    }
+
+    #[test]
+    fn issued_tokens_stay_bounded_oldest_first() {
+        let app = app(Duration::from_secs(3600));
+        let (first, first_refresh) = issue(&app);
+        let mut last = (String::new(), String::new());
+        for _ in 0..super::MAX_TOKENS + 50 {
+            last = issue(&app);
+        }
+        let st = app.state();
+        assert!(st.tokens.len() <= super::MAX_TOKENS, "{}", st.tokens.len());
+        assert!(st.refresh_tokens.len() <= super::MAX_TOKENS);
+        assert!(!st.tokens.contains_key(&first));
+        assert!(!st.refresh_tokens.contains_key(&first_refresh));
+        assert!(st.tokens.contains_key(&last.0) && st.refresh_tokens.contains_key(&last.1));
+    }
+
     #[test]
     fn decodes_base64url() {
         assert_eq!(super::base64url("eyJhIjoxfQ").unwrap(), br#"{"a":1}"#);

@@ -868,9 +868,20 @@ async fn every_operation_is_served_with_real_state() {
     );
     assert_eq!(today().to_string(), "2025-06-10");
 
+    // The deprecated operations have their own walk (deprecated.rs), on the same state.
+    let spec: serde_json::Value =
+        serde_saphyr::from_str(include_str!("../../openapi/partner.yaml")).unwrap();
+    let deprecated = |id: &str| {
+        spec["paths"].as_object().unwrap().values().any(|item| {
+            item.as_object().unwrap().values().any(|op| {
+                op["operationId"] == id && op["deprecated"] == serde_json::Value::Bool(true)
+            })
+        })
+    };
     let all: BTreeSet<&str> = lineworks_partner::validate::operations()
         .iter()
         .map(|o| o.id)
+        .filter(|id| !deprecated(id))
         .collect();
     let missing: Vec<_> = all.difference(&seen).collect();
     assert!(missing.is_empty(), "operations not exercised: {missing:?}");

@@ -55,23 +55,23 @@ async fn bad_requests_name_the_field() {
     assert_eq!(s, 400);
     assert!(b["description"].as_str().unwrap().contains("locale"), "{b}");
 
-    let (s, _, b) = post(r#"{"domain":"x.example","companyName":7,"phoneNumber":"1","timeZone":"T","locale":"ja_JP"}"#).await;
+    let (s, _, b) = post(r#"{"domain":"x.example","companyName":7,"phoneNumber":"1","timeZone":"Asia/Tokyo","locale":"ja_JP"}"#).await;
     assert_eq!(s, 400);
     assert!(
         b["description"].as_str().unwrap().contains("companyName"),
         "{b}"
     );
 
-    let (s, _, b) = post(r#"{"domain":"x.example","companyName":"X","phoneNumber":"1","timeZone":"T","locale":"xx_XX"}"#).await;
+    let (s, _, b) = post(r#"{"domain":"x.example","companyName":"X","phoneNumber":"1","timeZone":"Asia/Tokyo","locale":"xx_XX"}"#).await;
     assert_eq!(s, 400, "values outside the spec's enum are refused");
     assert!(b["description"].as_str().unwrap().contains("locale"));
 
-    let (s, _, b) = post(r#"{"domain":"x.example","companyName":"X","phoneNumber":"03 0000","timeZone":"T","locale":"ja_JP"}"#).await;
+    let (s, _, b) = post(r#"{"domain":"x.example","companyName":"X","phoneNumber":"03 0000","timeZone":"Asia/Tokyo","locale":"ja_JP"}"#).await;
     assert_eq!(s, 400, "the spec's pattern is enforced");
     assert!(b["description"].as_str().unwrap().contains("phoneNumber"));
 
     let long = format!(
-        r#"{{"domain":"x.example","companyName":"X","phoneNumber":"1","timeZone":"T","locale":"ja_JP","partnership":{{"customerCode":"{}"}}}}"#,
+        r#"{{"domain":"x.example","companyName":"X","phoneNumber":"1","timeZone":"Asia/Tokyo","locale":"ja_JP","partnership":{{"customerCode":"{}"}}}}"#,
         "\u{3042}".repeat(67)
     );
     let (s, _, b) = raw(reqwest::Method::POST, url.clone(), Some("t"), Some(&long)).await;
@@ -470,4 +470,47 @@ async fn dropping_the_handle_stops_the_server() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(refused, "the port is released after drop");
+}
+
+/// The spec's `x-rules` and patterns are the sandbox's rules too: what the client refuses
+/// before sending, the sandbox refuses when another client sends it.
+#[tokio::test]
+async fn rules_the_docs_state_in_prose_are_refused_by_name() {
+    let sb = demo().await;
+    let url = format!("{}/partners/customers", sb.base_url());
+    let post = |body: String| {
+        let url = url.clone();
+        async move { raw(reqwest::Method::POST, url, Some("t"), Some(&body)).await }
+    };
+    let customer = |domain: &str, tz: &str| {
+        format!(
+            r#"{{"domain":"{domain}","companyName":"X","phoneNumber":"1","timeZone":"{tz}","locale":"ja_JP"}}"#
+        )
+    };
+    let (s, _, b) = post(customer("x.example", "Asia/Tokio")).await;
+    assert_eq!(s, 400, "{b}");
+    assert!(
+        b["description"].as_str().unwrap().contains("timeZone"),
+        "{b}"
+    );
+    let (s, _, b) = post(customer("Acme.JP", "Asia/Tokyo")).await;
+    assert_eq!(s, 400, "{b}");
+    assert!(b["description"].as_str().unwrap().contains("domain"), "{b}");
+
+    let subscriptions = format!(
+        "{}/partners/customers/10000001/subscriptions",
+        sb.base_url()
+    );
+    let (s, _, b) = raw(
+        reqwest::Method::POST,
+        subscriptions,
+        Some("t"),
+        Some(r#"{"productId":"STD","plan":"ANNUAL_LICENSE"}"#),
+    )
+    .await;
+    assert_eq!(s, 400, "{b}");
+    assert!(
+        b["description"].as_str().unwrap().contains("licenseCount"),
+        "{b}"
+    );
 }

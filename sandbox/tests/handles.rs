@@ -365,3 +365,58 @@ async fn handles_need_a_token_and_stay_outside_the_api() {
     .await;
     assert_eq!(s, 405);
 }
+
+#[tokio::test]
+async fn test_fields_appear_only_in_cut_off_objects_and_only_when_on() {
+    use lineworks_partner_sandbox::{TEST_NUMBER_FIELD, TEST_TEXT_FIELD, TEST_TEXT_VALUE};
+    let sb = demo().await;
+    let api = client(&sb);
+    let details = |api: Client| async move {
+        api.list_invoice_details()
+            .year(2025)
+            .month(5)
+            .send()
+            .await
+            .unwrap()
+            .invoice_details
+    };
+    // Off by default: the answers hold only what the spec names.
+    let off = details(api.clone()).await;
+    assert!(!off.is_empty());
+    assert!(off[0].settlement_items.iter().all(|i| i.extra.is_empty()));
+
+    sb.set_test_fields(true);
+    let on = details(api.clone()).await;
+    let items = &on[0].settlement_items;
+    assert!(items.len() > 1);
+    for (n, item) in items.iter().enumerate() {
+        assert_eq!(item.extra[TEST_TEXT_FIELD], TEST_TEXT_VALUE);
+        assert_eq!(item.extra[TEST_NUMBER_FIELD], n as u64 + 1);
+        assert_eq!(item.extra.len(), 2);
+    }
+    // An object the pages show whole (a customer) gets none.
+    let customer = api
+        .get_customer()
+        .domain_id(EXAMPLE)
+        .send_json()
+        .await
+        .unwrap();
+    assert!(customer.get(TEST_TEXT_FIELD).is_none());
+
+    // The same switch over HTTP, outside /v1.0.
+    let url = format!("{}/sandbox/test-fields", root(&sb));
+    let (status, body) = http(
+        reqwest::Method::POST,
+        url.clone(),
+        Some(json!({"enabled": false})),
+    )
+    .await;
+    assert_eq!((status.as_u16(), body), (200, json!({"enabled": false})));
+    assert!(
+        details(api.clone()).await[0].settlement_items[0]
+            .extra
+            .is_empty()
+    );
+    let (status, _) = http(reqwest::Method::POST, url, Some(json!({"enable": true}))).await;
+    assert_eq!(status.as_u16(), 400);
+}

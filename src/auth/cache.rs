@@ -12,6 +12,8 @@ pub(super) struct Inner {
     pub(super) credentials: Credentials,
     pub(super) store: Option<Arc<dyn TokenStore>>,
     pub(super) http: reqwest::Client,
+    /// Each token request's timeout; `None`: the `reqwest::Client`'s own.
+    pub(super) timeout: Option<Duration>,
     /// Read on every request without waiting on a renewal in progress.
     pub(super) cache: RwLock<Option<Cached>>,
     /// Held for the whole of a renewal: whoever holds it is the single flight.
@@ -50,9 +52,11 @@ pub(super) struct Flight {
 
 impl Authenticator {
     /// An authenticator for `credentials`, fetching tokens with `http` (the API client's own
-    /// `reqwest::Client` is fine; each token request gets a 30 s timeout of its own).
+    /// `reqwest::Client` is fine). Each token request is bounded by `http`'s timeout, so give
+    /// it one: every caller waits on a renewal in progress. `http` should follow no redirect
+    /// (`reqwest::redirect::Policy::none()`); an answer from another URL is refused anyway.
     pub fn new(credentials: Credentials, http: reqwest::Client) -> Self {
-        Self::build(credentials, http, None)
+        Self::build(credentials, http, None, None)
     }
 
     /// Like [`new`](Self::new), with tokens kept in `store`: loaded now (a stored refresh token
@@ -63,13 +67,25 @@ impl Authenticator {
         http: reqwest::Client,
         store: Arc<dyn TokenStore>,
     ) -> Self {
-        Self::build(credentials, http, Some(store))
+        Self::build(credentials, http, Some(store), None)
+    }
+
+    /// The authenticator of a [`Client`](crate::Client): token requests time out after
+    /// `timeout` (the client's own), or `http`'s timeout when `None`.
+    pub(crate) fn configured(
+        credentials: Credentials,
+        http: reqwest::Client,
+        store: Option<Arc<dyn TokenStore>>,
+        timeout: Option<Duration>,
+    ) -> Self {
+        Self::build(credentials, http, store, timeout)
     }
 
     fn build(
         credentials: Credentials,
         http: reqwest::Client,
         store: Option<Arc<dyn TokenStore>>,
+        timeout: Option<Duration>,
     ) -> Self {
         let (mut cache, mut refresh_token) = match &credentials.0 {
             // Built once; `authorization()` reports a token unfit for a header.
@@ -130,6 +146,7 @@ impl Authenticator {
                 credentials,
                 store,
                 http,
+                timeout,
                 cache: RwLock::new(cache),
                 flight: tokio::sync::Mutex::new(Flight {
                     generation: 0,

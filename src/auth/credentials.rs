@@ -51,6 +51,14 @@ impl Credentials {
         Credentials(Kind::AccessToken(SecretString::from(bare)))
     }
 
+    /// A fixed access token with nothing in it (`""`, blanks, `"Bearer "`); the client
+    /// refuses to build with one.
+    pub(crate) fn is_blank_token(&self) -> bool {
+        use secrecy::ExposeSecret;
+        matches!(&self.0, Kind::AccessToken(t)
+            if t.expose_secret().is_empty() || t.expose_secret().eq_ignore_ascii_case("bearer"))
+    }
+
     /// A service account: JWT bearer grant, then refresh-token grant, renewed automatically.
     #[must_use]
     pub fn service_account(sa: ServiceAccount) -> Self {

@@ -12,8 +12,20 @@ pub(crate) struct Token {
 }
 
 impl Inner {
-    /// One token request; an error answer's requested wait goes to `hint`.
+    /// One token request; an error answer's requested wait goes to `hint`. Whatever the
+    /// answer's status, its error is redacted: an endpoint may echo the request in a 200 too.
     pub(super) async fn post(
+        &self,
+        token_url: &str,
+        form: &[(&str, &str)],
+        hint: &mut Option<Duration>,
+    ) -> Result<Token, AuthError> {
+        self.exchange(token_url, form, hint)
+            .await
+            .map_err(|e| redact(e, form))
+    }
+
+    async fn exchange(
         &self,
         token_url: &str,
         form: &[(&str, &str)],
@@ -21,15 +33,31 @@ impl Inner {
     ) -> Result<Token, AuthError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent_at = Instant::now();
-        let mut response = self
+        let mut request = self
             .http
             .post(token_url)
-            .timeout(TOKEN_REQUEST_TIMEOUT)
             .header(ACCEPT, "application/json")
-            .form(form)
-            .send()
-            .await?;
+            .form(form);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        let mut response = request.send().await.map_err(|e| self.failed(e))?;
         let status = response.status().as_u16();
+        // Never followed (the client's own `reqwest::Client` has no redirect policy): the form
+        // carries the client secret and a grant.
+        if response.status().is_redirection() {
+            return Err(AuthError::Redirect {
+                status,
+                location: location(response.headers()),
+            });
+        }
+        // A caller's own `reqwest::Client` may have followed one: its answer is not used.
+        if reqwest::Url::parse(token_url).is_ok_and(|asked| asked != *response.url()) {
+            return Err(AuthError::Redirect {
+                status,
+                location: Some(response.url().as_str().chars().take(256).collect()),
+            });
+        }
         let content_type = response
             .headers()
             .get(CONTENT_TYPE)
@@ -41,7 +69,9 @@ impl Inner {
         }
         // A token answer is a few kilobytes; more is not one, and is never read whole.
         let mut body = Vec::new();
-        let cut = crate::body::read_bounded(&mut response, &mut body, MAX_ERROR_BODY).await?;
+        let cut = crate::body::read_bounded(&mut response, &mut body, MAX_ERROR_BODY)
+            .await
+            .map_err(|e| self.failed(e))?;
         if (200..300).contains(&status) {
             if cut {
                 return Err(AuthError::InvalidResponse {
@@ -58,25 +88,51 @@ impl Inner {
             );
             Ok(token)
         } else {
-            Err(redact(parse_error(status, &body, &content_type), form))
+            Err(parse_error(status, &body, &content_type))
+        }
+    }
+
+    /// A failed exchange, with the timeout that ran out named.
+    fn failed(&self, e: reqwest::Error) -> AuthError {
+        if e.is_timeout() {
+            AuthError::Timeout {
+                limit: self.timeout,
+                source: Arc::new(e),
+            }
+        } else {
+            AuthError::from(e)
         }
     }
 }
 
-/// A token endpoint that quotes the request in its error text would otherwise put the client
-/// secret, the signed assertion or the refresh token into the error: those values are cut out.
+/// A redirect's `Location`, cut short: it is named in the error, never followed.
+pub(crate) fn location(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers.get(reqwest::header::LOCATION).map(|v| {
+        String::from_utf8_lossy(v.as_bytes())
+            .chars()
+            .take(256)
+            .collect()
+    })
+}
+
+/// A token endpoint that quotes the request in its answer would otherwise put the client
+/// secret, the signed assertion or the refresh token into the error: those values are cut out,
+/// as sent and as the form encoded them, from every text of every error.
 fn redact(error: AuthError, form: &[(&str, &str)]) -> AuthError {
-    let secrets: Vec<&str> = form
-        .iter()
-        .filter(|(key, value)| {
-            matches!(*key, "client_secret" | "assertion" | "refresh_token") && value.len() >= 4
-        })
-        .map(|(_, value)| *value)
-        .collect();
+    let mut secrets: Vec<String> = Vec::new();
+    for (key, value) in form {
+        if matches!(*key, "client_secret" | "assertion" | "refresh_token") && value.len() >= 4 {
+            secrets.push((*value).to_owned());
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            if encoded != *value {
+                secrets.push(encoded);
+            }
+        }
+    }
     let clean = |text: String| {
-        secrets
-            .iter()
-            .fold(text, |text, secret| text.replace(secret, "[redacted]"))
+        secrets.iter().fold(text, |text, secret| {
+            text.replace(secret.as_str(), "[redacted]")
+        })
     };
     match error {
         AuthError::TokenEndpoint {
@@ -87,6 +143,14 @@ fn redact(error: AuthError, form: &[(&str, &str)]) -> AuthError {
             status,
             error: clean(error),
             error_description: error_description.map(clean),
+        },
+        AuthError::InvalidResponse { status, detail } => AuthError::InvalidResponse {
+            status,
+            detail: clean(detail),
+        },
+        AuthError::Redirect { status, location } => AuthError::Redirect {
+            status,
+            location: location.map(clean),
         },
         other => other,
     }

@@ -29,6 +29,32 @@ pub enum AuthError {
     /// The token endpoint could not be reached or the exchange was cut off.
     #[error("{}", transport_text(.0))]
     Transport(#[source] Arc<reqwest::Error>),
+    /// The token endpoint did not answer within the client's timeout
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout), or the `reqwest::Client`'s
+    /// own). The call's deadline bounds the token request as well.
+    #[error("the token endpoint did not answer within {}", limit.map_or_else(|| "the configured time".to_owned(), |d| format!("{:.1} s", d.as_secs_f64())))]
+    Timeout {
+        /// The timeout, when known.
+        limit: Option<Duration>,
+        /// The underlying failure.
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
+    /// The token endpoint answered with a redirect (or a caller's `reqwest::Client` followed
+    /// one). Token requests follow no redirect: the form carries the client secret and the
+    /// signed assertion or refresh token, and a token from elsewhere is never used.
+    #[error(
+        "the token endpoint answered HTTP {status} redirecting to {}; token requests follow no \
+         redirect, so nothing was sent there and no token from there is used",
+        location.as_deref().map_or_else(|| "no location".to_owned(), |l| format!("{l:?}"))
+    )]
+    Redirect {
+        /// HTTP status code.
+        status: u16,
+        /// The `Location` it named (or the URL a caller's client ended at), cut at 256
+        /// characters.
+        location: Option<String>,
+    },
     /// The token endpoint answered something that is neither a token nor an OAuth error.
     #[error("unexpected answer from the token endpoint (HTTP {status}): {detail}")]
     InvalidResponse {
@@ -47,10 +73,7 @@ pub enum AuthError {
 
 pub(super) fn transport_text(e: &reqwest::Error) -> String {
     if e.is_timeout() {
-        format!(
-            "the token endpoint did not answer within {} s",
-            TOKEN_REQUEST_TIMEOUT.as_secs()
-        )
+        "the token endpoint did not answer in time".to_owned()
     } else if e.is_connect() {
         format!(
             "could not connect to the token endpoint: {}",
@@ -68,7 +91,7 @@ pub(super) fn is_throttle(e: &AuthError) -> bool {
         AuthError::TokenEndpoint { status, .. } | AuthError::InvalidResponse { status, .. } => {
             matches!(*status, 408 | 429 | 500..=599)
         }
-        AuthError::Transport(_) => true,
+        AuthError::Transport(_) | AuthError::Timeout { .. } => true,
         _ => false,
     }
 }

@@ -56,8 +56,6 @@ const ASSERTION_LIFETIME_SECS: u64 = 30 * 60;
 const MAX_RENEW_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// ... and at least a tenth of the lifetime before it, for short-lived tokens.
 const RENEW_MARGIN_DIVISOR: u32 = 10;
-/// Every caller waits on a renewal in progress, so a hung token endpoint must not hang them all.
-const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// After a failed early renewal the still-valid token is served, and renewal retried this much later.
 const RENEW_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Lifetime assumed when a token response carries no `expires_in` (LINE WORKS always sends it).

@@ -97,7 +97,14 @@ impl TokenStore for MemoryTokenStore {
 }
 
 /// Keeps tokens in a JSON file readable by its owner only (mode 0600 on Unix), replaced
-/// whole on each save (written next to it, then renamed) so a crash never leaves half a file.
+/// whole on each save so a crash never leaves half a file: a new file is created beside it
+/// exclusively under a random name (never through a planted link), flushed, renamed over the
+/// old one, and the folder flushed. When `path` is a symbolic link, the link is replaced and
+/// its target never written.
+///
+/// A file another user owns, or one others may write (e.g. mode 0666), is never read: `load`
+/// fails (the authenticator logs it and requests new tokens) and the next save replaces it.
+/// On Windows these permission checks are not made (ACLs are not inspected).
 ///
 /// ```no_run
 /// use lineworks_partner::auth::FileTokenStore;
@@ -138,9 +145,14 @@ struct FileFormat {
 
 impl TokenStore for FileTokenStore {
     fn load(&self) -> Result<Option<StoredTokens>, AuthError> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // A file someone else could have written is refused: a token planted there would be
+        // sent to the API. The next save replaces it with a private one.
+        let bytes = match crate::private_file::read(&self.path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(self.error("not using", e));
+            }
             Err(e) => return Err(self.error("cannot read", e)),
         };
         // serde_json's message names a position, never the content.
@@ -172,31 +184,6 @@ impl TokenStore for FileTokenStore {
                 .map(|d| d.as_secs()),
         };
         let json = serde_json::to_vec(&file).map_err(|e| self.error("cannot encode", e))?;
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".tmp");
-        let temp = self.path.with_file_name(name);
-        write_private(&temp, &json).map_err(|e| self.error("cannot write", e))?;
-        std::fs::rename(&temp, &self.path).map_err(|e| self.error("cannot replace", e))
+        crate::private_file::replace(&self.path, &json).map_err(|e| self.error("cannot write", e))
     }
-}
-
-/// Writes a file only its owner may read, from the moment it exists.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    // A leftover temp file from an older version may have other permissions.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(bytes)?;
-    file.sync_all()
 }

@@ -56,6 +56,11 @@ pub(crate) struct ApiErrorData {
     pub(crate) probably_applied: bool,
     /// A 401 to a client built without credentials: the fix is on the caller's side.
     pub(crate) without_credentials: bool,
+    /// The call carried a fixed access token, which the client cannot renew.
+    pub(crate) fixed_token: bool,
+    /// A 429 whose wait (first) would have ended past the retry policy's `max_elapsed`
+    /// (second) while attempts were left.
+    pub(crate) reset_beyond_budget: Option<(std::time::Duration, std::time::Duration)>,
 }
 
 impl ApiError {
@@ -87,6 +92,10 @@ impl ApiError {
     pub fn rate_limit(&self) -> Option<&RateLimitState> {
         self.0.rate_limit.as_ref()
     }
+    /// A write answered 502 or 504: the gateway may have passed it on.
+    pub(crate) fn passed_on(&self) -> bool {
+        self.0.operation.is_write() && super::gateway_failure(self.0.status)
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -112,6 +121,10 @@ impl fmt::Display for ApiError {
                 f,
                 "; an earlier attempt got no answer, so it most likely deleted the resource already"
             )?;
+        }
+        // A gateway's 502/504 may come after it passed the request on.
+        if self.passed_on() && !self.0.probably_applied {
+            write!(f, "; {}", super::RECONCILE)?;
         }
         if self.0.without_credentials {
             write!(

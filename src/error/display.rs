@@ -17,6 +17,21 @@ fn seconds(d: Duration) -> String {
     }
 }
 
+/// `16 MiB`, `1.5 KiB`, `100 bytes`.
+fn size(bytes: usize) -> String {
+    const UNITS: [(usize, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            return if bytes.is_multiple_of(unit) {
+                format!("{} {name}", bytes / unit)
+            } else {
+                format!("{:.1} {name}", bytes as f64 / unit as f64)
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// The innermost cause, in its own words (`Connection refused (os error 111)`), instead of
 /// reqwest's outer "error sending request for url (...)".
 pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
@@ -28,7 +43,7 @@ pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// What a user can do when a write's outcome is unknown.
-const RECONCILE: &str = "the request was sent, so it may have been applied: read the resource \
+pub(crate) const RECONCILE: &str = "the request was sent, so it may have been applied: read the resource \
                          back (get or list) before sending it again";
 
 impl fmt::Display for Error {
@@ -53,6 +68,13 @@ impl fmt::Display for Error {
                 match renewal {
                     Some(r) => write!(f, "; renewing the token failed: {r}"),
                     None if error.0.without_credentials => Ok(()),
+                    // Nothing to renew: the usual cause is a token past its lifetime.
+                    None if error.0.fixed_token => write!(
+                        f,
+                        "; the access token was refused: it may have expired (or been revoked): \
+                         get a new token, or use a service account, whose tokens are renewed \
+                         automatically"
+                    ),
                     None => write!(
                         f,
                         "; the credentials were refused: check that the client and service \
@@ -71,9 +93,20 @@ impl fmt::Display for Error {
                 } else {
                     "the connection to the Partner API failed"
                 };
+                // Host and port only: the path can carry IDs, and the base URL is what to check.
+                let at = source
+                    .url()
+                    .and_then(|u| {
+                        Some(format!(
+                            " at {}:{}",
+                            u.host_str()?,
+                            u.port_or_known_default()?
+                        ))
+                    })
+                    .unwrap_or_default();
                 write!(
                     f,
-                    "{operation}: {what} ({attempts} attempt{}): {}",
+                    "{operation}: {what}{at} ({attempts} attempt{}): {}",
                     plural(*attempts),
                     root_cause(source)
                 )?;
@@ -117,20 +150,72 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "{error}; the limit resets in ")?;
                 match reset_after {
-                    Some(d) => write!(f, "{}", seconds(*d)),
-                    None => write!(f, "an unknown time"),
+                    Some(d) => write!(f, "{}", seconds(*d))?,
+                    None => write!(f, "an unknown time")?,
                 }
+                if let Some((wait, budget)) = error.0.reset_beyond_budget {
+                    write!(
+                        f,
+                        "; not retried: waiting {} would end past the retry budget of {} \
+                         (RetryPolicy::max_elapsed)",
+                        seconds(wait),
+                        seconds(budget)
+                    )?;
+                }
+                Ok(())
             }
             Error::UnexpectedResponse {
                 status,
                 detail,
                 attempts,
                 operation,
-            } => write!(
-                f,
-                "{operation}: unexpected response HTTP {status} ({attempts} attempt{}): {detail}",
-                plural(*attempts)
-            ),
+            } => {
+                write!(
+                    f,
+                    "{operation}: unexpected response HTTP {status} ({attempts} attempt{}): \
+                     {detail}",
+                    plural(*attempts)
+                )?;
+                if self.may_have_succeeded() {
+                    write!(f, "; {RECONCILE}")?;
+                }
+                Ok(())
+            }
+            Error::ResponseTooLarge {
+                status,
+                limit,
+                attempts,
+                operation,
+            } => {
+                write!(
+                    f,
+                    "{operation}: the answer (HTTP {status}) is larger than the client's limit \
+                     of {} ({attempts} attempt{}); reading stopped there",
+                    size(*limit),
+                    plural(*attempts)
+                )?;
+                if self.may_have_succeeded() {
+                    write!(f, "; {RECONCILE}")?;
+                }
+                Ok(())
+            }
+            Error::Redirect {
+                status,
+                location,
+                attempts,
+                operation,
+            } => {
+                let to = location
+                    .as_deref()
+                    .map_or_else(|| "no location".to_owned(), |l| format!("{l:?}"));
+                write!(
+                    f,
+                    "{operation}: the server answered HTTP {status} redirecting to {to} \
+                     ({attempts} attempt{}); the client follows no redirect (the Partner API \
+                     does not redirect), so nothing was sent there",
+                    plural(*attempts)
+                )
+            }
             Error::Paging {
                 operation,
                 cursor,

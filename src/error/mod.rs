@@ -14,7 +14,7 @@ mod display;
 
 pub(crate) use api_error::ApiErrorData;
 pub use api_error::{ApiError, Operation};
-pub(crate) use display::root_cause;
+pub(crate) use display::{RECONCILE, root_cause};
 
 use crate::auth::AuthError;
 use crate::paginate::PagingProblem;
@@ -126,6 +126,34 @@ pub enum Error {
         /// The call.
         operation: Operation,
     },
+    /// The answer's body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body), default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`](crate::DEFAULT_MAX_RESPONSE_BODY)): reading stopped at the
+    /// limit and nothing of it is returned. For a write answered with a success status, the
+    /// write was applied ([`may_have_succeeded`](Error::may_have_succeeded) is true).
+    ResponseTooLarge {
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The call.
+        operation: Operation,
+    },
+    /// The server answered with a redirect (3xx). The Partner API does not redirect, so the
+    /// client follows none: the request, its body and its token go nowhere else.
+    Redirect {
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// Where the server wanted the request to go (its `Location`, cut at 256 characters),
+        /// when it said.
+        location: Option<String>,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The call.
+        operation: Operation,
+    },
     /// A listing was stopped because the server would have made it go on for ever.
     Paging {
         /// The listing's `operationId`.
@@ -179,7 +207,9 @@ impl Error {
             Error::Api(e)
             | Error::RateLimited { error: e, .. }
             | Error::Unauthorized { error: e, .. } => Some(e.0.status),
-            Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::UnexpectedResponse { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             _ => None,
         }
@@ -205,7 +235,9 @@ impl Error {
         match self {
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
-            | Error::UnexpectedResponse { operation, .. } => Some(*operation),
+            | Error::UnexpectedResponse { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Redirect { operation, .. } => Some(*operation),
             Error::Auth { operation, .. } => *operation,
             _ => self.api_error().map(|e| e.0.operation),
         }
@@ -216,7 +248,9 @@ impl Error {
         match self {
             Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::UnexpectedResponse { attempts, .. } => *attempts,
+            | Error::UnexpectedResponse { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Redirect { attempts, .. } => *attempts,
             _ => self.api_error().map_or(0, |e| e.0.attempts),
         }
     }
@@ -234,10 +268,18 @@ impl Error {
         )
     }
 
-    /// Whether the call may have taken effect although it failed: a write (POST, PATCH, PUT,
-    /// DELETE) that was sent and got no answer (timeout, broken connection), or a DELETE that
-    /// answered 404 after such an attempt (most likely deleted by it). Read the state back
-    /// before repeating the call. `false` for reads and for calls that were never sent.
+    /// Whether the call may have taken effect although it failed. True for a write (POST,
+    /// PATCH, PUT, DELETE)
+    ///
+    /// - that was sent and got no answer (timeout, broken connection), or whose success
+    ///   answer began (status and headers) and then broke off, stalled or ran past the body
+    ///   limit;
+    /// - that was answered 502 or 504: a gateway that answers so may have passed the request
+    ///   on before its upstream failed or went silent;
+    /// - and for a DELETE that answered 404 after such an attempt (most likely deleted by it).
+    ///
+    /// Read the state back before repeating the call. `false` for reads and for calls that
+    /// were never sent.
     pub fn may_have_succeeded(&self) -> bool {
         match self {
             Error::Transport {
@@ -246,8 +288,23 @@ impl Error {
             | Error::Timeout {
                 may_have_succeeded, ..
             } => *may_have_succeeded,
-            Error::Api(e) => e.0.probably_applied,
+            Error::Api(e) => e.0.probably_applied || e.passed_on(),
+            Error::UnexpectedResponse {
+                status, operation, ..
+            } => gateway_failure(*status) && operation.is_write(),
+            Error::ResponseTooLarge {
+                status, operation, ..
+            } => (status.is_success() || gateway_failure(*status)) && operation.is_write(),
             _ => false,
         }
     }
+}
+
+/// 502 and 504: a gateway answered for a server behind it that failed or did not answer in
+/// time, possibly after the request reached it.
+pub(crate) fn gateway_failure(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+    )
 }

@@ -65,6 +65,9 @@ impl ClientHooks<Shared> for raw::Client {
             return Err(progenitor_client::Error::InvalidRequest(message));
         }
         if let Some(auth) = &self.inner().auth {
+            if let Some(state) = &state {
+                state.report().fixed_token = !auth.can_renew();
+            }
             match auth.authorization().await {
                 Ok(value) => {
                     request.headers_mut().insert(AUTHORIZATION, value);
@@ -117,24 +120,14 @@ impl ClientHooks<Shared> for raw::Client {
             let sent_authorization = current_request.headers().get(AUTHORIZATION).cloned();
             // Counted before sending: a call cut off by its deadline mid-attempt has sent it.
             if let Some(state) = &state {
-                state.report().attempts = attempt;
+                let mut report = state.report();
+                report.attempts = attempt;
+                report.origin = Some(current_request.url().origin().ascii_serialization());
             }
             let attempt_started = Instant::now();
-            // Anything but a success is read up to a bound here, once, before progenitor or
-            // the error mapping parse it: a hostile body cannot hold the call or its memory.
-            let keep_body = state.as_ref().is_some_and(|s| s.options.keep_body);
-            let result = match self.client().execute(current_request).await {
-                Ok(response) if !response.status().is_success() => {
-                    Ok(body::bounded(response).await)
-                }
-                Ok(response) if keep_body => body::kept(response).await.map(|(response, kept)| {
-                    if let Some(state) = &state {
-                        state.report().body = Some(kept);
-                    }
-                    response
-                }),
-                other => other,
-            };
+            let asked = current_request.url().clone();
+            let sent = self.client().execute(current_request).await;
+            let (result, error_body) = read_answer(sent, &asked, shared.max_body, &state).await;
             let status = result.as_ref().ok().map(reqwest::Response::status);
             // One event per attempt, for `--debug`-style logs: which call, what came back, how
             // long it took. Retries and renewals that follow are events of their own.
@@ -168,9 +161,12 @@ impl ClientHooks<Shared> for raw::Client {
                     .as_ref()
                     .is_ok_and(|r| r.extensions().get::<BodyCut>().is_some());
                 report.attempt_timeout = shared.attempt_timeout;
-                // A failed connect never reached the server; anything else may have.
-                if result.as_ref().is_err_and(|e| !e.is_connect()) {
-                    report.unanswered = true;
+                // A failed connect never reached the server; anything else may have, and a
+                // gateway's 502/504 may have passed the request on.
+                if result.as_ref().is_err_and(|e| !e.is_connect())
+                    || status.is_some_and(crate::error::gateway_failure)
+                {
+                    report.maybe_applied = true;
                 }
                 if rate_state.is_some() {
                     report.rate_limit = rate_state;
@@ -178,20 +174,21 @@ impl ClientHooks<Shared> for raw::Client {
             }
             // An expired or revoked token: renew it once and send the same request again.
             // A fixed token cannot be renewed, so its 401 is the answer.
+            let expired = token_refused(status, error_body.as_deref());
             let renewable = shared.auth.as_ref().filter(|auth| auth.can_renew());
             if let Some(auth) = renewable {
                 match status {
                     // A token fresh from a renewal refused again: the credential itself is
                     // refused. Pause renewals so a loop of calls does not become a loop of
                     // token requests.
-                    Some(StatusCode::UNAUTHORIZED) if reauthorized => auth.rejected_after_renewal(),
-                    Some(StatusCode::UNAUTHORIZED) => {}
+                    Some(_) if expired && reauthorized => auth.rejected_after_renewal(),
+                    Some(_) if expired => {}
                     Some(_) => auth.accepted(),
                     None => {}
                 }
             }
-            let again = match (status, renewable, reauthorized) {
-                (Some(StatusCode::UNAUTHORIZED), Some(auth), false) if !auth.renewal_paused() => {
+            let again = match (expired, renewable, reauthorized) {
+                (true, Some(auth), false) if !auth.renewal_paused() => {
                     spare.as_ref().and_then(reqwest::Request::try_clone)
                 }
                 _ => None,
@@ -224,6 +221,11 @@ impl ClientHooks<Shared> for raw::Client {
             };
             let delay: Option<Duration> =
                 policy.next_delay(&method, outcome, attempt, started.elapsed());
+            if let (None, Ok(response), Some(state)) = (delay, &result, &state) {
+                state.report().reset_beyond_budget = policy
+                    .reset_beyond_budget(response, attempt, started.elapsed())
+                    .map(|reset| (reset, policy.total_time()));
+            }
             match (delay, spare) {
                 (Some(delay), Some(spare)) => {
                     tracing::debug!(
@@ -240,4 +242,90 @@ impl ClientHooks<Shared> for raw::Client {
             }
         }
     }
+}
+
+/// Whether an answer refuses the token as expired or revoked: a 401, or a 403 whose body's
+/// `code` is `UNAUTHORIZED`, which LINE WORKS' own API samples treat as an expired token.
+fn token_refused(status: Option<StatusCode>, body: Option<&[u8]>) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Code<'a> {
+        #[serde(borrow)]
+        code: std::borrow::Cow<'a, str>,
+    }
+    match status {
+        Some(StatusCode::UNAUTHORIZED) => true,
+        Some(StatusCode::FORBIDDEN) => body
+            .and_then(|b| serde_json::from_slice::<Code<'_>>(b).ok())
+            .is_some_and(|c| c.code == "UNAUTHORIZED"),
+        _ => false,
+    }
+}
+
+/// Reads the answer of one attempt, each kind up to its bound, before progenitor or the error
+/// mapping see it: a hostile body cannot hold the call or its memory. A success body is read
+/// here too, so one that breaks off or stalls is this attempt's transport failure (the write
+/// may have been applied), whichever way the call returns it. Returns the answer (its body
+/// rebuilt in memory) and, for an error answer, its bytes.
+async fn read_answer(
+    sent: reqwest::Result<reqwest::Response>,
+    asked: &url::Url,
+    limit: usize,
+    state: &Option<std::sync::Arc<super::CallState>>,
+) -> (reqwest::Result<reqwest::Response>, Option<bytes::Bytes>) {
+    let response = match sent {
+        Ok(response) => response,
+        Err(e) => return (Err(e), None),
+    };
+    let status = response.status();
+    // The Partner API does not redirect: a 3xx (the client's own `reqwest::Client` follows
+    // none), or an answer from elsewhere (a caller's client followed one), is refused.
+    let redirect = if status.is_redirection() {
+        Some(crate::auth::endpoint::location(response.headers()))
+    } else if response.url() != asked {
+        Some(Some(response.url().as_str().chars().take(256).collect()))
+    } else {
+        None
+    };
+    if let Some(location) = redirect {
+        if let Some(state) = state {
+            state.report().redirect = Some((status, location));
+        }
+        return (Ok(body::bounded(response).await.0), None);
+    }
+    if !status.is_success() {
+        let (response, bytes) = body::bounded(response).await;
+        return (Ok(response), Some(bytes));
+    }
+    let (response, body) = match body::read_success(response, limit).await {
+        Ok(read) => read,
+        Err(e) => return (Err(e), None),
+    };
+    let keep_body = state.as_ref().is_some_and(|s| s.options.keep_body);
+    let rebuilt = match body {
+        Err(body::TooLarge) => {
+            if let Some(state) = state {
+                state.report().too_large = Some(limit);
+            }
+            // Nothing of it is passed on: the call fails with `ResponseTooLarge`.
+            let mut emptied = body::rebuild(response, bytes::Bytes::new());
+            emptied
+                .headers_mut()
+                .remove(reqwest::header::CONTENT_LENGTH);
+            emptied
+        }
+        // `send_json` returns the body itself and leaves progenitor `null` to parse (see
+        // `hooks::call_json`).
+        Ok(kept) if keep_body => {
+            let mut emptied = body::rebuild(response, &b"null"[..]);
+            emptied
+                .headers_mut()
+                .remove(reqwest::header::CONTENT_LENGTH);
+            if let Some(state) = state {
+                state.report().body = Some(kept);
+            }
+            emptied
+        }
+        Ok(kept) => body::rebuild(response, kept),
+    };
+    (Ok(rebuilt), None)
 }

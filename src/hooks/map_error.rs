@@ -19,6 +19,30 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
     }
 }
 
+/// How much of a page that is not the API's is shown: its start says what answered.
+const PAGE_EXCERPT: usize = 200;
+
+/// An answer that is a web page (HTML or XML) rather than JSON: the base URL points at some other
+/// server (a proxy, a login page, a web site). Says so, with where the request went.
+pub(super) fn not_the_api(bytes: &[u8], report: &Report) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let start: String = text.trim_start().chars().take(PAGE_EXCERPT).collect();
+    let start = start.split_whitespace().collect::<Vec<_>>().join(" ");
+    let more = if text.trim_start().chars().nth(PAGE_EXCERPT).is_some() {
+        format!("… ({} bytes in all)", bytes.len())
+    } else {
+        String::new()
+    };
+    let at = report.origin.as_deref().unwrap_or("the base URL");
+    Some(format!(
+        "the answer from {at} is a web page, not the Partner API's JSON: check the base URL \
+         (it should end in /v1.0 on the API's host); the page starts: {start}{more}"
+    ))
+}
+
 #[derive(serde::Deserialize)]
 struct ErrorBody {
     code: String,
@@ -62,8 +86,10 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
         // attempt most likely did the deletion.
         probably_applied: status == StatusCode::NOT_FOUND
             && op.method == "DELETE"
-            && report.unanswered,
+            && report.maybe_applied,
         without_credentials: status == StatusCode::UNAUTHORIZED && report.without_credentials,
+        fixed_token: report.fixed_token,
+        reset_beyond_budget: report.reset_beyond_budget,
     }));
     match status {
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
@@ -72,10 +98,15 @@ fn api_error(answer: Answer<'_>, report: &Report, op: &'static OperationSpec) ->
             limit: rate_limit.as_ref().and_then(|r| r.limit),
             remaining: rate_limit.as_ref().and_then(|r| r.remaining),
         },
-        StatusCode::UNAUTHORIZED => Error::Unauthorized {
-            error,
-            renewal: report.auth.clone(),
-        },
+        // LINE WORKS' own samples read a 403 `UNAUTHORIZED` as an expired token, like a 401.
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            if status == StatusCode::UNAUTHORIZED || error.code() == "UNAUTHORIZED" =>
+        {
+            Error::Unauthorized {
+                error,
+                renewal: report.auth.clone(),
+            }
+        }
         _ => Error::Api(error),
     }
 }
@@ -105,7 +136,7 @@ pub(super) async fn map_error(
         | P::InvalidUpgrade(source)
         | P::ResponseBodyError(source) => {
             // Sent unless every attempt failed to connect.
-            let may_have_succeeded = report.unanswered && operation.is_write();
+            let may_have_succeeded = report.maybe_applied && operation.is_write();
             if source.is_timeout() {
                 Error::Timeout {
                     source: Some(source),
@@ -138,15 +169,17 @@ pub(super) async fn map_error(
         }
         P::InvalidResponsePayload(bytes, parse) => Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
-            detail: format!(
-                "the body does not match the spec ({parse}): {}{}",
-                excerpt(&bytes),
-                if report.body_cut {
-                    " (body cut at 64 KiB)"
-                } else {
-                    ""
-                }
-            ),
+            detail: not_the_api(&bytes, &report).unwrap_or_else(|| {
+                format!(
+                    "the body does not match the spec ({parse}): {}{}",
+                    excerpt(&bytes),
+                    if report.body_cut {
+                        " (body cut at 64 KiB)"
+                    } else {
+                        ""
+                    }
+                )
+            }),
             attempts,
             operation,
         },
@@ -173,11 +206,13 @@ pub(super) async fn map_error(
                 }
                 _ => Error::UnexpectedResponse {
                     status,
-                    detail: format!(
-                        "status not documented for this operation: {}{}",
-                        excerpt(&bytes),
-                        if cut { " (body cut at 64 KiB)" } else { "" }
-                    ),
+                    detail: not_the_api(&bytes, &report).unwrap_or_else(|| {
+                        format!(
+                            "status not documented for this operation: {}{}",
+                            excerpt(&bytes),
+                            if cut { " (body cut at 64 KiB)" } else { "" }
+                        )
+                    }),
                     attempts,
                     operation,
                 },

@@ -38,6 +38,8 @@ pub struct Shared {
     pub(crate) rate_limit: Option<RateLimit>,
     /// The per-attempt timeout the client was built with (unknown for a caller's own client).
     pub(crate) attempt_timeout: Option<Duration>,
+    /// The most bytes read of a success answer's body.
+    pub(crate) max_body: usize,
     /// The rate-limit headers of the latest answer that had them.
     pub(crate) rate_state: Arc<Mutex<Option<RateLimitState>>>,
 }
@@ -66,8 +68,13 @@ struct Report {
     auth: Option<AuthError>,
     attempts: u32,
     last_status: Option<StatusCode>,
-    /// An attempt may have reached the server without an answer coming back.
-    unanswered: bool,
+    /// An attempt may have been applied without a usable answer: it got none (timeout,
+    /// broken connection, a success body that broke off), or a gateway's 502/504.
+    maybe_applied: bool,
+    /// The success answer's body ran past this limit (bytes).
+    too_large: Option<usize>,
+    /// The answer was a redirect (or a caller's client followed one): status and where to.
+    redirect: Option<(StatusCode, Option<String>)>,
     rate_limit: Option<RateLimitState>,
     /// The call's total time, once `pre` knows the policy.
     budget: Option<Duration>,
@@ -75,6 +82,12 @@ struct Report {
     attempt_timeout: Option<Duration>,
     /// The client has no credentials, so the request went without `Authorization`.
     without_credentials: bool,
+    /// The credentials are a fixed access token, which the client cannot renew.
+    fixed_token: bool,
+    /// Scheme, host and port the last attempt went to, for errors that blame the base URL.
+    origin: Option<String>,
+    /// A 429's wait (and the retry budget) when attempts were left but the wait did not fit.
+    reset_beyond_budget: Option<(Duration, Duration)>,
     /// The last answer's body was cut at [`MAX_ERROR_BODY`].
     body_cut: bool,
     /// The success answer's body, when the call keeps it.
@@ -166,13 +179,17 @@ async fn json_answer<T>(
     (result, mut report, span): (Option<RawResult<T>>, Report, tracing::Span),
     op: &'static OperationSpec,
 ) -> Result<serde_json::Value, Error> {
+    if let Some(refused) = refused(&report, op) {
+        return Err(refused);
+    }
     if let Some(body) = report.body.take() {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(serde_json::Value::Null);
         }
         return serde_json::from_slice(&body).map_err(|e| Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
-            detail: format!("the body is not JSON ({e}): {}", excerpt(&body)),
+            detail: map_error::not_the_api(&body, &report)
+                .unwrap_or_else(|| format!("the body is not JSON ({e}): {}", excerpt(&body))),
             attempts: report.attempts.max(1),
             operation: operation(op),
         });
@@ -242,6 +259,11 @@ async fn settle<T>(
     op: &'static OperationSpec,
     span: &tracing::Span,
 ) -> Result<T, Error> {
+    // A refused answer fails the call whatever progenitor made of what was kept of it.
+    if let Some(refused) = refused(&report, op) {
+        span.in_scope(|| tracing::debug!(error = %refused, "call failed"));
+        return Err(refused);
+    }
     let failure = match result {
         Some(Ok(value)) => return Ok(value.into_inner()),
         Some(Err(e)) => Some(e),
@@ -249,6 +271,26 @@ async fn settle<T>(
     };
     // Boxed: only a failure pays for the error mapping's future.
     Err(Box::pin(failed(failure, report, op, span)).await)
+}
+
+/// The error of an answer the client refused to read on: a redirect, or a body past the limit.
+fn refused(report: &Report, op: &'static OperationSpec) -> Option<Error> {
+    let operation = operation(op);
+    let attempts = report.attempts.max(1);
+    if let Some((status, location)) = &report.redirect {
+        return Some(Error::Redirect {
+            status: *status,
+            location: location.clone(),
+            attempts,
+            operation,
+        });
+    }
+    report.too_large.map(|limit| Error::ResponseTooLarge {
+        status: report.last_status.unwrap_or(StatusCode::OK),
+        limit,
+        attempts,
+        operation,
+    })
 }
 
 /// The crate's error for progenitor's `error`, or for the deadline when there is none.

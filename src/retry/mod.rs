@@ -55,7 +55,9 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             max_attempts: 4,
-            max_elapsed: Duration::from_secs(60),
+            // A rate-limit window is one minute: a 429 can ask for a 60 s wait, which must fit
+            // with the attempts around it (the README says a 429 waits for its reset).
+            max_elapsed: Duration::from_secs(120),
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(10),
             retry_non_idempotent: false,
@@ -117,6 +119,21 @@ impl RetryPolicy {
     /// The deadline of a call, counted from its start.
     pub(crate) fn total_time(&self) -> Duration {
         self.max_elapsed
+    }
+
+    /// The wait a 429 asked for, when attempts were left but that wait would have ended past
+    /// `max_elapsed` (so the call gave up on a budget, not on the server).
+    pub(crate) fn reset_beyond_budget(
+        &self,
+        response: &reqwest::Response,
+        attempt: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if response.status().as_u16() != 429 || attempt >= self.max_attempts {
+            return None;
+        }
+        rate_limit_reset(response.headers())
+            .filter(|reset| elapsed.saturating_add(*reset) > self.max_elapsed)
     }
 
     /// Whether a retry is possible at all (`max_attempts > 1`).
@@ -305,8 +322,27 @@ mod tests {
     }
 
     #[test]
+    fn the_default_budget_fits_a_whole_rate_limit_window() {
+        // The API's windows are one minute, so a 429 can ask for 60 s; the README promises
+        // that a 429 waits for its reset, so the default policy must have room for it after
+        // a slow first attempt.
+        let r = response(429, &[("rateLimit-reset", "60")]);
+        let policy = RetryPolicy::default();
+        let elapsed = Duration::from_secs(30);
+        let d = policy.next_delay(&Method::POST, Outcome::Response(&r), 1, elapsed);
+        assert!(d.is_some_and(|d| d >= Duration::from_secs(60)), "{d:?}");
+        assert_eq!(policy.reset_beyond_budget(&r, 1, elapsed), None);
+        // And where it cannot fit, the error gets the reason.
+        let tight = RetryPolicy::new().max_elapsed(Duration::from_secs(60));
+        assert_eq!(
+            tight.reset_beyond_budget(&r, 1, Duration::from_secs(1)),
+            Some(Duration::from_secs(60))
+        );
+    }
+
+    #[test]
     fn rate_limited_waits_for_reset_plus_bounded_jitter() {
-        let policy = RetryPolicy::new();
+        let policy = RetryPolicy::new().max_elapsed(Duration::from_secs(60));
         for name in ["rateLimit-reset", "ratelimit-reset", "RATELIMIT-RESET"] {
             for method in &METHODS {
                 for _ in 0..50 {
@@ -345,7 +381,7 @@ mod tests {
 
     #[test]
     fn the_jitter_of_a_429_never_costs_the_retry() {
-        let policy = RetryPolicy::new(); // 60 s
+        let policy = RetryPolicy::new().max_elapsed(Duration::from_secs(60));
         let r = response(429, &[("ratelimit-reset", "1")]);
         let elapsed = Duration::from_millis(58_700);
         for _ in 0..200 {
@@ -433,7 +469,7 @@ mod tests {
     #[test]
     fn max_attempts_and_max_elapsed_are_respected() {
         let r = response(503, &[]);
-        let policy = RetryPolicy::new(); // 4 attempts, 60 s
+        let policy = RetryPolicy::new().max_elapsed(Duration::from_secs(60)); // 4 attempts
         for attempt in 1..=3 {
             assert!(
                 policy

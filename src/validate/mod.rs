@@ -9,6 +9,7 @@ use serde_json::Value;
 use std::fmt;
 use std::sync::OnceLock;
 
+mod conditional;
 mod error;
 
 pub use error::{Problem, ValidationError, Violation};
@@ -62,6 +63,38 @@ pub enum RuleKind {
     ExclusiveMaximum(f64),
     /// `minProperties`: an object must set at least this many fields.
     MinProperties(u64),
+    /// `x-rules: [iana-time-zone]`: a time zone name of the IANA database (`Asia/Tokyo`).
+    IanaTimeZone,
+    /// `x-rules` on an object: `target` must be set (and not null) when `when` is one of
+    /// `values`.
+    RequiredIf {
+        /// The field that must be set.
+        target: &'static str,
+        /// The field whose value decides.
+        when: &'static str,
+        /// The values of `when` that need `target`.
+        values: &'static [&'static str],
+    },
+    /// `x-rules` on an object: `target` must be left out (or null) when `when` is one of
+    /// `values`.
+    ForbiddenIf {
+        /// The field that must be left out.
+        target: &'static str,
+        /// The field whose value decides.
+        when: &'static str,
+        /// The values of `when` that rule `target` out.
+        values: &'static [&'static str],
+    },
+    /// `x-rules` on an object: at least one of `targets` must be set when `when` is one of
+    /// `values`.
+    AnyOfIf {
+        /// The fields of which one must be set.
+        targets: &'static [&'static str],
+        /// The field whose value decides.
+        when: &'static str,
+        /// The values of `when` that need one of `targets`.
+        values: &'static [&'static str],
+    },
 }
 
 impl fmt::Display for RuleKind {
@@ -79,6 +112,27 @@ impl fmt::Display for RuleKind {
             RuleKind::ExclusiveMaximum(n) => write!(f, "must be less than {n}"),
             RuleKind::MinProperties(1) => f.write_str("must set at least one field"),
             RuleKind::MinProperties(n) => write!(f, "must set at least {n} fields"),
+            RuleKind::IanaTimeZone => {
+                f.write_str("must be a time zone name of the IANA database, such as Asia/Tokyo")
+            }
+            RuleKind::RequiredIf { when, values, .. } => write!(
+                f,
+                "is required when `{when}` is {}",
+                conditional::either(values)
+            ),
+            RuleKind::ForbiddenIf { when, values, .. } => write!(
+                f,
+                "must be left out (or null) when `{when}` is {}",
+                conditional::either(values)
+            ),
+            RuleKind::AnyOfIf {
+                targets, values, ..
+            } => write!(
+                f,
+                "{} needs at least one of {} set",
+                conditional::either(values),
+                conditional::either(targets).replace(" or ", " and ")
+            ),
         }
     }
 }
@@ -291,6 +345,10 @@ fn check_json(
     field: &str,
     value: &Value,
 ) -> Result<(), ValidationError> {
+    if let Some(ok) = conditional::check(rule.kind, value) {
+        let reported = conditional::reported_field(rule.kind, field);
+        return verdict(ok, op, rule, reported.as_deref().unwrap_or(field));
+    }
     let ok = match (rule.kind, value) {
         (RuleKind::Minimum(min), Value::Number(n)) => n.as_f64().is_none_or(|n| n >= min),
         (RuleKind::Maximum(max), Value::Number(n)) => n.as_f64().is_none_or(|n| n <= max),
@@ -311,6 +369,7 @@ fn string_ok(kind: RuleKind, s: &str) -> bool {
         RuleKind::MinLength(n) => s.chars().count() as u64 >= n,
         RuleKind::MaxBytes(n) => s.len() as u64 <= n,
         RuleKind::Pattern(p) => pattern(p).is_none_or(|re| re.find(s).is_some()),
+        RuleKind::IanaTimeZone => s.parse::<chrono_tz::Tz>().is_ok(),
         _ => true,
     }
 }

@@ -146,6 +146,7 @@ async fn slow_answers_time_out_and_closed_ports_are_transport_errors() {
         .unwrap();
     let client = Client::builder()
         .base_url(format!("http://{closed}/v1.0"))
+        .credentials(Credentials::access_token(support::TOKEN))
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
@@ -179,6 +180,7 @@ async fn a_401_to_a_client_without_credentials_says_how_to_add_them() {
         .await;
     let bare = Client::builder()
         .base_url(server.url("/v1.0"))
+        .without_credentials()
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
@@ -198,4 +200,143 @@ async fn a_401_to_a_client_without_credentials_says_how_to_add_them() {
         .await
         .unwrap_err();
     assert!(!err.to_string().contains("no credentials"), "{err}");
+}
+
+#[test]
+fn a_client_without_credentials_or_with_a_blank_token_does_not_build() {
+    let err = Client::builder().build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: no credentials: set them with \
+         `ClientBuilder::credentials` (or use `Client::from_env`); \
+         `ClientBuilder::without_credentials` sends calls without a token on purpose"
+    );
+    for blank in ["", "  ", "Bearer ", "bearer", " \t"] {
+        let err = Client::builder()
+            .credentials(Credentials::access_token(blank))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid client configuration: the access token is blank: pass the token itself \
+             (an empty or `Bearer`-only value was given)",
+            "{blank:?}"
+        );
+    }
+    // Without credentials on purpose (a proxy adds them, a mock ignores them).
+    assert!(Client::builder().without_credentials().build().is_ok());
+}
+
+#[tokio::test]
+async fn a_rejected_fixed_token_suggests_it_expired() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(401)
+                .json_body(json!({"code": "UNAUTHORIZED", "description": "Authentication failed"}));
+        })
+        .await;
+    let err = support::client(&server)
+        .get_customer()
+        .domain_id(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "get_customer (GET /partners/customers/{domainId}): the Partner API answered HTTP 401 \
+         UNAUTHORIZED: Authentication failed; the access token was refused: it may have expired \
+         (or been revoked): get a new token, or use a service account, whose tokens are renewed \
+         automatically"
+    );
+}
+
+#[tokio::test]
+async fn a_web_page_instead_of_the_api_says_to_check_the_base_url() {
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>Welcome</title></head>\n<body>{}</body></html>",
+        "<p>Our products</p>".repeat(100)
+    );
+    for status in [200, 404, 502] {
+        let server = MockServer::start_async().await;
+        let body = page.clone();
+        server
+            .mock_async(move |_, then| {
+                then.status(status)
+                    .header("content-type", "text/html")
+                    .body(body);
+            })
+            .await;
+        let err = support::client(&server)
+            .get_customer()
+            .domain_id(1)
+            .send()
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        let (head, start) = text
+            .split_once("; the page starts: ")
+            .unwrap_or_else(|| panic!("{status}: {text}"));
+        assert_eq!(
+            head,
+            format!(
+                "get_customer (GET /partners/customers/{{domainId}}): unexpected response HTTP \
+                 {status} {} (1 attempt): the answer from http://127.0.0.1:{} is a web page, not \
+                 the Partner API's JSON: check the base URL (it should end in /v1.0 on the \
+                 API's host)",
+                reqwest::StatusCode::from_u16(status)
+                    .unwrap()
+                    .canonical_reason()
+                    .unwrap(),
+                server.port()
+            ),
+            "{status}"
+        );
+        // A bounded, one-line excerpt, not the whole page.
+        assert!(
+            start
+                .starts_with("<!DOCTYPE html> <html><head><title>Welcome</title></head> <body><p>"),
+            "{start}"
+        );
+        assert!(
+            start.ends_with(&format!("… ({} bytes in all)", page.len())),
+            "{start}"
+        );
+        assert!(start.chars().count() < 260, "{start}");
+    }
+}
+
+#[tokio::test]
+async fn a_429_whose_wait_does_not_fit_the_budget_says_so() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|_, then| {
+            then.status(429)
+                .header("rateLimit-reset", "30")
+                .json_body(json!({"code": "TOO_MANY_REQUESTS", "description": "slow down"}));
+        })
+        .await;
+    let client = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .credentials(Credentials::access_token(support::TOKEN))
+        .retry_policy(RetryPolicy::new().max_elapsed(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let err = client.get_customer().domain_id(1).send().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "get_customer (GET /partners/customers/{domainId}): the Partner API answered HTTP 429 \
+         TOO_MANY_REQUESTS: slow down; the limit resets in 30 s; not retried: waiting 30 s \
+         would end past the retry budget of 5 s (RetryPolicy::max_elapsed)"
+    );
+    assert_eq!(mock.calls_async().await, 1);
+    // Out of attempts rather than budget: no such note.
+    let client = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .credentials(Credentials::access_token(support::TOKEN))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.get_customer().domain_id(1).send().await.unwrap_err();
+    assert!(!err.to_string().contains("budget"), "{err}");
 }

@@ -245,7 +245,7 @@ async fn silent() -> String {
     url
 }
 
-fn create_customer_body() -> types::CustomerCreateRequest {
+pub(crate) fn create_customer_body() -> types::CustomerCreateRequest {
     let media = &support::spec()["paths"]["/partners/customers"]["post"]["requestBody"]["content"]
         ["application/json"];
     support::typed(&support::example(media).expect("create_customer has an example"))
@@ -291,6 +291,7 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         .unwrap();
     let client = Client::builder()
         .base_url(format!("http://{closed}/v1.0"))
+        .credentials(Credentials::access_token("t"))
         .retry_policy(
             RetryPolicy::new()
                 .max_attempts(2)
@@ -304,10 +305,14 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         .send()
         .await
         .unwrap_err();
+    // The host and port, so a wrong base URL or a server that is not running shows at once.
     assert_eq!(
         err.to_string(),
-        "create_customer (POST /partners/customers): could not connect to the Partner API \
-         (2 attempts): Connection refused (os error 111)"
+        format!(
+            "create_customer (POST /partners/customers): could not connect to the Partner API \
+             at 127.0.0.1:{} (2 attempts): Connection refused (os error 111)",
+            closed.port()
+        )
     );
     assert!(
         !err.may_have_succeeded(),
@@ -363,8 +368,8 @@ async fn a_delete_that_finds_nothing_after_a_timeout_was_probably_done() {
 
 #[tokio::test]
 async fn one_deadline_covers_the_token_request_and_every_attempt() {
-    // The token endpoint never answers: without a call deadline, the token request's own
-    // 30 s timeout would hold the call.
+    // The token endpoint never answers: without a call deadline, the client's timeout (30 s
+    // by default) would hold the call.
     let url = silent().await;
     let account = lineworks_partner::auth::ServiceAccount::builder()
         .client_id("id")

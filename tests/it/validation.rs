@@ -385,3 +385,41 @@ async fn min_properties_and_exclusive_bounds_are_checked() {
         .is_ok()
     );
 }
+
+#[tokio::test]
+async fn a_domain_with_capitals_or_stray_hyphens_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|_, then| {
+            then.status(201).json_body(serde_json::json!({}));
+        })
+        .await;
+    let client = support::client(&server);
+    for domain in ["Acme.JP", "-acme.jp", "ac--me.jp", "acme-.jp", "acme_jp"] {
+        let body = types::CustomerCreateRequest::new(
+            domain,
+            "Acme",
+            "03-1234-5678",
+            "Asia/Tokyo",
+            types::Locale::JaJp,
+        );
+        let err = invalid(
+            client
+                .create_customer()
+                .body(body)
+                .send()
+                .await
+                .unwrap_err(),
+        );
+        let fields: Vec<&str> = err.problems().iter().map(|p| p.field()).collect();
+        assert_eq!(fields, ["domain"], "{domain}: {err}");
+        assert!(
+            matches!(
+                err.problems()[0].violation(),
+                Violation::Rule(RuleKind::Pattern(_))
+            ),
+            "{domain}: {err}"
+        );
+    }
+    assert_eq!(mock.calls_async().await, 0, "nothing reached the server");
+}

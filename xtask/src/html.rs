@@ -1,13 +1,15 @@
 //! HTML to text for pages fetched online, in the markdown-table layout the page parser reads.
 //!
-//! Deliberately small (no HTML parser dependency): tags are scanned, block elements become line
-//! breaks, `<table>` rows become `| a | b | c |` rows with a `|---|` line after the header, and
-//! `script`/`style`/`head` are dropped. The text starts at the first `METHOD/path` line, where
-//! the page's own content begins.
+//! The page is parsed by `scraper` (html5ever); the tree is walked without recursion (a hostile
+//! page may nest deeply): block elements become line breaks, `<table>` rows become
+//! `| a | b | c |` rows with a `|---|` line after the header, and `script`/`style`/`head` are
+//! dropped. The text starts at the first `METHOD/path` line, where the page's own content
+//! begins.
 
 use crate::docs::parse_op_line;
+use scraper::{Html, Node};
 
-const BLOCK: [&str; 22] = [
+const BLOCK: [&str; 23] = [
     "p",
     "div",
     "section",
@@ -30,96 +32,132 @@ const BLOCK: [&str; 22] = [
     "dt",
     "dd",
     "blockquote",
+    "table",
 ];
 const SKIP: [&str; 6] = ["script", "style", "head", "noscript", "template", "svg"];
 
+/// What a fetched document holds, before it is read as a reference page.
+#[derive(Debug, Default, PartialEq)]
+pub struct Shape {
+    /// `<script>` elements.
+    pub scripts: usize,
+    /// `<input type=password>`: a login form.
+    pub password_inputs: usize,
+    /// The text of `<title>`.
+    pub title: String,
+}
+
+pub fn shape(html: &str) -> Shape {
+    let doc = Html::parse_document(html);
+    let mut s = Shape::default();
+    for node in doc.tree.nodes() {
+        if let Node::Element(e) = node.value() {
+            match e.name() {
+                "script" => s.scripts += 1,
+                "input"
+                    if e.attr("type")
+                        .is_some_and(|t| t.eq_ignore_ascii_case("password")) =>
+                {
+                    s.password_inputs += 1
+                }
+                "title" => {
+                    for c in node.children() {
+                        if let Node::Text(t) = c.value() {
+                            s.title.push_str(t);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    s
+}
+
 pub fn html_to_text(html: &str) -> String {
+    use ego_tree::iter::Edge;
+    let doc = Html::parse_document(html);
     let mut out = String::new();
     let mut cell: Option<String> = None; // text of the open <td>/<th>
     let mut row: Option<Vec<String>> = None;
     let mut row_is_header = false;
     let mut table_rows = 0usize;
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            push_text(&mut out, &mut cell, rest);
-            break;
+    let mut skipping = 0usize; // depth inside script/style/...
+    for edge in doc.tree.root().traverse() {
+        let (node, open) = match edge {
+            Edge::Open(n) => (n, true),
+            Edge::Close(n) => (n, false),
         };
-        push_text(&mut out, &mut cell, &rest[..lt]);
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |i| &after[i + 3..]);
-            continue;
-        }
-        let Some(gt) = rest.find('>') else { break };
-        let tag = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if !closing && SKIP.contains(&name.as_str()) && !tag.ends_with('/') {
-            let end = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(&end) {
-                Some(i) => rest[i..].find('>').map_or("", |j| &rest[i + j + 1..]),
-                None => "",
-            };
-            continue;
-        }
-        match (name.as_str(), closing) {
-            ("table", false) => {
-                newline(&mut out);
-                table_rows = 0;
-            }
-            ("tr", false) => {
-                row = Some(Vec::new());
-                row_is_header = false;
-            }
-            ("td" | "th", false) => {
-                row_is_header |= name == "th";
-                cell = Some(String::new());
-            }
-            ("td" | "th", true) => {
-                if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
-                    r.push(c.split_whitespace().collect::<Vec<_>>().join(" "));
-                }
-            }
-            ("tr", true) => {
-                if let Some(r) = row.take() {
-                    newline(&mut out);
-                    out.push_str(&format!("| {} |\n", r.join(" | ")));
-                    if table_rows == 0 || row_is_header {
-                        out.push_str(&format!("|{}\n", "---|".repeat(r.len().max(1))));
+        match node.value() {
+            Node::Text(t) if open && skipping == 0 => push_text(&mut out, &mut cell, t),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIP.contains(&name) {
+                    if open {
+                        skipping += 1;
+                    } else {
+                        skipping = skipping.saturating_sub(1);
                     }
-                    table_rows += 1;
+                    continue;
+                }
+                if skipping > 0 {
+                    continue;
+                }
+                match (name, open) {
+                    ("table", true) => {
+                        newline(&mut out);
+                        table_rows = 0;
+                    }
+                    ("tr", true) => {
+                        row = Some(Vec::new());
+                        row_is_header = false;
+                    }
+                    ("td" | "th", true) => {
+                        row_is_header |= name == "th";
+                        cell = Some(String::new());
+                    }
+                    ("td" | "th", false) => {
+                        if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
+                            r.push(c.split_whitespace().collect::<Vec<_>>().join(" "));
+                        }
+                    }
+                    ("tr", false) => {
+                        if let Some(r) = row.take() {
+                            newline(&mut out);
+                            out.push_str(&format!("| {} |\n", r.join(" | ")));
+                            if table_rows == 0 || row_is_header {
+                                out.push_str(&format!("|{}\n", "---|".repeat(r.len().max(1))));
+                            }
+                            table_rows += 1;
+                        }
+                    }
+                    ("br" | "hr", true) => match cell.as_mut() {
+                        Some(c) => c.push(' '),
+                        None => out.push('\n'),
+                    },
+                    ("li", true) => match cell.as_mut() {
+                        Some(c) => c.push(' '),
+                        None => {
+                            newline(&mut out);
+                            out.push_str("  • ");
+                        }
+                    },
+                    (n, _) if BLOCK.contains(&n) || n == "li" => match cell.as_mut() {
+                        Some(c) => c.push(' '),
+                        None => newline(&mut out),
+                    },
+                    _ => {}
                 }
             }
-            ("br", _) | ("hr", _) => match cell.as_mut() {
-                Some(c) => c.push(' '),
-                None => out.push('\n'),
-            },
-            ("li", false) => {
-                newline(&mut out);
-                out.push_str("  • ");
-            }
-            (n, _) if BLOCK.contains(&n) || n == "li" || n == "table" => match cell.as_mut() {
-                Some(c) => c.push(' '),
-                None => newline(&mut out),
-            },
             _ => {}
         }
     }
     tidy(&out)
 }
 
-fn push_text(out: &mut String, cell: &mut Option<String>, raw: &str) {
-    let text = decode_entities(raw);
+fn push_text(out: &mut String, cell: &mut Option<String>, text: &str) {
     match cell {
-        Some(c) => c.push_str(&text),
+        Some(c) => c.push_str(text),
         None => {
             // Whitespace runs collapse as a browser would show them.
             let mut last_space = out.ends_with([' ', '\n']);
@@ -160,54 +198,6 @@ fn tidy(text: &str) -> String {
     out
 }
 
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
-        let decoded = end.and_then(|e| {
-            let ent = &rest[1..e];
-            let ch = match ent {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                "bull" => Some('•'),
-                "rsquo" => Some('’'),
-                "lsquo" => Some('‘'),
-                "mdash" => Some('—'),
-                "ndash" => Some('–'),
-                _ => ent
-                    .strip_prefix("#x")
-                    .or_else(|| ent.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            }?;
-            Some((ch, e + 1))
-        });
-        match decoded {
-            Some((ch, len)) => {
-                out.push(ch);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,11 +206,21 @@ mod tests {
     const FIXTURE: &str = include_str!("../testdata/html/gadget-get.html");
 
     #[test]
-    fn entities() {
-        assert_eq!(
-            decode_entities("a &amp; b &lt;c&gt; &#x41;&#66; &bogus; &"),
-            "a & b <c> AB &bogus; &"
+    fn entities_and_unclosed_tags_read_as_a_browser_reads_them() {
+        let text = html_to_text(
+            "<p>GET/x</p><p>a &amp; b &lt;c&gt; &#x41;&#66; &bogus; &<table><tr><th>Property<th>Type<th>Description<tr><td>n<td>string<td>N</table>",
         );
+        assert!(
+            text.starts_with("GET/x\na & b <c> AB &bogus; &\n"),
+            "{text}"
+        );
+        assert!(text.contains("| n | string | N |"), "{text}");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let html = format!("{}GET/x{}", "<div>".repeat(5_000), "</div>".repeat(5_000));
+        assert!(html_to_text(&html).starts_with("GET/x"));
     }
 
     #[test]

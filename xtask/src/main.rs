@@ -10,22 +10,26 @@
 mod changelog;
 mod diff;
 mod docs;
+mod fetch;
 mod html;
+mod overview;
 mod regen;
 mod spec;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  diff [--docs DIR | --save DIR] [--spec FILE] [--format text|json]
-        compare the spec with the upstream reference pages: the *.txt pages in DIR, or (without
-        --docs) the pages named by each operation's externalDocs.url, fetched online and kept
-        in --save DIR. Exit 0: no unaccepted finding; 1: findings; 2: could not run.
+  diff [--docs [ja=|en=]DIR]... [--save DIR] [--base URL] [--spec FILE] [--format text|json]
+        compare the spec with the upstream reference pages: the *.txt pages in each DIR (of the
+        language given), or (without --docs) every page each operation's x-doc-pages names,
+        fetched from --base (the public site by default), each URL form in turn, and kept
+        byte for byte in --save DIR. Exit 0: no unaccepted finding; 1: findings; 2: could
+        not run.
   regen [--check]
         rewrite openapi/partner.json and the README operation table from the spec; --check
         writes nothing and fails when either is stale.
@@ -99,8 +103,12 @@ fn usage_error(err: &mut dyn Write, msg: &str) -> i32 {
 
 #[derive(Debug, Default)]
 struct DiffOptions {
-    docs: Option<PathBuf>,
+    /// Page directories, each with the language of its pages when given (`ja=DIR`).
+    docs: Vec<(Option<Lang>, PathBuf)>,
     save: Option<PathBuf>,
+    base: Option<String>,
+    /// Overview files: `en=`, `ja=` (current overviews) or `fadeout=` (the fading list).
+    overviews: Vec<(overview::Kind, PathBuf)>,
     spec: Option<PathBuf>,
     json: bool,
 }
@@ -121,8 +129,30 @@ impl DiffOptions {
                     .ok_or_else(|| format!("{flag} needs a value"))
             };
             match flag {
-                "--docs" => o.docs = Some(value()?.into()),
+                "--docs" => {
+                    let v = value()?;
+                    o.docs.push(match v.split_once('=') {
+                        Some(("ja", dir)) => (Some(Lang::Ja), dir.into()),
+                        Some(("en", dir)) => (Some(Lang::En), dir.into()),
+                        _ => (None, v.into()),
+                    });
+                }
                 "--save" => o.save = Some(value()?.into()),
+                "--base" => o.base = Some(value()?),
+                "--overview" => {
+                    let v = value()?;
+                    let (kind, file) = match v.split_once('=') {
+                        Some(("en", f)) => (overview::Kind::Current(Lang::En), f),
+                        Some(("ja", f)) => (overview::Kind::Current(Lang::Ja), f),
+                        Some(("fadeout", f)) => (overview::Kind::Fading, f),
+                        _ => {
+                            return Err(format!(
+                                "--overview takes en=FILE, ja=FILE or fadeout=FILE, not `{v}`"
+                            ));
+                        }
+                    };
+                    o.overviews.push((kind, file.into()));
+                }
                 "--spec" => o.spec = Some(value()?.into()),
                 "--format" => {
                     o.json = match value()?.as_str() {
@@ -134,7 +164,7 @@ impl DiffOptions {
                 _ => return Err(format!("unknown argument `{a}`")),
             }
         }
-        if o.docs.is_some() && o.save.is_some() {
+        if !o.docs.is_empty() && o.save.is_some() {
             return Err("--save keeps fetched pages; it does not go with --docs".into());
         }
         Ok(o)
@@ -165,8 +195,22 @@ fn page_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// The language of a page directory or of a fetched page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Ja,
+    En,
+}
+
+/// One page read: its file name, the language it was given in, and what it says.
+struct Page {
+    name: String,
+    lang: Option<Lang>,
+    result: PageResult,
+}
+
 /// Reads every `*.txt` page in `dir`, sorted by file name.
-fn load_dir(dir: &Path, hints: &docs::Hints) -> Result<Vec<(String, PageResult)>, String> {
+fn load_dir(dir: &Path, lang: Option<Lang>, hints: &docs::Hints) -> Result<Vec<Page>, String> {
     Ok(page_files(dir)?
         .iter()
         .map(|p| {
@@ -175,60 +219,56 @@ fn load_dir(dir: &Path, hints: &docs::Hints) -> Result<Vec<(String, PageResult)>
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            (name, read_page(p, hints))
+            Page {
+                name,
+                lang,
+                result: read_page(p, hints),
+            }
         })
         .collect())
 }
 
-/// Downloads the page of every operation's `externalDocs.url`, converts it to text, and keeps
-/// it in `save` so the snapshot can be reviewed and pinned.
-fn fetch_pages(
-    spec: &spec::Spec,
-    save: Option<&Path>,
-) -> Result<Vec<(String, PageResult)>, String> {
-    let mut urls: Vec<&str> = Vec::new();
-    for o in spec.operations() {
-        let url =
-            o.op.get("externalDocs")
-                .and_then(|d| d.get("url"))
-                .and_then(|u| u.as_str());
-        if let Some(u) = url
-            && !urls.contains(&u)
-        {
-            urls.push(u);
+/// Which page of its operation a page is, from its slug (the file name) and the operation's
+/// `x-doc-pages`: a legacy or fading-list page by its slug, else the language it was given
+/// in, else the language whose slug it is (when only one is).
+fn source_of(spec: &spec::Spec, page: &Page, op: &docs::DocOp) -> diff::Source {
+    let slug = page.name.strip_suffix(".txt").unwrap_or(&page.name);
+    let pages = spec.doc_pages(&op.method, &op.path);
+    if pages.legacy.iter().any(|l| l == slug) {
+        return diff::Source::JaLegacy;
+    }
+    if pages.fadeout.as_deref() == Some(slug) {
+        return diff::Source::Fadeout;
+    }
+    match page.lang {
+        Some(Lang::Ja) => diff::Source::Ja,
+        Some(Lang::En) => diff::Source::En,
+        None => match (
+            pages.ja.as_deref() == Some(slug),
+            pages.en.as_deref() == Some(slug),
+        ) {
+            (true, false) => diff::Source::Ja,
+            (false, true) => diff::Source::En,
+            _ => diff::Source::Unknown,
+        },
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// that a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
         }
     }
-    if urls.is_empty() {
-        return Err("no operation has externalDocs.url; use --docs DIR".into());
-    }
-    if let Some(dir) = save {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
-    let hints = spec.object_hints();
-    let mut pages = Vec::new();
-    for url in urls {
-        let html = agent
-            .get(url)
-            .call()
-            .and_then(|mut r| r.body_mut().read_to_string())
-            .map_err(|e| {
-                format!("cannot fetch {url}: {e} (use --docs DIR for a saved snapshot)")
-            })?;
-        let text = html::html_to_text(&html);
-        let name = format!("{}.txt", page_slug(url));
-        if let Some(dir) = save {
-            std::fs::write(dir.join(&name), &text)
-                .map_err(|e| format!("cannot write {}: {e}", dir.join(&name).display()))?;
-        }
-        let page = docs::parse_page_with(&text, &hints).map_err(|e| e.to_string());
-        pages.push((name, page));
-    }
-    Ok(pages)
 }
 
 /// Renders every page of `from` in the markdown-table layout into `to` (same file names).
@@ -265,7 +305,7 @@ fn render_markdown(from: &Path, to: &Path, err: &mut dyn Write) -> i32 {
 }
 
 /// `https://host/en/docs/partner-customer-get?lang=en` → `partner-customer-get`.
-fn page_slug(url: &str) -> String {
+pub(crate) fn page_slug(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let last = path
         .trim_end_matches('/')
@@ -299,9 +339,36 @@ fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
             return 2;
         }
     };
-    let pages = match &opts.docs {
-        Some(dir) => load_dir(dir, &spec.object_hints()),
-        None => fetch_pages(&spec, opts.save.as_deref()),
+    let hints = spec.object_hints();
+    let mut fetch_findings = Vec::new();
+    let mut fetch_log = Vec::new();
+    let mut overviews = Vec::new();
+    for (kind, file) in &opts.overviews {
+        let read = std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| overview::read(*kind, &t));
+        match read {
+            Ok(o) => overviews.push(o),
+            Err(e) => {
+                let _ = writeln!(err, "error: {}: {e}", file.display());
+                return 2;
+            }
+        }
+    }
+    let pages = if opts.docs.is_empty() {
+        let base = opts.base.as_deref().unwrap_or(fetch::DEFAULT_BASE);
+        fetch::Fetcher::new(opts.save.as_deref()).and_then(|f| {
+            if opts.overviews.is_empty() {
+                overviews = fetch::fetch_overviews(base, &f, &mut fetch_log, &mut fetch_findings);
+            }
+            fetch::fetch_pages(&spec, base, &f, &mut fetch_log, &mut fetch_findings)
+        })
+    } else {
+        opts.docs
+            .iter()
+            .map(|(lang, dir)| load_dir(dir, *lang, &hints))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|v| v.into_iter().flatten().collect::<Vec<Page>>())
     };
     let pages = match pages {
         Ok(p) => p,
@@ -312,23 +379,31 @@ fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
     };
     let mut ops = Vec::new();
     let mut bad = 0;
-    for (name, page) in &pages {
-        match page {
-            Ok(op) => ops.push(op),
+    for page in &pages {
+        match &page.result {
+            Ok(op) => ops.push((op, source_of(&spec, page, op))),
             Err(e) => {
-                let _ = writeln!(err, "error: {name}: cannot parse page: {e}");
+                let _ = writeln!(err, "error: {}: cannot parse page: {e}", page.name);
                 bad += 1;
             }
         }
     }
-    let report = diff::compare(&ops, &spec);
+    for l in &fetch_log {
+        let _ = writeln!(err, "{l}");
+    }
+    let mut report = diff::compare_pages(&ops, &spec);
+    // Overview findings first: a new or withdrawn operation matters most.
+    let mut first = overview::compare(&overviews, &spec);
+    first.extend(fetch_findings);
+    report.findings.splice(0..0, first);
     let ms = start.elapsed().as_secs_f64() * 1e3;
     let summary = format!(
-        "diff: {} pages, {} operations compared, {} findings, {} accepted, {} notes{} in {ms:.1} ms",
+        "diff: {} pages, {} operations compared, {} findings, {} accepted, {} ja/en differences, {} notes{} in {ms:.1} ms",
         pages.len(),
         report.compared,
         report.unaccepted(),
         report.accepted(),
+        report.languages.len(),
         report.notes.len(),
         if bad > 0 {
             format!(", {bad} unparseable pages")
@@ -339,21 +414,24 @@ fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
     if opts.json {
         let errors: Vec<serde_json::Value> = pages
             .iter()
-            .filter_map(|(name, p)| {
-                p.as_ref()
+            .filter_map(|p| {
+                p.result
+                    .as_ref()
                     .err()
-                    .map(|e| serde_json::json!({"file": name, "error": e}))
+                    .map(|e| serde_json::json!({"file": p.name, "error": e}))
             })
             .collect();
         let doc = serde_json::json!({
             "findings": report.findings.iter().map(diff::Finding::to_json).collect::<Vec<_>>(),
             "notes": report.notes,
+            "languages": report.languages,
             "errors": errors,
             "summary": {
                 "pages": pages.len(),
                 "operations_compared": report.compared,
                 "findings": report.unaccepted(),
                 "accepted": report.accepted(),
+                "languages": report.languages.len(),
                 "notes": report.notes.len(),
                 "unparseable": bad,
                 "elapsed_ms": (ms * 10.0).round() / 10.0,
@@ -364,6 +442,9 @@ fn run_diff(opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
     } else {
         for f in &report.findings {
             let _ = writeln!(out, "{}", f.line());
+        }
+        for l in &report.languages {
+            let _ = writeln!(out, "languages: {l}");
         }
         for n in &report.notes {
             let _ = writeln!(out, "{n}");

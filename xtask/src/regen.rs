@@ -97,7 +97,24 @@ pub fn operations_table(spec: &Spec) -> String {
         } else {
             scopes.join(", ")
         };
-        let method = id.map_or_else(|| "—".to_string(), |id| format!("`client.{id}()`"));
+        let mut method = id.map_or_else(|| "—".to_string(), |id| format!("`client.{id}()`"));
+        if o.op.get("deprecated").and_then(Value::as_bool) == Some(true) {
+            // `x-replaced-by`: one operationId or a list of them.
+            let replaced: Vec<String> = match o.op.get("x-replaced-by") {
+                Some(Value::String(r)) => vec![format!("`client.{r}()`")],
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|r| format!("`client.{r}()`"))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            method = if replaced.is_empty() {
+                format!("{method} (deprecated, no replacement)")
+            } else {
+                format!("{method} (deprecated: {})", replaced.join(" / "))
+            };
+        }
         out += &format!(
             // Method after path and scope: the row reads as a fact table, not as the docs' lines.
             "| {} | `{}` | {} | {} | {} |\n",

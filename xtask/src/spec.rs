@@ -17,6 +17,39 @@ pub struct SpecOp<'a> {
     pub path_params: &'a [Value],
 }
 
+/// An operation's upstream pages by slug (`x-doc-pages`, see docs/ARCHITECTURE.md).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct DocPages {
+    pub ja: Option<String>,
+    pub en: Option<String>,
+    pub legacy: Vec<String>,
+    pub fadeout: Option<String>,
+}
+
+impl DocPages {
+    pub fn of(op: &Map<String, Value>) -> DocPages {
+        let x = op.get("x-doc-pages");
+        let one = |k: &str| {
+            x.and_then(|x| x.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        DocPages {
+            ja: one("ja"),
+            en: one("en"),
+            legacy: x
+                .and_then(|x| x.get("legacy"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            fadeout: one("fadeout"),
+        }
+    }
+}
+
 pub const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -62,6 +95,16 @@ impl Spec {
             }
         }
         out
+    }
+
+    /// The operation's `x-doc-pages` (empty when it has none or the operation is unknown).
+    pub fn doc_pages(&self, method: &str, path: &str) -> DocPages {
+        let norm = |p: &str| p.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        self.operations()
+            .iter()
+            .find(|o| o.method == method && norm(o.path) == norm(path))
+            .map(|o| DocPages::of(o.op))
+            .unwrap_or_default()
     }
 
     /// Follows a local `$ref` (`#/components/...`); `None` for remote or broken references.

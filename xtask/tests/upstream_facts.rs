@@ -303,7 +303,7 @@ fn compare(
         if let Some(req) = d.get("required").and_then(Value::as_bool) {
             let spec_req = required.iter().any(|r| r == name);
             if req != spec_req
-                && !(inferred && !req)
+                && (req || !inferred)
                 && !recorded(&el, "required", &Value::Bool(req))
             {
                 out.push(format!(

@@ -4,10 +4,20 @@
 mod support;
 
 mod auth;
+mod bulk;
+mod bulk_kill;
+mod bulk_support;
 mod debug;
+mod deprecated;
 mod errors;
+#[cfg(unix)]
+mod files;
 mod formats;
+#[cfg(unix)] // wait4 measures the peak RSS
+mod hostile;
 mod progress;
 mod requests;
 mod safety;
 mod serve;
+mod strict;
+mod terminal;

@@ -16,19 +16,47 @@ impl Drop for Server {
 
 #[test]
 fn serve_prints_an_address_that_commands_can_use() {
-    serve_and_use("127.0.0.1:0");
+    let notice = serve_and_use("127.0.0.1:0", &[], "test");
+    assert!(notice.contains("this machine only"), "{notice}");
+    assert!(notice.contains("any non-empty bearer token"), "{notice}");
 }
 
 #[test]
-fn serve_on_every_interface_prints_a_loopback_address() {
-    serve_and_use("0.0.0.0:0");
+fn serve_on_every_interface_prints_a_loopback_address_and_says_it_is_open() {
+    let notice = serve_and_use("0.0.0.0:0", &["--token", "tok-serve"], "tok-serve");
+    assert!(notice.contains("0.0.0.0:"), "{notice}");
+    assert!(notice.contains("every interface"), "{notice}");
+    assert!(notice.contains("only the configured token"), "{notice}");
+    let notice = serve_and_use("0.0.0.0:0", &["--insecure-open"], "anything");
+    assert!(
+        notice.contains("every interface") && notice.contains("any non-empty bearer token"),
+        "{notice}"
+    );
 }
 
-fn serve_and_use(listen: &str) {
+#[test]
+fn serve_on_every_interface_without_a_token_is_refused() {
+    let dir = config();
+    let out = cli(&dir)
+        .args(["sandbox", "serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("--token") && err.contains("--insecure-open"),
+        "{err}"
+    );
+}
+
+/// Serves on `listen`, checks a command works against the printed URL with `token`, and
+/// returns the notice line that follows the URL.
+fn serve_and_use(listen: &str, flags: &[&str], token: &str) -> String {
     let dir = config();
     let mut server = Server(
         std_cli(&dir)
             .args(["sandbox", "serve", "--listen", listen])
+            .args(flags)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -49,10 +77,12 @@ fn serve_and_use(listen: &str) {
         "{url}"
     );
     assert!(!url.contains(":0/"), "the port it was given, not 0: {url}");
+    let mut notice = String::new();
+    log.read_line(&mut notice).expect("stderr is readable");
 
     let out = cli(&dir)
         .env("LW_API_BASE_URL", &url)
-        .env("LW_ACCESS_TOKEN", "test")
+        .env("LW_ACCESS_TOKEN", token)
         .args(["list-customers", "-o", "ndjson"])
         .output()
         .unwrap();
@@ -67,4 +97,5 @@ fn serve_and_use(listen: &str) {
     );
     drop(server);
     drop(log);
+    notice
 }

@@ -214,6 +214,7 @@ fn item(
         end_date: Some(to),
         item_id: Some(id.to_string()),
         sub_item_id: sub.map(str::to_string),
+        extra: Default::default(),
     }
 }
 

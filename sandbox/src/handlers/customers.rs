@@ -111,6 +111,7 @@ pub(crate) fn trial_subscription(
         reservation: None,
         customer_code: None,
         memo: None,
+        license_assign: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod billing;
 mod customers;
+mod deprecated;
 mod options;
 pub(crate) mod subscriptions;
 mod usage;
@@ -160,6 +161,7 @@ pub(crate) fn writable<'s>(st: &'s mut State, ctx: &Ctx) -> Result<&'s mut Custo
 pub(crate) fn dispatch(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     use billing as b;
     use customers as c;
+    use deprecated as d;
     use options as o;
     use subscriptions as s;
     use usage as u;
@@ -219,6 +221,18 @@ pub(crate) fn dispatch(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         "list_customer_usages" => b::list_customer_usages(st, ctx),
         "list_invoices" => b::list_invoices(st, ctx),
         "list_invoice_details" => b::list_invoice_details(st, ctx),
+        "get_legacy_subscription" => d::get_subscription(st, ctx),
+        "get_legacy_subscription_renewal" => d::get_subscription_renewal(st, ctx),
+        "update_legacy_subscription_renewal" => d::update_subscription_renewal(st, ctx),
+        "get_legacy_subscription_reservation" => d::get_subscription_reservation(st, ctx),
+        "create_legacy_subscription_reservation" => d::create_subscription_reservation(st, ctx),
+        "update_legacy_subscription_reservation" => d::update_subscription_reservation(st, ctx),
+        "delete_legacy_subscription_reservation" => d::delete_subscription_reservation(st, ctx),
+        "convert_legacy_subscription_to_paid" => d::convert_to_paid(st, ctx),
+        "add_legacy_license_count" => d::add_license_count(st, ctx),
+        "upgrade_legacy_subscription" => d::upgrade(st, ctx),
+        "get_legacy_option_product_usage" => d::get_option_product_usage(st, ctx),
+        "set_subscription_license_assign_type" => d::set_license_assign_type(st, ctx),
         other => Err(ApiError::new(
             StatusCode::NOT_IMPLEMENTED,
             "NOT_IMPLEMENTED",

@@ -148,6 +148,7 @@ pub fn create(st: &mut State, ctx: &Ctx) -> Result<Reply> {
         sub_option_id: req.sub_option_id.clone(),
         applied_time: Some(ctx.now),
         quantity: quantity_for(tier, req.quantity.and_then(Nullable::into_value))?,
+        extra: Default::default(),
     };
     c.add_option(product.clone());
     ok(&product)

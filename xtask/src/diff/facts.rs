@@ -1,5 +1,6 @@
 //! The facts of one property or parameter: type, flags, constraints, enum.
 
+use super::languages;
 use super::*;
 
 impl Cx<'_> {
@@ -135,15 +136,29 @@ impl Cx<'_> {
                 })
                 .collect()
         });
-        let dc = p
-            .enum_values
+        // A value this page leaves out and another page of the operation lists is not
+        // removed: that page was cut off or lists a subset.
+        let elsewhere = self
+            .listed_elsewhere
+            .get(&(languages::side(loc).to_string(), target.to_string()));
+        let page_enum: Option<Vec<String>> = p.enum_values.as_ref().map(|e| {
+            let mut all = e.clone();
+            for v in spec_enum.iter().flatten() {
+                if !all.contains(v) && elsewhere.is_some_and(|o| o.contains(v)) {
+                    all.push(v.clone());
+                }
+            }
+            all
+        });
+        let p_enum = &page_enum;
+        let dc = p_enum
             .as_ref()
             .map_or_else(|| "none".into(), |e| canon_list(e.iter()));
         let sc = spec_enum
             .as_ref()
             .map_or_else(|| "none".into(), |e| canon_list(e.iter()));
         if dc != sc {
-            let dset: BTreeSet<&str> = p.enum_values.iter().flatten().map(String::as_str).collect();
+            let dset: BTreeSet<&str> = p_enum.iter().flatten().map(String::as_str).collect();
             let sset: BTreeSet<&str> = spec_enum.iter().flatten().map(String::as_str).collect();
             let added: Vec<&str> = sset.difference(&dset).copied().collect();
             let removed: Vec<&str> = dset.difference(&sset).copied().collect();

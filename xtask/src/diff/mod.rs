@@ -13,7 +13,10 @@
 
 mod bodies;
 mod facts;
+mod languages;
 mod params;
+
+pub use languages::Source;
 
 use crate::docs::{DocOp, DocParam, DocProp, DocResponse, ParamIn, UNSTATED};
 use crate::spec::{Spec, SpecOp, schema_nullable, schema_type};
@@ -34,12 +37,19 @@ pub struct Finding {
     pub docs: String,
     pub spec: String,
     pub accepted: bool,
+    /// The pages that state `docs` (`ja`, `en`, `ja legacy`, `fadeout`), when known.
+    pub sources: Vec<String>,
 }
 
 impl Finding {
     pub fn line(&self) -> String {
+        let from = if self.sources.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.sources.join(", "))
+        };
         format!(
-            "{} {} | {} | {} | docs: {} | spec: {}{}",
+            "{} {} | {} | {} | docs{from}: {} | spec: {}{}",
             self.method,
             self.path,
             self.location,
@@ -60,6 +70,7 @@ impl Finding {
             "docs": self.docs,
             "spec": self.spec,
             "accepted": self.accepted,
+            "sources": self.sources,
         })
     }
 }
@@ -67,6 +78,9 @@ impl Finding {
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// Differences between an operation's Japanese and English pages (`ja lists X, en does
+    /// not`): the docs disagreeing with each other, apart from spec drift; never counted.
+    pub languages: Vec<String>,
     /// Spec operations without a docs page: worth knowing, not a failure.
     pub notes: Vec<String>,
     pub compared: usize,
@@ -88,11 +102,26 @@ fn norm_path(p: &str) -> String {
     p.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Compares pages whose language is not known (one page per operation, as before).
+#[cfg(test)]
 pub fn compare(docs: &[&DocOp], spec: &Spec) -> Report {
+    let pages: Vec<(&DocOp, Source)> = docs.iter().map(|d| (*d, Source::Unknown)).collect();
+    compare_pages(&pages, spec)
+}
+
+/// Compares every page with the spec. Pages of one operation are compared Japanese first; a
+/// finding several pages state alike is reported once, naming them; an enum value a page
+/// does not list is not read as removed when another page of the operation lists it (pages
+/// are often cut off, or list a subset).
+pub fn compare_pages(docs: &[(&DocOp, Source)], spec: &Spec) -> Report {
     let mut report = Report::default();
     let ops = spec.operations();
     let mut matched = vec![false; ops.len()];
-    for d in docs {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| docs[i].1.rank());
+    for &i in &order {
+        let (d, source) = &docs[i];
+        let first_new = report.findings.len();
         for e in &d.problems {
             report.findings.push(Finding {
                 method: d.method.clone(),
@@ -103,17 +132,28 @@ pub fn compare(docs: &[&DocOp], spec: &Spec) -> Report {
                 docs: format!("unreadable row ({})", e.message),
                 spec: "-".into(),
                 accepted: false,
+                sources: Vec::new(),
             });
         }
         let found = ops
             .iter()
             .position(|o| o.method == d.method && norm_path(o.path) == norm_path(&d.path));
+        let same_op: Vec<&DocOp> = docs
+            .iter()
+            .enumerate()
+            .filter(|(j, (o, _))| {
+                *j != i && o.method == d.method && norm_path(&o.path) == norm_path(&d.path)
+            })
+            .map(|(_, (o, _))| *o)
+            .collect();
+        let listed_elsewhere = languages::enum_values(&same_op);
         let mut cx = Cx {
             unread: &d.unread,
             spec,
             method: &d.method,
             path: &d.path,
             out: &mut report.findings,
+            listed_elsewhere: &listed_elsewhere,
         };
         match found {
             None => cx.push(
@@ -125,12 +165,20 @@ pub fn compare(docs: &[&DocOp], spec: &Spec) -> Report {
                 false,
             ),
             Some(i) => {
+                if !matched[i] {
+                    report.compared += 1;
+                }
                 matched[i] = true;
-                report.compared += 1;
                 cx.operation(d, &ops[i]);
             }
         }
+        let label = source.label();
+        for f in &mut report.findings[first_new..] {
+            f.sources.extend(label.clone());
+        }
+        merge_repeats(&mut report.findings, first_new);
     }
+    report.languages = languages::differences(docs);
     for (o, m) in ops.iter().zip(matched) {
         if !m {
             let why = match o.op.get("x-upstream-page").and_then(Value::as_str) {
@@ -146,6 +194,43 @@ pub fn compare(docs: &[&DocOp], spec: &Spec) -> Report {
     report
 }
 
+/// A finding an earlier page of the same operation already gave is not repeated: the earlier
+/// one names this page too.
+fn merge_repeats(findings: &mut Vec<Finding>, first_new: usize) {
+    let same = |a: &Finding, b: &Finding| {
+        (
+            &a.method,
+            &a.path,
+            &a.location,
+            &a.target,
+            a.fact,
+            &a.docs,
+            &a.spec,
+        ) == (
+            &b.method,
+            &b.path,
+            &b.location,
+            &b.target,
+            b.fact,
+            &b.docs,
+            &b.spec,
+        )
+    };
+    let new: Vec<Finding> = findings.drain(first_new..).collect();
+    for f in new {
+        match findings[..first_new].iter_mut().find(|e| same(e, &f)) {
+            Some(e) => {
+                for s in f.sources {
+                    if !e.sources.contains(&s) {
+                        e.sources.push(s);
+                    }
+                }
+            }
+            None => findings.push(f),
+        }
+    }
+}
+
 struct Cx<'a> {
     /// Names of the page's unreadable rows: already one finding each, not also "missing".
     unread: &'a [String],
@@ -153,6 +238,8 @@ struct Cx<'a> {
     method: &'a str,
     path: &'a str,
     out: &'a mut Vec<Finding>,
+    /// Enum values the operation's other pages list, by `(side, target)`.
+    listed_elsewhere: &'a languages::EnumValues,
 }
 
 /// Canonical text of a fact value, so docs text and spec JSON compare equal when they mean
@@ -250,6 +337,7 @@ impl Cx<'_> {
             docs,
             spec,
             accepted,
+            sources: Vec::new(),
         });
     }
 

@@ -89,7 +89,9 @@ pub(super) fn inline_constraints(p: &mut DocProp, cell: &str) {
     let mut required_at = Vec::new();
     while let Some(i) = text[from..].find("required").map(|i| i + from) {
         from = i + "required".len();
-        let boundary = i == 0 || text.as_bytes()[i - 1] == b' ';
+        // Japanese text runs into the mark without a space (`ドメインID。required`): any
+        // character but an ASCII letter or digit starts it.
+        let boundary = i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric();
         if boundary
             && (is_mark_at(from, &marks) || text[from..].trim_start().starts_with("required"))
         {
@@ -163,8 +165,9 @@ pub(super) fn parse_type(ty: &str) -> Option<(String, Option<String>)> {
     Some((base, reference))
 }
 
-/// Phrases the pages use to say something is going away.
-const RETIRING: [&str; 11] = [
+/// Phrases the pages use to say something is going away (the Japanese pages: "to be
+/// abolished", "end of provision", "not recommended").
+const RETIRING: [&str; 15] = [
     "deprecated",
     "slated for retirement",
     "scheduled to end",
@@ -176,6 +179,10 @@ const RETIRING: [&str; 11] = [
     "phased out",
     "no longer supported",
     "obsolete",
+    "廃止",
+    "提供終了",
+    "提供を終了",
+    "非推奨",
 ];
 
 /// Whether a line of a property's description says the property is deprecated.
@@ -191,9 +198,16 @@ pub(super) fn prose_deprecation(line: &str) -> Option<Deprecation> {
         return None;
     }
     let lower = line.to_ascii_lowercase();
-    if ["this api", "this operation", "this endpoint"]
-        .iter()
-        .any(|p| lower.contains(p))
+    if [
+        "this api",
+        "this operation",
+        "this endpoint",
+        "このapi",
+        "本api",
+        "このエンドポイント",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
     {
         return Some(Deprecation::Operation);
     }
@@ -205,6 +219,16 @@ pub(super) fn prose_deprecation(line: &str) -> Option<Deprecation> {
         (w[1].eq_ignore_ascii_case("property") && w[0] != "this" && valid_name(w[0]))
             .then_some(w[0])
     });
+    // Japanese: "legacyCode プロパティは…" or "legacyCodeプロパティは…".
+    let japanese = line.split_whitespace().enumerate().find_map(|(i, w)| {
+        let name = match w.split_once("プロパティ") {
+            Some((n, _)) if !n.is_empty() => n,
+            Some(_) => line.split_whitespace().nth(i.checked_sub(1)?)?,
+            None => return None,
+        };
+        valid_name(name).then_some(name)
+    });
+    let property = property.or(japanese);
     // "Support for productId is ...": a camelCase word right after "support for (the)".
     let after_support = words.windows(3).find_map(|w| {
         let name = if w[2].eq_ignore_ascii_case("the") {

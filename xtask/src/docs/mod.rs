@@ -375,6 +375,15 @@ mod tests {
     }
 
     #[test]
+    fn japanese_text_is_no_list_line_and_does_not_hide_required() {
+        assert!(plain::is_list_line("BLUE, YELLOW,"));
+        assert!(!plain::is_list_line("部品の種類"));
+        let mut p = DocProp::default();
+        inline_constraints(&mut p, "ドメインID。required example : 1");
+        assert!(p.required);
+    }
+
+    #[test]
     fn unparseable_first_line() {
         let e = parse_page("Hello\nworld").unwrap_err();
         assert_eq!(e.line, 1);

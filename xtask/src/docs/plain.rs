@@ -183,11 +183,12 @@ pub(super) fn plain_events(lines: &[&str], start: usize) -> Vec<Event> {
     events
 }
 
-/// `A, B, C` or `A, B,`: a continuation of an `Allowed values` list.
+/// `A, B, C` or `A, B,`: a continuation of an `Allowed values` list. Values are ASCII: a
+/// Japanese description line (letters to `char::is_alphanumeric`) is never one.
 pub(super) fn is_list_line(line: &str) -> bool {
     line.split(',').map(str::trim).all(|t| {
         !t.contains(' ')
             && t.chars()
-                .all(|c| c.is_alphanumeric() || "_.-/+".contains(c))
-    }) && line.chars().any(char::is_alphanumeric)
+                .all(|c| c.is_ascii_alphanumeric() || "_.-/+".contains(c))
+    }) && line.chars().any(|c| c.is_ascii_alphanumeric())
 }

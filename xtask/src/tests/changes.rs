@@ -316,15 +316,93 @@ fn changes() -> Vec<Change> {
             "| response 200 | legacyCode | docs: not deprecated | spec: deprecated",
         ),
         c(
+            "property added to a nested response object",
+            g,
+            (
+                "Nickname\n\n\nmaxLength : 20\u{a0}\n",
+                "Nickname\n\n\nmaxLength : 20\u{a0}\nemail\u{a0}string\u{a0}\n\nEmail\n\n\u{a0}\n",
+            ),
+            (
+                "| Nickname maxLength : 20 |\n",
+                "| Nickname maxLength : 20 |\n| email | string | Email |\n",
+            ),
+            "GET /widgets/{widgetId}/gadgets/{gadgetId} | response 200 | owner.email | docs: property (string) | spec: missing",
+        ),
+        c(
+            "property added to a nested response array",
+            g,
+            (
+                "Fitted part kind\n\n\nAllowed values : BOLT, NUT\u{a0}\n",
+                "Fitted part kind\n\n\nAllowed values : BOLT, NUT\u{a0}\nsize\u{a0}integer\u{a0}\n\nSize class\n\n\u{a0}\n",
+            ),
+            (
+                "Fitted part kind Allowed values : BOLT, NUT |\n",
+                "Fitted part kind Allowed values : BOLT, NUT |\n| size | integer | Size class |\n",
+            ),
+            "GET /widgets/{widgetId}/gadgets/{gadgetId} | response 200 | parts[].size | docs: property (integer) | spec: missing",
+        ),
+        c(
+            "property removed from a nested response object",
+            g,
+            (
+                "visible\u{a0}boolean\u{a0}\n\nWhether the owner is shown\n\n\ndefault : true\u{a0}\n",
+                "",
+            ),
+            (
+                "| visible | boolean | Whether the owner is shown default : true |\n",
+                "",
+            ),
+            "GET /widgets/{widgetId}/gadgets/{gadgetId} | response 200 | owner.visible | docs: missing | spec: property (boolean)",
+        ),
+        c(
+            "property added to the request body",
+            p,
+            (
+                "nullable : true\u{a0}\n",
+                "nullable : true\u{a0}\nnote\u{a0}string\u{a0}\n\nOwner\n\n\u{a0}\n",
+            ),
+            (
+                "nullable : true |\n",
+                "nullable : true |\n| note | string | Owner |\n",
+            ),
+            "PATCH /widgets/{widgetId}/gadgets/{gadgetId} | request | note | docs: property (string) | spec: missing",
+        ),
+        c(
+            "enum value added in a nested response table",
+            g,
+            (
+                "Fitted part kind\n\n\nAllowed values : BOLT, NUT",
+                "Fitted part kind\n\n\nAllowed values : BOLT, NUT, PIN",
+            ),
+            (
+                "Fitted part kind Allowed values : BOLT, NUT",
+                "Fitted part kind Allowed values : BOLT, NUT, PIN",
+            ),
+            "GET /widgets/{widgetId}/gadgets/{gadgetId} | response 200 | parts[].kind | docs: enum [BOLT, NUT, PIN] | spec: enum [BOLT, NUT] (drops PIN)",
+        ),
+        c(
+            "enum value added in a nested request table",
+            p,
+            (
+                "Part kind\n\n\nAllowed values : BOLT, NUT",
+                "Part kind\n\n\nAllowed values : BOLT, NUT, PIN",
+            ),
+            (
+                "| Part kind Allowed values : BOLT, NUT",
+                "| Part kind Allowed values : BOLT, NUT, PIN",
+            ),
+            "| request | parts[].kind | docs: enum [BOLT, NUT, PIN] | spec: enum [BOLT, NUT] (drops PIN)",
+        ),
+        c(
             "deprecation added (operation)",
             g,
             (
-                "(a fictional operation for the xtask tests).\n",
-                "(a fictional operation for the xtask tests).\nThis API will be phased out; use the widget reports.\n",
+                "Reads one gadget (a fictional operation for the xtask tests).\n",
+                "Reads one gadget (a fictional operation for the xtask tests).\nThis API will be phased out; use the widget reports.\n",
             ),
             (
-                "(a fictional operation for the xtask tests).\n",
-                "(a fictional operation for the xtask tests).\nThis API will be phased out; use the widget reports.\n",
+                "Reads one gadget (a fictional operation for the xtask tests).\n",
+                "Reads one gadget (a fictional operation for the xtask tests).\nThis API will be phased out; use the widget reports.\n",
             ),
             "GET /widgets/{widgetId}/gadgets/{gadgetId} | operation | - | docs: deprecated | spec: not deprecated",
         ),
@@ -332,31 +410,41 @@ fn changes() -> Vec<Change> {
 }
 
 #[test]
-fn each_kind_of_change_is_its_own_finding_in_both_layouts() {
+fn each_kind_of_change_is_its_own_finding_in_both_layouts_and_languages() {
     let mut failures = Vec::new();
-    for layout in [Layout::Plain, Layout::Markdown] {
+    for (lang, layout) in [
+        (Lang::En, Layout::Plain),
+        (Lang::En, Layout::Markdown),
+        (Lang::Ja, Layout::Plain),
+        (Lang::Ja, Layout::Markdown),
+    ] {
         for ch in changes() {
             let (from, to) = match layout {
                 Layout::Plain => ch.plain,
                 Layout::Markdown => ch.markdown,
             };
-            let original = (ch.page)(layout);
+            let en_page = (ch.page)(layout);
+            let (original, from, to) = match lang {
+                Lang::En => (en_page, from.to_string(), to.to_string()),
+                Lang::Ja => (ja_page(en_page), ja(from), ja(to)),
+            };
             assert!(
-                original.contains(from),
-                "{layout:?} {}: {from:?} not on the page",
+                original.contains(&from),
+                "{lang:?} {layout:?} {}: {from:?} not on the page",
                 ch.kind
             );
-            let changed = original.replacen(from, to, 1);
+            let changed = original.replacen(&from, &to, 1);
             let mut set: Vec<&str> = all_pages(layout)
                 .into_iter()
-                .filter(|p| !std::ptr::eq(*p, original))
+                .filter(|p| !std::ptr::eq(*p, en_page))
+                .map(|p| if lang == Lang::Ja { ja_page(p) } else { p })
                 .collect();
             set.push(&changed);
             let r = compare(&set, SPEC);
             let got = lines(&r);
             if got.len() != 1 || !got[0].contains(ch.expect) || r.unaccepted() != 1 {
                 failures.push(format!(
-                    "{layout:?} {}: want {:?}\n  got {got:#?}",
+                    "{lang:?} {layout:?} {}: want {:?}\n  got {got:#?}",
                     ch.kind, ch.expect
                 ));
             }

@@ -56,7 +56,7 @@ fn cli_exit_codes_and_summary() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.is_empty(), "{out}");
     assert!(
-        err.contains("diff: 3 pages, 3 operations compared, 0 findings, 0 accepted, 0 notes in "),
+        err.contains("diff: 3 pages, 3 operations compared, 0 findings, 0 accepted, 0 ja/en differences, 0 notes in "),
         "{err}"
     );
     assert!(err.trim_end().ends_with(" ms"));
@@ -140,14 +140,22 @@ fn cannot_run_is_exit_2() {
 
 #[test]
 fn failed_fetch_is_a_clear_exit_2() {
-    // The gadget spec's externalDocs point at a closed local port: no network needed.
+    // Every page's URL forms on a closed local port: no network needed, nothing answered.
     let dir = scratch(&[]);
     let spec = dir.join("spec.yaml").display().to_string();
     let save = dir.join("saved").display().to_string();
-    let (code, _, err) = cli(&["diff", "--spec", &spec, "--save", &save]);
-    assert_eq!(code, 2);
+    let (code, _, err) = cli(&[
+        "diff",
+        "--spec",
+        &spec,
+        "--save",
+        &save,
+        "--base",
+        "http://127.0.0.1:9",
+    ]);
+    assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("error: cannot fetch http://127.0.0.1:9/docs/gadget-patch:"),
+        err.contains("error: cannot fetch http://127.0.0.1:9/jp/docs/gadget-get:"),
         "{err}"
     );
     assert!(err.contains("use --docs DIR"), "{err}");

@@ -4,7 +4,10 @@
 
 mod changes;
 mod cli;
+mod live;
 mod markdown_cases;
+mod overviews;
+mod pages;
 mod upstream;
 
 use super::*;
@@ -16,6 +19,65 @@ const PLAIN_GET: &str = include_str!("../../testdata/pages/plain/gadget-get.txt"
 const MD_PATCH: &str = include_str!("../../testdata/pages/markdown/gadget-patch.txt");
 const MD_DELETE: &str = include_str!("../../testdata/pages/markdown/gadget-delete.txt");
 const MD_GET: &str = include_str!("../../testdata/pages/markdown/gadget-get.txt");
+
+/// The same pages with Japanese descriptions (labels stay English, as on the real pages);
+/// `testdata/pages-ja/ja.tsv` is the translation, checked against the files below.
+const JA_TSV: &str = include_str!("../../testdata/pages-ja/ja.tsv");
+const JA_PAGES: [(&str, &str, &str); 6] = [
+    (
+        PLAIN_PATCH,
+        "plain/gadget-patch",
+        include_str!("../../testdata/pages-ja/plain/gadget-patch.txt"),
+    ),
+    (
+        PLAIN_DELETE,
+        "plain/gadget-delete",
+        include_str!("../../testdata/pages-ja/plain/gadget-delete.txt"),
+    ),
+    (
+        PLAIN_GET,
+        "plain/gadget-get",
+        include_str!("../../testdata/pages-ja/plain/gadget-get.txt"),
+    ),
+    (
+        MD_PATCH,
+        "markdown/gadget-patch",
+        include_str!("../../testdata/pages-ja/markdown/gadget-patch.txt"),
+    ),
+    (
+        MD_DELETE,
+        "markdown/gadget-delete",
+        include_str!("../../testdata/pages-ja/markdown/gadget-delete.txt"),
+    ),
+    (
+        MD_GET,
+        "markdown/gadget-get",
+        include_str!("../../testdata/pages-ja/markdown/gadget-get.txt"),
+    ),
+];
+
+/// English descriptions replaced by Japanese ones, longest phrases first as listed.
+fn ja(text: &str) -> String {
+    JA_TSV
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .fold(text.to_string(), |t, (en, ja)| t.replace(en, ja))
+}
+
+/// The Japanese twin of an English test page.
+fn ja_page(en: &str) -> &'static str {
+    JA_PAGES
+        .iter()
+        .find(|(e, _, _)| *e == en)
+        .map(|(_, _, j)| *j)
+        .expect("every English test page has a Japanese twin")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Lang {
+    En,
+    Ja,
+}
 
 #[derive(Clone, Copy, Debug)]
 enum Layout {
@@ -59,7 +121,20 @@ fn lines(r: &diff::Report) -> Vec<String> {
 }
 
 #[test]
+fn japanese_pages_are_the_english_ones_translated() {
+    for (en, name, ja_text) in JA_PAGES {
+        assert_eq!(ja(en), ja_text, "testdata/pages-ja/{name}.txt is stale");
+        assert_ne!(en, ja_text, "{name}: nothing was translated");
+    }
+}
+
+#[test]
 fn untouched_pages_match_the_spec() {
+    for layout in [Layout::Plain, Layout::Markdown] {
+        let pages = all_pages(layout).map(ja_page);
+        let r = compare(&pages, SPEC);
+        assert!(r.findings.is_empty(), "ja {layout:?}: {:#?}", lines(&r));
+    }
     for layout in [Layout::Plain, Layout::Markdown] {
         let r = compare(&all_pages(layout), SPEC);
         assert!(r.findings.is_empty(), "{layout:?}: {:#?}", lines(&r));

@@ -1,0 +1,130 @@
+//! The spec's `x-rules` (rules the reference states in prose) are checked before sending: a
+//! request that breaks one never reaches the server.
+
+use crate::support;
+use httpmock::MockServer;
+use lineworks_partner::{Error, Nullable, types};
+
+fn refused(result: Result<impl std::fmt::Debug, Error>) -> String {
+    match result {
+        Err(e @ Error::InvalidRequest(_)) => e.to_string(),
+        other => panic!("expected a refusal before sending, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn licence_count_follows_the_plan() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|_, then| {
+            then.status(204);
+        })
+        .await;
+    let client = support::client(&server);
+    let create = |plan| types::SubscriptionCreateRequest::new(types::ProductId::Std, plan);
+    let send = |body| {
+        let client = client.clone();
+        async move {
+            client
+                .create_subscription()
+                .domain_id(1)
+                .body(body)
+                .send_json()
+                .await
+        }
+    };
+    assert_eq!(
+        refused(send(create(types::Plan::AnnualLicense)).await),
+        "invalid request for create_subscription: body field `licenseCount` is required when \
+         `plan` is `MONTHLY_LICENSE`, `ANNUAL_LICENSE` or `ANNUAL_PREPAY_LICENSE`"
+    );
+    assert_eq!(
+        refused(send(create(types::Plan::Monthly).license_count(10)).await),
+        "invalid request for create_subscription: body field `licenseCount` must be left out \
+         (or null) when `plan` is `FREE`, `TRIAL`, `MONTHLY`, `ANNUAL` or `ANNUAL_PREPAY`"
+    );
+    assert_eq!(mock.calls_async().await, 0, "nothing was sent");
+    // What the rules allow is sent.
+    send(create(types::Plan::AnnualLicense).license_count(10))
+        .await
+        .unwrap();
+    send(create(types::Plan::Monthly).license_count(Nullable::Null))
+        .await
+        .unwrap();
+    send(create(types::Plan::Monthly)).await.unwrap();
+    assert_eq!(mock.calls_async().await, 3);
+}
+
+#[tokio::test]
+async fn a_renewal_change_needs_something_to_change() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|_, then| {
+            then.status(204);
+        })
+        .await;
+    let client = support::client(&server);
+    let patch = |body| {
+        let client = client.clone();
+        async move {
+            client
+                .update_subscription_renewal()
+                .domain_id(1)
+                .subscription_id(2)
+                .body(body)
+                .send_json()
+                .await
+        }
+    };
+    assert_eq!(
+        refused(patch(types::RenewalPatchRequest::new(types::RenewalType::Change)).await),
+        "invalid request for update_subscription_renewal: body field `type` `CHANGE` needs at \
+         least one of `productId`, `plan` and `licenseCount` set"
+    );
+    assert_eq!(mock.calls_async().await, 0);
+    patch(types::RenewalPatchRequest::new(types::RenewalType::Change).license_count(20))
+        .await
+        .unwrap();
+    patch(types::RenewalPatchRequest::new(types::RenewalType::Stay))
+        .await
+        .unwrap();
+    assert_eq!(mock.calls_async().await, 2);
+}
+
+#[tokio::test]
+async fn time_zones_are_iana_names() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|_, then| {
+            then.status(204);
+        })
+        .await;
+    let client = support::client(&server);
+    let body = |tz: &str| {
+        types::CustomerCreateRequest::new(
+            "acme.jp",
+            "Acme",
+            "03-1234-5678",
+            tz,
+            types::Locale::JaJp,
+        )
+    };
+    for wrong in ["Asia/Tokio", "JST", "asia/tokyo", "UTC+9"] {
+        assert_eq!(
+            refused(client.create_customer().body(body(wrong)).send_json().await),
+            "invalid request for create_customer: body field `timeZone` must be a time zone \
+             name of the IANA database, such as Asia/Tokyo",
+            "{wrong}"
+        );
+    }
+    assert_eq!(mock.calls_async().await, 0);
+    for right in ["Asia/Tokyo", "America/Argentina/Buenos_Aires", "UTC"] {
+        client
+            .create_customer()
+            .body(body(right))
+            .send_json()
+            .await
+            .unwrap();
+    }
+    assert_eq!(mock.calls_async().await, 3);
+}
