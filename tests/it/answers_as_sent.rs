@@ -96,7 +96,7 @@ async fn send_json_of_a_body_that_is_not_json_is_a_typed_error() {
         Error::UnexpectedResponse { status, detail, .. } => {
             assert_eq!(status.as_u16(), 200);
             assert!(
-                detail.contains("not JSON") && detail.contains("maintenance"),
+                detail.contains("web page") && detail.contains("maintenance"),
                 "{detail}"
             );
         }

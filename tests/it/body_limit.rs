@@ -160,6 +160,7 @@ fn the_default_limit_is_16_mib() {
     let client = Client::builder()
         .base_url("http://127.0.0.1:9/v1.0")
         .max_response_body(1)
+        .without_credentials()
         .build();
     assert!(client.is_ok());
 }

@@ -27,6 +27,7 @@ struct Answered {
 
 fn answered() -> Vec<Answered> {
     fuzzing::operations()
+        .filter(|id| !support::is_deprecated(id))
         .map(|id| {
             let op = lineworks_partner::validate::operation(id).unwrap();
             let spec_op = &support::spec()["paths"][op.path][op.method.to_lowercase()];

@@ -451,10 +451,19 @@ async fn every_operation_sends_what_the_spec_says_and_parses_the_answer() {
     let operations = validate::operations();
     assert_eq!(
         operations.len(),
-        55,
+        67,
         "the spec covers every Partner API operation"
     );
-    for op in operations {
+    let current: Vec<_> = operations
+        .iter()
+        .filter(|op| !support::is_deprecated(op.id))
+        .collect();
+    assert_eq!(
+        current.len(),
+        55,
+        "current operations, besides the 12 fading ones"
+    );
+    for op in current {
         let spec_op = &support::spec()["paths"][op.path][op.method.to_lowercase()];
         let mut path = format!("/v1.0{}", op.path);
         let mut query = Vec::new();

@@ -9,6 +9,13 @@ use std::sync::OnceLock;
 pub const TOKEN: &str = "tok-3f9a1c-secret";
 
 /// The spec, parsed once.
+/// Whether the spec marks the operation `id` deprecated (the fading operations are exercised
+/// by `deprecated.rs` and the sandbox's own tests, not by the per-operation tables here).
+pub fn is_deprecated(id: &str) -> bool {
+    let op = lineworks_partner::validate::operation(id).expect("an operation of the spec");
+    spec()["paths"][op.path][op.method.to_lowercase()]["deprecated"] == Value::Bool(true)
+}
+
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
