@@ -116,10 +116,10 @@ async fn bad_rows_are_exit_2_naming_row_and_column_before_any_call() {
         ),
         // NDJSON: an enum typo.
         (
-            "{\"domainId\": 10000001, \"subscriptionId\": 30000001, \"plan\": \"ANNUAL\"}\n",
+            "{\"domainId\": 10000001, \"subscriptionId\": 30000001, \"plan\": \"ANUAL\"}\n",
             1,
             "plan",
-            "ANNUAL",
+            "ANUAL",
         ),
     ] {
         let rows = write(&dir, "bad.rows", text);

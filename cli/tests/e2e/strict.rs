@@ -68,7 +68,7 @@ async fn unknown_body_fields_and_enum_typos_are_exit_2_unless_allowed() {
             "--subscription-id",
             "1",
         ])
-        .args(["--type", "CHANGE", "--plan", "ANNUAL"])
+        .args(["--type", "CHANGE", "--plan", "ANNUAL_PLUS"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -89,7 +89,7 @@ async fn unknown_body_fields_and_enum_typos_are_exit_2_unless_allowed() {
             "--type",
             "CHANGE",
             "--plan",
-            "ANNUAL",
+            "ANNUAL_PLUS",
             "--allow-unknown-values",
             "--dry-run",
         ])
@@ -97,7 +97,7 @@ async fn unknown_body_fields_and_enum_typos_are_exit_2_unless_allowed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("\"plan\": \"ANNUAL\""),
+        stdout(&out).contains("\"plan\": \"ANNUAL_PLUS\""),
         "{}",
         stdout(&out)
     );
