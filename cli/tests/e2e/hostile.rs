@@ -120,8 +120,7 @@ fn an_endless_success_body_ends_the_command_cleanly_with_a_bounded_peak() {
     assert!(err.lines().count() <= 3, "{err}");
     // Far below the server's 512 MiB (an unbounded read peaked at 534 MiB). The branch that
     // bounded reads measured 37 MiB; after the merge with the bulk and SDK work 208 MiB was
-    // seen once, so the bound leaves room while that difference is found (see the CHANGELOG
-    // of this stop's note).
+    // seen once, so the bound leaves room while that difference is found.
     assert!(peak_mib < 320, "peak RSS {peak_mib} MiB");
 }
 
