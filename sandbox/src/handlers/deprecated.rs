@@ -252,7 +252,13 @@ fn scheduled(c: &Customer) -> Option<(Source, types::LegacyReservation)> {
     if let Some(day) = c.withdrawal_date {
         return Some((Source::Withdrawal, empty("DELETE", day)));
     }
-    if let Some(p) = c.pre_orders.values().next() {
+    // The old single contract is LINE WORKS' own: pre-orders of other product groups are not
+    // part of it.
+    if let Some(p) = c.pre_orders.values().find(|p| {
+        p.product_id
+            .as_ref()
+            .is_none_or(|x| crate::model::product_group(x.as_str()) == "WORKS")
+    }) {
         let mut r = empty("START_PAID_SERVICE", p.apply_date);
         r.plan = p.plan.as_ref().map(|x| types::Plan::from_wire(x.as_str()));
         r.product_id = p
