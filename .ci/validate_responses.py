@@ -282,6 +282,25 @@ def walk(spec_path: str, base_url: str, today: str) -> int:
     w.call("get_potential_customer", direct, query={"partnerCode": "nope"}, expect=refused)
     w.call("get_potential_customer", direct, query={"partnerCode": "WSqPvhm0ON1stFBRHgW3"})
     w.call("transfer_potential_customer", direct, body={"partnerCode": "WSqPvhm0ON1stFBRHgW3"})
+    # the operations being withdrawn, on the demo customers (sandbox/seeds/demo.json) so the
+    # walk's own customer stays on the current model
+    annual, monthly, trial_c = ({"domainId": i} for i in (10000001, 10000002, 10000003))
+    w.call("get_legacy_subscription", annual)
+    w.call("add_legacy_license_count", annual, body={"addLicenseCount": 5})
+    w.call("get_legacy_subscription_renewal", annual)
+    w.call("update_legacy_subscription_renewal", annual, body={"type": "STAY"})
+    w.call("create_legacy_subscription_reservation", annual, body={
+        "type": "ADD_LICENSE", "applyDate": days(5), "licenseCount": 5})
+    w.call("update_legacy_subscription_reservation", annual, body={"applyDate": days(6)})
+    w.call("get_legacy_subscription_reservation", annual)
+    w.call("delete_legacy_subscription_reservation", annual)
+    w.call("upgrade_legacy_subscription", monthly, body={"productId": "ADV"})
+    w.call("convert_legacy_subscription_to_paid", trial_c, body={"plan": "MONTHLY"})
+    w.call("get_legacy_option_product_usage", {**annual, "optionProductId": "ACV2"},
+           query={"year": day0.year, "month": day0.month})
+    roger = w.call("create_subscription", d, body={"productId": "ROG_STD_T", "plan": "TRIAL_LICENSE"})
+    w.call("set_subscription_license_assign_type", {**d, "subscriptionId": roger["subscriptionId"]},
+           body={"licenseAssignType": "MANUAL"})
     # ending
     w.call("cancel_subscription", s)
     # With paid apps the deletion waits for the last charges, so the tenant is still there
