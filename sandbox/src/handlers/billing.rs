@@ -3,7 +3,7 @@
 
 use super::{Ctx, Reply, cursor, customer, ok};
 use crate::error::{ApiError, Result};
-use crate::ledger::{Account, days};
+use crate::ledger::{Account, DayUse, SubUse, days};
 use crate::model::product_group;
 use crate::model::{State, add_months, fnv, month_end, month_start};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
@@ -29,66 +29,65 @@ fn account<'s>(st: &'s mut State, ctx: &Ctx) -> Result<&'s Account> {
         .ok_or_else(|| ApiError::not_found(format!("usage of customer {id}")))
 }
 
-pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
+/// Each day of the month in the query (up to today) with each subscription in use that day,
+/// narrowed to the optional `productGroupId`: the rows both usage listings are made of.
+fn usage_days<'a>(
+    ctx: &Ctx,
+    a: &'a Account,
+) -> Result<impl Iterator<Item = (NaiveDate, &'a DayUse, &'a SubUse, &'static str)> + 'a> {
     let range = month(ctx)?;
-    // The optional productGroupId narrows the rows to one product group.
-    let wanted = ctx.text("productGroupId");
+    let wanted = ctx.text("productGroupId").map(str::to_owned);
+    let today = ctx.today;
+    Ok(range
+        .into_iter()
+        .flat_map(move |(first, last)| days(first, last.min(today)))
+        .flat_map(move |day| a.subscriptions_on(day).map(move |(u, s)| (day, u, s)))
+        .filter_map(move |(day, u, s)| {
+            let group = product_group(&s.product);
+            (wanted.as_deref().is_none_or(|w| w == group)).then_some((day, u, s, group))
+        }))
+}
+
+pub fn list_customer_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
     let a = account(st, ctx)?;
-    let mut usages = Vec::new();
-    if let Some((first, last)) = range {
-        for day in days(first, last.min(ctx.today)) {
-            // Follows partner-customer-usage-list: one row per day, with that day's figures.
-            for (u, s) in a.subscriptions_on(day) {
-                let group = product_group(&s.product);
-                if wanted.is_some_and(|w| w != group) {
-                    continue;
-                }
-                usages.push(types::Usage {
-                    product_group_id: types::ProductGroupId::from_wire(group),
-                    used_date: day,
-                    product_id: Some(types::UsageProductId::from_wire(s.product.as_str())),
-                    plan: types::Plan::from_wire(s.plan.as_str()),
-                    license_count: Some(s.license_count.unwrap_or(0)),
-                    member_count: Some(u.member_count),
-                    max_member_count: u.max_member_count,
-                    status: types::CustomerStatus::from_wire(u.status.as_str()),
-                });
-            }
-        }
-    }
+    // Follows partner-customer-usage-list: one row per day, with that day's figures.
+    let usages = usage_days(ctx, a)?
+        .map(|(day, u, s, group)| types::Usage {
+            product_group_id: types::ProductGroupId::from_wire(group),
+            used_date: day,
+            product_id: Some(types::UsageProductId::from_wire(s.product.as_str())),
+            plan: types::Plan::from_wire(s.plan.as_str()),
+            license_count: Some(s.license_count.unwrap_or(0)),
+            member_count: Some(u.member_count),
+            max_member_count: u.max_member_count,
+            status: types::CustomerStatus::from_wire(u.status.as_str()),
+        })
+        .collect();
     ok(&types::UsageList { usages })
 }
 
 pub fn list_option_usages(st: &mut State, ctx: &Ctx) -> Result<Reply> {
-    let range = month(ctx)?;
-    let wanted = ctx.text("productGroupId");
     let a = account(st, ctx)?;
-    let mut records = Vec::new();
-    if let Some((first, last)) = range {
-        for day in days(first, last.min(ctx.today)) {
-            for (u, s) in a.subscriptions_on(day) {
-                let group = product_group(&s.product);
-                if wanted.is_some_and(|w| w != group) {
-                    continue;
-                }
-                for o in s.options.iter().filter(|o| o.since <= day) {
-                    records.push(types::OptionProductUsage {
-                        product_group_id: types::ProductGroupId::from_wire(group),
-                        option_product_id: types::OptionProductId::from_wire(
-                            o.option_product_id.as_str(),
-                        ),
-                        sub_option_id: types::SubOptionId::from_wire(o.sub_option_id.as_str()),
-                        used_date: day,
-                        plan: types::Plan::from_wire(s.plan.as_str()),
-                        member_count: Some(u.member_count),
-                        license_count: s.license_count,
-                        quantity: o.quantity,
-                        usage_count: None,
-                    });
-                }
-            }
-        }
-    }
+    let records = usage_days(ctx, a)?
+        .flat_map(|(day, u, s, group)| {
+            s.options
+                .iter()
+                .filter(move |o| o.since <= day)
+                .map(move |o| types::OptionProductUsage {
+                    product_group_id: types::ProductGroupId::from_wire(group),
+                    option_product_id: types::OptionProductId::from_wire(
+                        o.option_product_id.as_str(),
+                    ),
+                    sub_option_id: types::SubOptionId::from_wire(o.sub_option_id.as_str()),
+                    used_date: day,
+                    plan: types::Plan::from_wire(s.plan.as_str()),
+                    member_count: Some(u.member_count),
+                    license_count: s.license_count,
+                    quantity: o.quantity,
+                    usage_count: None,
+                })
+        })
+        .collect();
     ok(&types::OptionProductUsageList {
         option_product_usages: records,
     })
