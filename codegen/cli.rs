@@ -11,9 +11,13 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+#[path = "cli_columns.rs"]
+mod columns;
+use columns::{csv_columns, nested_lists, success_schema, table_columns};
+
 /// Flags of the global machinery; a spec parameter or body field with one of these names could
 /// not get its own flag.
-const RESERVED: [&str; 18] = [
+const RESERVED: &[&str] = &[
     "output",
     "all",
     "profile",
@@ -32,6 +36,10 @@ const RESERVED: [&str; 18] = [
     "version",
     "base-url",
     "quiet",
+    "fields",
+    "jq",
+    "explode",
+    "bom",
 ];
 
 /// The scalar kinds a flag can carry. Nested objects and arrays go through `--body`.
@@ -111,100 +119,6 @@ fn params_of<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Val
             .flatten()
     };
     list(item).chain(list(op))
-}
-
-/// Table columns for people: the item schema's scalar properties in spec order (booleans
-/// last), with the enum properties of nested objects (`partnership.status`) before the booleans.
-fn table_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
-    let Some(schema) = success_schema(raw) else {
-        return Vec::new();
-    };
-    let mut item = resolve(spec, schema);
-    if let Some(field) = items_field {
-        match item.pointer(&format!("/properties/{field}/items")) {
-            Some(items) => item = resolve(spec, items),
-            None => return Vec::new(),
-        }
-    }
-    let (mut first, mut nested, mut flags) = (Vec::new(), Vec::new(), Vec::new());
-    for (name, prop) in item
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let prop = resolve(spec, prop);
-        match kind_of(spec, prop) {
-            Some("Boolean") => flags.push(name.clone()),
-            Some(_) => first.push(name.clone()),
-            None => {
-                for (child, c) in prop
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if kind_of(spec, c) == Some("Enum") {
-                        nested.push(format!("{name}.{child}"));
-                    }
-                }
-            }
-        }
-    }
-    first.extend(nested);
-    first.extend(flags);
-    first
-}
-
-/// The schema of one row: the items of `items_field`, or the whole answer.
-fn row_schema<'a>(spec: &'a Value, raw: &'a Value, items_field: Option<&str>) -> Option<&'a Value> {
-    let answer = resolve(spec, success_schema(raw)?);
-    match items_field {
-        Some(field) => answer
-            .pointer(&format!("/properties/{field}/items"))
-            .map(|items| resolve(spec, items)),
-        None => Some(answer),
-    }
-}
-
-/// Every column a csv row can have: all properties of the row schema in spec order, nested
-/// objects flattened with dots as the output flattens them, arrays (and objects without
-/// declared properties) as one column. The header cannot then depend on which row came first.
-fn csv_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
-    fn walk(spec: &Value, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
-        for (name, prop) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let key = if prefix.is_empty() {
-                name.clone()
-            } else {
-                format!("{prefix}.{name}")
-            };
-            let prop = resolve(spec, prop);
-            if prop.get("properties").is_some() && depth < 8 {
-                walk(spec, prop, &key, depth + 1, out);
-            } else {
-                out.push(key);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(row) = row_schema(spec, raw, items_field) {
-        walk(spec, row, "", 0, &mut out);
-    }
-    out
-}
-
-fn success_schema(raw: &Value) -> Option<&Value> {
-    raw.get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(status, _)| status.starts_with('2'))
-        .and_then(|(_, r)| r.pointer("/content/application~1json/schema"))
 }
 
 /// A list that is not paged (`{"usages": [...]}`): its one array property, so that ndjson, csv
@@ -452,6 +366,10 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
     };
     let columns = table_columns(original, raw, items_field_name.as_deref());
     let csv_columns = csv_columns(original, raw, items_field_name.as_deref());
+    let lists: Vec<TokenStream> = nested_lists(original, raw, items_field_name.as_deref())
+        .into_iter()
+        .map(|(field, cols)| quote!((#field, &[#(#cols),*])))
+        .collect();
     let items_field = opt_str(items_field_name);
     let all_arm = if op.pagination.is_some() {
         quote! {
@@ -473,7 +391,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
             params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
             destructive: #destructive, paged: #paged, count_param: #count_param,
             count_max: #count_max, next_cursor: #next_cursor, columns: &[#(#columns),*],
-            csv_columns: &[#(#csv_columns),*],
+            csv_columns: &[#(#csv_columns),*], lists: &[#(#lists),*],
         }
     };
     let dispatch = quote! {

@@ -61,6 +61,31 @@ fn global_args() -> Vec<Arg> {
                 .help("Output format [default: table on a terminal, json otherwise]"),
         ),
         global(
+            Arg::new("fields")
+                .long("fields")
+                .value_name("A,B.C")
+                .help("Only these fields, dotted into nested objects (partnership.status)"),
+        ),
+        global(
+            Arg::new("jq")
+                .long("jq")
+                .value_name("EXPR")
+                .conflicts_with("fields")
+                .help("A jq filter on the JSON (each item with --all); strings as plain text"),
+        ),
+        global(
+            Arg::new("explode")
+                .long("explode")
+                .value_name("FIELD")
+                .help("One row per item of this nested list, the parent's fields repeated"),
+        ),
+        global(
+            Arg::new("bom")
+                .long("bom")
+                .action(ArgAction::SetTrue)
+                .help("CSV: a UTF-8 byte order mark first, so Excel reads it as UTF-8"),
+        ),
+        global(
             Arg::new("all")
                 .long("all")
                 .action(ArgAction::SetTrue)

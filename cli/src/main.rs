@@ -33,6 +33,7 @@ mod profile;
 mod request;
 mod run;
 mod serve;
+mod shape;
 mod spec;
 mod token_cache;
 

@@ -19,5 +19,6 @@ mod progress;
 mod requests;
 mod safety;
 mod serve;
+mod shaping;
 mod strict;
 mod terminal;
