@@ -30,6 +30,7 @@ mod exit;
 mod generated;
 mod output;
 mod profile;
+mod rate_wait;
 mod request;
 mod run;
 mod serve;
@@ -96,9 +97,7 @@ fn main() -> ExitCode {
             .get_one::<String>("error-format")
             .is_some_and(|f| f == "json"),
     );
-    if matches.get_flag("debug") {
-        debug_log::init();
-    }
+    debug_log::init(matches.get_flag("debug"));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

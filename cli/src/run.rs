@@ -319,6 +319,7 @@ pub fn progress(len: Option<u64>) -> ProgressBar {
         ));
     }
     bar.set_message(message);
+    crate::rate_wait::show_on(&bar);
     bar
 }
 

@@ -16,6 +16,7 @@ mod formats;
 #[cfg(unix)] // wait4 measures the peak RSS
 mod hostile;
 mod progress;
+mod rate_wait;
 mod requests;
 mod safety;
 mod serve;
