@@ -24,6 +24,7 @@ mod app;
 mod auth;
 mod bulk;
 mod client;
+mod completions;
 mod debug_log;
 mod error;
 mod exit;
@@ -145,11 +146,7 @@ async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
             let shell = *sub
                 .get_one::<clap_complete::Shell>("shell")
                 .ok_or_else(|| CliError::flag("shell", "required"))?;
-            let mut cmd = app::build();
-            // Into a buffer first: clap_complete panics when its writer fails (`| head`).
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut script);
-            error::emit(&script)
+            completions::run(shell)
         }
         "sandbox" => serve::sandbox_serve(sub).await,
         "auth" => auth::run(sub).await,

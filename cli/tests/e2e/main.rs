@@ -7,6 +7,7 @@ mod auth;
 mod bulk;
 mod bulk_kill;
 mod bulk_support;
+mod completions;
 mod debug;
 mod deprecated;
 mod errors;
