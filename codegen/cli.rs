@@ -83,6 +83,31 @@ fn opt_str(v: Option<String>) -> TokenStream {
     }
 }
 
+/// Help text names operations as the commands do: `create_pre_order` (the spec's
+/// `operationId`) becomes `create-pre-order`; other words stay as they are.
+fn kebab_ops(text: &str, ids: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if ids.iter().any(|id| id == word.as_str()) {
+            out.push_str(&word.to_kebab_case());
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -163,7 +188,12 @@ struct Built {
     dispatch: TokenStream,
 }
 
-fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, String> {
+fn command(
+    original: &Value,
+    prepared: &Value,
+    op: &Operation,
+    ids: &[String],
+) -> Result<Built, String> {
     let method_lc = op.method.to_lowercase();
     let item = &original["paths"][&op.path];
     let raw = &item[&method_lc];
@@ -201,11 +231,14 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         let kind = Ident::new(kind, Span::call_site());
         let values = enum_values(original, &schema);
         let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-        let description = one_line(
-            p.get("description")
-                .or_else(|| resolve(original, &schema).get("description"))
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
+        let description = kebab_ops(
+            &one_line(
+                p.get("description")
+                    .or_else(|| resolve(original, &schema).get("description"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            ),
+            ids,
         );
         let default = opt_str(
             resolve(original, &schema)
@@ -280,11 +313,14 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
                 let nullable = resolved.get("nullable").and_then(Value::as_bool) == Some(true)
                     || prop.get("nullable").and_then(Value::as_bool) == Some(true);
                 let is_required = required.contains(&wire.as_str());
-                let description = one_line(
-                    prop.get("description")
-                        .or_else(|| resolved.get("description"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
+                let description = kebab_ops(
+                    &one_line(
+                        prop.get("description")
+                            .or_else(|| resolved.get("description"))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                    ),
+                    ids,
                 );
                 if is_required {
                     let shown = resolved
@@ -330,8 +366,8 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
 
     let method = &op.method;
     let path = &op.path;
-    let summary = one_line(&op.summary);
-    let description = op.description.trim().to_string();
+    let summary = kebab_ops(&one_line(&op.summary), ids);
+    let description = kebab_ops(op.description.trim(), ids);
     let tag = raw
         .pointer("/tags/0")
         .and_then(Value::as_str)
@@ -415,8 +451,9 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
 pub fn commands(original: &Value, prepared: &Prepared) -> Result<TokenStream, String> {
     let mut specs = Vec::new();
     let mut arms = Vec::new();
+    let ids: Vec<String> = prepared.operations.iter().map(|o| o.id.clone()).collect();
     for op in &prepared.operations {
-        let built = command(original, &prepared.spec, op)?;
+        let built = command(original, &prepared.spec, op, &ids)?;
         specs.push(built.spec);
         arms.push(built.dispatch);
     }

@@ -1,5 +1,5 @@
-//! `completions SHELL`: clap_complete's script for the command tree,
-//! with its bash function fixed for a hyphenated binary name.
+//! `completions SHELL`: clap_complete's script for the tree with every command and flag
+//! (`app::for_completions`), with its bash function fixed for a hyphenated binary name.
 
 use crate::error::CliError;
 use clap_complete::Shell;
@@ -7,7 +7,7 @@ use clap_complete::Shell;
 const BIN: &str = "lineworks-partner";
 
 pub fn run(shell: Shell) -> Result<(), CliError> {
-    let mut cmd = crate::app::build();
+    let mut cmd = crate::app::for_completions();
     // Into a buffer first: clap_complete panics when its writer fails (`| head`).
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, BIN, &mut script);

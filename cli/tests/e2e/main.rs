@@ -14,6 +14,7 @@ mod errors;
 #[cfg(unix)]
 mod files;
 mod formats;
+mod help;
 #[cfg(unix)] // wait4 measures the peak RSS
 mod hostile;
 mod progress;
