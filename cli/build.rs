@@ -22,6 +22,7 @@ fn main() {
     println!("cargo:rerun-if-changed=../openapi/partner.yaml");
     println!("cargo:rerun-if-changed=../codegen/prepare");
     println!("cargo:rerun-if-changed=../codegen/cli.rs");
+    println!("cargo:rerun-if-changed=../codegen/cli_columns.rs");
     match generate(&spec_path) {
         Ok(code) => {
             std::fs::write(Path::new(&out).join("commands.rs"), code).expect("OUT_DIR is writable")

@@ -11,9 +11,13 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+#[path = "cli_columns.rs"]
+mod columns;
+use columns::{csv_columns, nested_lists, success_schema, table_columns};
+
 /// Flags of the global machinery; a spec parameter or body field with one of these names could
 /// not get its own flag.
-const RESERVED: [&str; 18] = [
+const RESERVED: &[&str] = &[
     "output",
     "all",
     "profile",
@@ -32,6 +36,10 @@ const RESERVED: [&str; 18] = [
     "version",
     "base-url",
     "quiet",
+    "fields",
+    "jq",
+    "explode",
+    "bom",
 ];
 
 /// The scalar kinds a flag can carry. Nested objects and arrays go through `--body`.
@@ -75,6 +83,31 @@ fn opt_str(v: Option<String>) -> TokenStream {
     }
 }
 
+/// Help text names operations as the commands do: `create_pre_order` (the spec's
+/// `operationId`) becomes `create-pre-order`; other words stay as they are.
+fn kebab_ops(text: &str, ids: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if ids.iter().any(|id| id == word.as_str()) {
+            out.push_str(&word.to_kebab_case());
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -111,100 +144,6 @@ fn params_of<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Val
             .flatten()
     };
     list(item).chain(list(op))
-}
-
-/// Table columns for people: the item schema's scalar properties in spec order (booleans
-/// last), with the enum properties of nested objects (`partnership.status`) before the booleans.
-fn table_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
-    let Some(schema) = success_schema(raw) else {
-        return Vec::new();
-    };
-    let mut item = resolve(spec, schema);
-    if let Some(field) = items_field {
-        match item.pointer(&format!("/properties/{field}/items")) {
-            Some(items) => item = resolve(spec, items),
-            None => return Vec::new(),
-        }
-    }
-    let (mut first, mut nested, mut flags) = (Vec::new(), Vec::new(), Vec::new());
-    for (name, prop) in item
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let prop = resolve(spec, prop);
-        match kind_of(spec, prop) {
-            Some("Boolean") => flags.push(name.clone()),
-            Some(_) => first.push(name.clone()),
-            None => {
-                for (child, c) in prop
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if kind_of(spec, c) == Some("Enum") {
-                        nested.push(format!("{name}.{child}"));
-                    }
-                }
-            }
-        }
-    }
-    first.extend(nested);
-    first.extend(flags);
-    first
-}
-
-/// The schema of one row: the items of `items_field`, or the whole answer.
-fn row_schema<'a>(spec: &'a Value, raw: &'a Value, items_field: Option<&str>) -> Option<&'a Value> {
-    let answer = resolve(spec, success_schema(raw)?);
-    match items_field {
-        Some(field) => answer
-            .pointer(&format!("/properties/{field}/items"))
-            .map(|items| resolve(spec, items)),
-        None => Some(answer),
-    }
-}
-
-/// Every column a csv row can have: all properties of the row schema in spec order, nested
-/// objects flattened with dots as the output flattens them, arrays (and objects without
-/// declared properties) as one column. The header cannot then depend on which row came first.
-fn csv_columns(spec: &Value, raw: &Value, items_field: Option<&str>) -> Vec<String> {
-    fn walk(spec: &Value, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
-        for (name, prop) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let key = if prefix.is_empty() {
-                name.clone()
-            } else {
-                format!("{prefix}.{name}")
-            };
-            let prop = resolve(spec, prop);
-            if prop.get("properties").is_some() && depth < 8 {
-                walk(spec, prop, &key, depth + 1, out);
-            } else {
-                out.push(key);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(row) = row_schema(spec, raw, items_field) {
-        walk(spec, row, "", 0, &mut out);
-    }
-    out
-}
-
-fn success_schema(raw: &Value) -> Option<&Value> {
-    raw.get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(status, _)| status.starts_with('2'))
-        .and_then(|(_, r)| r.pointer("/content/application~1json/schema"))
 }
 
 /// A list that is not paged (`{"usages": [...]}`): its one array property, so that ndjson, csv
@@ -249,7 +188,12 @@ struct Built {
     dispatch: TokenStream,
 }
 
-fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, String> {
+fn command(
+    original: &Value,
+    prepared: &Value,
+    op: &Operation,
+    ids: &[String],
+) -> Result<Built, String> {
     let method_lc = op.method.to_lowercase();
     let item = &original["paths"][&op.path];
     let raw = &item[&method_lc];
@@ -287,11 +231,14 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
         let kind = Ident::new(kind, Span::call_site());
         let values = enum_values(original, &schema);
         let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-        let description = one_line(
-            p.get("description")
-                .or_else(|| resolve(original, &schema).get("description"))
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
+        let description = kebab_ops(
+            &one_line(
+                p.get("description")
+                    .or_else(|| resolve(original, &schema).get("description"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            ),
+            ids,
         );
         let default = opt_str(
             resolve(original, &schema)
@@ -366,11 +313,14 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
                 let nullable = resolved.get("nullable").and_then(Value::as_bool) == Some(true)
                     || prop.get("nullable").and_then(Value::as_bool) == Some(true);
                 let is_required = required.contains(&wire.as_str());
-                let description = one_line(
-                    prop.get("description")
-                        .or_else(|| resolved.get("description"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
+                let description = kebab_ops(
+                    &one_line(
+                        prop.get("description")
+                            .or_else(|| resolved.get("description"))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                    ),
+                    ids,
                 );
                 if is_required {
                     let shown = resolved
@@ -416,8 +366,8 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
 
     let method = &op.method;
     let path = &op.path;
-    let summary = one_line(&op.summary);
-    let description = op.description.trim().to_string();
+    let summary = kebab_ops(&one_line(&op.summary), ids);
+    let description = kebab_ops(op.description.trim(), ids);
     let tag = raw
         .pointer("/tags/0")
         .and_then(Value::as_str)
@@ -452,6 +402,10 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
     };
     let columns = table_columns(original, raw, items_field_name.as_deref());
     let csv_columns = csv_columns(original, raw, items_field_name.as_deref());
+    let lists: Vec<TokenStream> = nested_lists(original, raw, items_field_name.as_deref())
+        .into_iter()
+        .map(|(field, cols)| quote!((#field, &[#(#cols),*])))
+        .collect();
     let items_field = opt_str(items_field_name);
     let all_arm = if op.pagination.is_some() {
         quote! {
@@ -473,7 +427,7 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
             params: &[#(#param_specs),*], body: #body_spec, items_field: #items_field,
             destructive: #destructive, paged: #paged, count_param: #count_param,
             count_max: #count_max, next_cursor: #next_cursor, columns: &[#(#columns),*],
-            csv_columns: &[#(#csv_columns),*],
+            csv_columns: &[#(#csv_columns),*], lists: &[#(#lists),*],
         }
     };
     let dispatch = quote! {
@@ -497,8 +451,9 @@ fn command(original: &Value, prepared: &Value, op: &Operation) -> Result<Built, 
 pub fn commands(original: &Value, prepared: &Prepared) -> Result<TokenStream, String> {
     let mut specs = Vec::new();
     let mut arms = Vec::new();
+    let ids: Vec<String> = prepared.operations.iter().map(|o| o.id.clone()).collect();
     for op in &prepared.operations {
-        let built = command(original, &prepared.spec, op)?;
+        let built = command(original, &prepared.spec, op, &ids)?;
         specs.push(built.spec);
         arms.push(built.dispatch);
     }

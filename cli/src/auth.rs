@@ -91,7 +91,7 @@ async fn check(profile: &Profile) -> Result<(), CliError> {
             let message = e.to_string();
             let mut err = crate::exit::client_error(e, list);
             err.message = format!(
-                "auth login: checking the credentials with list_customers failed: {message}"
+                "auth login: checking the credentials with list-customers failed: {message}"
             );
             err
         })

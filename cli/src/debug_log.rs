@@ -12,13 +12,15 @@ use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 
-/// Installs the writer for the rest of the process.
-pub fn init() {
+/// Installs the writers for the rest of the process: the rate-limit waits always
+/// (`rate_wait.rs`), every event with `--debug`.
+pub fn init(debug: bool) {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    let only_the_crate = tracing_subscriber::EnvFilter::new("lineworks_partner=debug");
+    let only_the_crate = || tracing_subscriber::EnvFilter::new("lineworks_partner=debug");
     tracing_subscriber::registry()
-        .with(Lines.with_filter(only_the_crate))
+        .with(debug.then(|| Lines.with_filter(only_the_crate())))
+        .with(crate::rate_wait::RateWait.with_filter(only_the_crate()))
         .init();
 }
 

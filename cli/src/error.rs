@@ -110,6 +110,9 @@ impl CliError {
     pub fn output(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             CliError::new(Exit::PipeClosed, "")
+        } else if e.kind() == std::io::ErrorKind::InvalidInput {
+            // A `--jq` filter that fails on the answer (`.a` of a string).
+            CliError::usage(e.to_string()).with("flag", "jq")
         } else {
             CliError::usage(format!("writing the output: {e}"))
         }

@@ -24,15 +24,18 @@ mod app;
 mod auth;
 mod bulk;
 mod client;
+mod completions;
 mod debug_log;
 mod error;
 mod exit;
 mod generated;
 mod output;
 mod profile;
+mod rate_wait;
 mod request;
 mod run;
 mod serve;
+mod shape;
 mod spec;
 mod token_cache;
 
@@ -95,9 +98,7 @@ fn main() -> ExitCode {
             .get_one::<String>("error-format")
             .is_some_and(|f| f == "json"),
     );
-    if matches.get_flag("debug") {
-        debug_log::init();
-    }
+    debug_log::init(matches.get_flag("debug"));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -145,11 +146,7 @@ async fn dispatch(m: &clap::ArgMatches) -> Result<(), CliError> {
             let shell = *sub
                 .get_one::<clap_complete::Shell>("shell")
                 .ok_or_else(|| CliError::flag("shell", "required"))?;
-            let mut cmd = app::build();
-            // Into a buffer first: clap_complete panics when its writer fails (`| head`).
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "lineworks-partner", &mut script);
-            error::emit(&script)
+            completions::run(shell)
         }
         "sandbox" => serve::sandbox_serve(sub).await,
         "auth" => auth::run(sub).await,

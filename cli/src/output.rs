@@ -7,6 +7,8 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
+use crate::shape::Shape;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
@@ -53,6 +55,10 @@ pub struct Printer<W: Write> {
     /// Fields of a row not in the csv header, reported once each.
     csv_dropped: std::collections::BTreeSet<String>,
     rows: Vec<Map<String, Value>>,
+    /// `--fields`, `--explode`, `--jq`, `--bom`.
+    shape: Shape,
+    /// json: a list answer written as an array of its shaped items (closed by `finish`).
+    listed: bool,
 }
 
 impl<W: Write> Printer<W> {
@@ -78,7 +84,21 @@ impl<W: Write> Printer<W> {
             csv_header: None,
             csv_dropped: Default::default(),
             rows: Vec::new(),
+            shape: Shape::default(),
+            listed: false,
         }
+    }
+
+    /// Shapes every row (`--fields`, `--explode`, `--jq`, `--bom`); the columns follow.
+    pub fn with_shape(mut self, shape: Shape) -> Self {
+        let (columns, csv) = shape.columns(
+            std::mem::take(&mut self.columns),
+            std::mem::take(&mut self.csv_columns),
+        );
+        self.columns = columns;
+        self.csv_columns = csv;
+        self.shape = shape;
+        self
     }
 
     /// Items written so far (for progress).
@@ -100,8 +120,31 @@ impl<W: Write> Printer<W> {
     /// A whole answer of a single call. An operation without a body in its answer (HTTP 204)
     /// prints nothing: the exit code says it worked.
     pub fn answer(&mut self, value: Value) -> io::Result<()> {
+        if let Some(jq) = &self.shape.jq {
+            if !value.is_null() {
+                jq.write(&mut self.out, &value)?;
+                self.written += 1;
+            }
+            return Ok(());
+        }
+        let shaped = self.shape.fields.is_some() || self.shape.explode.is_some();
         match self.format {
             _ if value.is_null() => Ok(()),
+            // Shaped json of a list: an array of its shaped items.
+            Format::Json if shaped && self.items_field.is_some() => {
+                self.listed = true;
+                for item in self.items(value) {
+                    self.item(item)?;
+                }
+                Ok(())
+            }
+            Format::Json if shaped => {
+                for row in self.shape.rows(value) {
+                    self.json_line(&row)?;
+                    self.written += 1;
+                }
+                Ok(())
+            }
             Format::Json => {
                 self.json_line(&value)?;
                 self.written += 1;
@@ -114,7 +157,9 @@ impl<W: Write> Printer<W> {
                 Ok(())
             }
             Format::Ndjson => self.item(value),
+            Format::Table if value.is_object() && self.shape.explode.is_some() => self.item(value),
             Format::Table if value.is_object() => {
+                let value = self.shape.rows(value).pop().unwrap_or_default();
                 let mut flat = Map::new();
                 flatten("", value, &mut flat);
                 let key_width = flat.keys().map(|k| k.chars().count()).max().unwrap_or(0);
@@ -144,6 +189,17 @@ impl<W: Write> Printer<W> {
 
     /// One row: a list item, or a result of `--each-customer`.
     pub fn item(&mut self, item: Value) -> io::Result<()> {
+        if let Some(jq) = &self.shape.jq {
+            self.written += 1;
+            return jq.write(&mut self.out, &item);
+        }
+        for row in self.shape.rows(item) {
+            self.row(row)?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, item: Value) -> io::Result<()> {
         self.written += 1;
         match self.format {
             Format::Json => {
@@ -162,6 +218,10 @@ impl<W: Write> Printer<W> {
                 self.out.write_all(b"\n")
             }
             Format::Csv => {
+                if self.csv_header.is_none() && self.shape.bom {
+                    // `--bom`: Excel reads a csv without one in the local code page.
+                    self.out.write_all("\u{feff}".as_bytes())?;
+                }
                 let mut w = csv::WriterBuilder::new().from_writer(&mut self.out);
                 // Chosen and written once, with the first row; every row is read against it.
                 let header = match &mut self.csv_header {
@@ -228,7 +288,8 @@ impl<W: Write> Printer<W> {
     /// Closes the json array of `--all`, prints a table, flushes.
     pub fn finish(&mut self, streamed: bool) -> io::Result<()> {
         match self.format {
-            Format::Json if streamed || self.opened => {
+            _ if self.shape.jq.is_some() => {}
+            Format::Json if streamed || self.listed || self.opened => {
                 if self.opened {
                     self.out.write_all(b"\n]\n")?;
                 } else {

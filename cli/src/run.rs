@@ -30,13 +30,17 @@ pub struct Globals {
     pub domain_ids: Option<String>,
     pub concurrency: usize,
     pub bulk: crate::bulk::Flags,
+    pub shape: crate::shape::Flags,
     pub options: Options,
 }
 
 impl Globals {
     pub fn from(m: &ArgMatches) -> Result<Self, CliError> {
+        let jq = m.get_one::<String>("jq").cloned();
         let format = match m.get_one::<String>("output") {
             Some(f) => Format::parse(f),
+            // `--jq` reads JSON whatever stdout is.
+            None if jq.is_some() => Format::Json,
             None if io::stdout().is_terminal() => Format::Table,
             None => Format::Json,
         };
@@ -85,6 +89,12 @@ impl Globals {
                 allow_duplicates: m.get_flag("allow-duplicates"),
                 no_journal: m.get_flag("no-journal"),
             },
+            shape: crate::shape::Flags {
+                fields: m.get_one::<String>("fields").cloned(),
+                explode: m.get_one::<String>("explode").cloned(),
+                jq,
+                bom: m.get_flag("bom"),
+            },
             options: Options {
                 sandbox: m.get_flag("sandbox"),
                 rate_limit,
@@ -96,9 +106,10 @@ impl Globals {
     }
 }
 
-fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> {
+fn printer(g: &Globals, op: &CommandSpec) -> Result<Printer<io::BufWriter<io::Stdout>>, CliError> {
     let width = comfy_table_width();
-    Printer::new(
+    let shape = crate::shape::Shape::new(&g.shape, op, g.format)?;
+    Ok(Printer::new(
         io::BufWriter::new(io::stdout()),
         g.format,
         io::stdout().is_terminal(),
@@ -107,6 +118,7 @@ fn printer(g: &Globals, op: &CommandSpec) -> Printer<io::BufWriter<io::Stdout>> 
         op.columns.iter().map(|c| c.to_string()).collect(),
         op.csv_columns.iter().map(|c| c.to_string()).collect(),
     )
+    .with_shape(shape))
 }
 
 pub fn comfy_table_width() -> usize {
@@ -132,6 +144,8 @@ pub async fn operation(
     }
     // Before the request is read: `--body -` would consume stdin.
     check_customer_flags(op, m, g)?;
+    // Shaping mistakes (a --jq that does not parse, an unknown field) before anything is sent.
+    crate::shape::Shape::new(&g.shape, op, g.format)?;
     let req = Request::from_matches(op, m)?;
     let bulk = g.each_customer || g.bulk.each_row.is_some();
     if !bulk {
@@ -157,7 +171,7 @@ pub async fn operation(
         largest_pages(&mut req);
     }
     let mode = if g.all { Mode::All } else { Mode::One };
-    let mut printer = printer(g, op);
+    let mut printer = printer(g, op)?;
     match dispatch(&target.client, op, &req, mode).await? {
         Outcome::Checked => Ok(()),
         Outcome::One(value) => {
@@ -305,6 +319,7 @@ pub fn progress(len: Option<u64>) -> ProgressBar {
         ));
     }
     bar.set_message(message);
+    crate::rate_wait::show_on(&bar);
     bar
 }
 

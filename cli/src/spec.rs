@@ -41,6 +41,8 @@ pub struct CommandSpec {
     /// Every field of a row as the csv header (dotted, spec order); empty when the spec
     /// declares no answer schema.
     pub csv_columns: &'static [&'static str],
+    /// A row's arrays of objects and their items' columns (`FIELD.name`), for `--explode`.
+    pub lists: &'static [(&'static str, &'static [&'static str])],
 }
 
 impl CommandSpec {

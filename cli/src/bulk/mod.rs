@@ -605,7 +605,9 @@ fn printer(
         None,
         prefixed(op.columns),
         prefixed(op.csv_columns),
-    );
+    )
+    // Checked before the run (`run::operation`).
+    .with_shape(crate::shape::Shape::new(&g.shape, op, g.format).unwrap_or_default());
     (p, tags)
 }
 

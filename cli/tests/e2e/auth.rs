@@ -290,7 +290,7 @@ async fn login_honours_lw_token_url_and_lw_api_base_url_and_labels_its_check() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
-            "error: auth login: checking the credentials with list_customers failed: "
+            "error: auth login: checking the credentials with list-customers failed: "
         ),
         "{}",
         stderr(&out)

@@ -7,29 +7,65 @@ use crate::spec::{Cancels, CommandSpec, Kind};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command, value_parser};
 
-pub const FORMATS: [&str; 4] = ["json", "ndjson", "table", "csv"];
+mod globals;
+mod help;
 
-fn global(arg: Arg) -> Arg {
-    arg.global(true).help_heading("Global options")
+/// What the command tree is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Parsing and help: the global options documented once, on the top-level page; the
+    /// operations listed there by group.
+    Help,
+    /// Shell completions: every command and every flag offered wherever it works.
+    Complete,
 }
 
+/// The tree that parses the command line and writes the help pages.
 pub fn build() -> Command {
+    tree(View::Help)
+}
+
+/// The tree shell completions are generated from.
+pub fn for_completions() -> Command {
+    tree(View::Complete)
+}
+
+fn tree(view: View) -> Command {
+    // A command's page lists its own flags and one line about the global ones.
+    let local = |cmd: Command| -> Command {
+        match view {
+            View::Help => cmd
+                .args(globals::hidden())
+                .after_help(help::GLOBALS_HINT)
+                .mut_subcommands(|sc| sc.args(globals::hidden()).after_help(help::GLOBALS_HINT)),
+            View::Complete => cmd,
+        }
+    };
     let mut root = Command::new("lineworks-partner")
         .version(format!(
             "{} (spec {SPEC_VERSION})",
             env!("CARGO_PKG_VERSION")
         ))
         .about("The LINE WORKS Partner API on the command line: one command per operation")
+        .before_help(help::START)
+        .help_template(help::ROOT_TEMPLATE)
         .after_help(EXIT_CODES_HELP)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .args(global_args());
+        .args(globals::global_args());
     for op in COMMANDS {
-        root = root.subcommand(operation(op, op.name));
+        // Listed by group on the top-level page; still offered by completion.
+        let hidden = op.deprecated || view == View::Help;
+        root = root.subcommand(local(operation(op, op.name)).hide(hidden));
     }
     for (tag, ops) in groups() {
+        let shorts: Vec<&str> = ops
+            .iter()
+            .filter(|(_, op)| !op.deprecated)
+            .map(|(s, _)| *s)
+            .collect();
         let mut group = Command::new(tag)
-            .about(format!("The {tag} operations under shorter names"))
+            .about(help::group_about(&shorts))
             .subcommand_required(true);
         for (short, op) in ops {
             let mut cmd = operation(op, short);
@@ -38,165 +74,19 @@ pub fn build() -> Command {
             }
             group = group.subcommand(cmd);
         }
-        root = root.subcommand(group);
+        root = root.subcommand(local(group));
     }
-    root.subcommand(auth()).subcommand(sandbox()).subcommand(
-        Command::new("completions")
-            .about("Prints a shell completion script")
-            .arg(
-                Arg::new("shell")
-                    .required(true)
-                    .value_parser(value_parser!(clap_complete::Shell)),
-            ),
-    )
-}
-
-fn global_args() -> Vec<Arg> {
-    vec![
-        global(
-            Arg::new("output")
-                .short('o')
-                .long("output")
-                .value_parser(PossibleValuesParser::new(FORMATS))
-                .help("Output format [default: table on a terminal, json otherwise]"),
-        ),
-        global(
-            Arg::new("all")
-                .long("all")
-                .action(ArgAction::SetTrue)
-                .help("On paged lists: fetch every page, one at a time"),
-        ),
-        global(
-            Arg::new("profile")
-                .long("profile")
-                .env("LW_PROFILE")
-                .help("Profile of the config file to use"),
-        ),
-        global(
-            Arg::new("sandbox")
-                .long("sandbox")
-                .action(ArgAction::SetTrue)
-                .help("Run against an embedded sandbox with demo data; no credentials needed"),
-        ),
-        global(
-            Arg::new("dry-run")
-                .long("dry-run")
-                .action(ArgAction::SetTrue)
-                .help("Check the request and print it (token redacted); send nothing"),
-        ),
-        global(
-            Arg::new("yes")
-                .short('y')
-                .long("yes")
-                .action(ArgAction::SetTrue)
-                .help("Do not ask before deleting or cancelling"),
-        ),
-        global(
-            Arg::new("debug")
-                .long("debug")
-                .action(ArgAction::SetTrue)
-                .help(
-                    "Write the client's tracing to stderr: a line per attempt (operation, \
-                     method, attempt number, status or failure, duration), per retry (its wait) \
-                     and per token request or rate-limit wait; no secrets",
+    root.subcommand(local(auth()))
+        .subcommand(local(sandbox()))
+        .subcommand(local(
+            Command::new("completions")
+                .about("Prints a shell completion script (bash, zsh, fish, elvish, powershell)")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(value_parser!(clap_complete::Shell)),
                 ),
-        ),
-        global(
-            Arg::new("error-format")
-                .long("error-format")
-                .value_parser(["text", "json"])
-                .default_value("text")
-                .help("How errors are written to stderr"),
-        ),
-        global(
-            Arg::new("each-customer")
-                .long("each-customer")
-                .action(ArgAction::SetTrue)
-                .help("Run an operation that takes --domain-id once per customer"),
-        ),
-        global(
-            Arg::new("domain-ids")
-                .long("domain-ids")
-                .value_name("FILE|-")
-                .help("With --each-customer: the domain ids to use, one a line, instead of all"),
-        ),
-        global(
-            Arg::new("concurrency")
-                .long("concurrency")
-                .value_parser(value_parser!(u16).range(1..=64))
-                .default_value("4")
-                .help("With --each-customer: calls in flight at once"),
-        ),
-        global(
-            Arg::new("each-row")
-                .long("each-row")
-                .value_name("FILE|-")
-                .help(
-                    "Run the operation once per row of a CSV (with a header) or NDJSON file; \
-                     columns are parameters and body fields by wire or flag name",
-                ),
-        ),
-        global(
-            Arg::new("journal")
-                .long("journal")
-                .value_name("FILE")
-                .help("Bulk writes: the journal to write (a new file) [default: in the state directory, printed at start]"),
-        ),
-        global(
-            Arg::new("resume")
-                .long("resume")
-                .value_name("JOURNAL")
-                .conflicts_with("journal")
-                .help("Bulk writes: run only the rows the journal does not show as applied"),
-        ),
-        global(
-            Arg::new("retry-unknown")
-                .long("retry-unknown")
-                .action(ArgAction::SetTrue)
-                .help("With --resume: send rows whose outcome is unknown again without reading them back"),
-        ),
-        global(
-            Arg::new("no-journal")
-                .long("no-journal")
-                .action(ArgAction::SetTrue)
-                .conflicts_with_all(["journal", "resume"])
-                .hide(true)
-                .help("Bulk writes without a journal: for measuring its cost only"),
-        ),
-        global(
-            Arg::new("allow-duplicates")
-                .long("allow-duplicates")
-                .action(ArgAction::SetTrue)
-                .help("Bulk runs: make the same call (same parameters) more than once"),
-        ),
-        global(
-            Arg::new("allow-unknown-values")
-                .long("allow-unknown-values")
-                .action(ArgAction::SetTrue)
-                .help(
-                    "Send enum values and body fields the spec does not list (flags and --body \
-                     alike); refused by default as likely typos",
-                ),
-        ),
-        global(
-            Arg::new("max-wait")
-                .long("max-wait")
-                .value_name("SECONDS")
-                .help("How long one call may take, retries and waits for a rate limit's reset (429) included [default: 150]"),
-        ),
-        global(
-            Arg::new("timeout")
-                .long("timeout")
-                .value_name("SECONDS")
-                .help("How long one attempt waits for its answer [default: 30]"),
-        ),
-        global(
-            Arg::new("rate-limit")
-                .long("rate-limit")
-                .value_name("N/min")
-                .help("Client-side limit of calls per minute for each operation"),
-        ),
-    ]
+        ))
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -311,9 +201,11 @@ pub fn operation(op: &'static CommandSpec, name: &'static str) -> Command {
         });
     }
     // A deprecated command still runs (old scripts keep working) but is not offered.
+    after.push_str(&format!("\n{}\n", help::GLOBALS_HINT));
     let mut cmd = Command::new(name)
         .about(op.summary)
         .long_about(format!("{}\n\n{}", op.summary, op.description))
+        .after_help(help::GLOBALS_HINT)
         .after_long_help(after)
         .hide(op.deprecated);
     for p in op.params {
