@@ -32,6 +32,7 @@ mod output;
 mod profile;
 mod request;
 mod run;
+mod secret_store;
 mod serve;
 mod spec;
 mod token_cache;
