@@ -2,6 +2,7 @@
 
 use crate::error::{CliError, Exit};
 use crate::profile::{self, Profile, Source};
+use crate::secret_store::{self, Keyring, Place};
 use std::io::{IsTerminal, Write};
 
 pub async fn run(m: &clap::ArgMatches) -> Result<(), CliError> {
@@ -59,10 +60,74 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
         check(&profile::with_env(profile.clone())).await?;
     }
     let mut config = profile::load().map_err(config_error)?;
-    config.profiles.insert(name.clone(), profile);
+    let choice = m
+        .get_one::<String>("secret-store")
+        .and_then(|c| secret_store::Choice::parse(c))
+        .unwrap_or(secret_store::Choice::Auto);
+    let stored = secret_store::store(
+        &secret_store::Os,
+        choice,
+        &profile.client_id,
+        &profile.client_secret,
+    )
+    .map_err(|why| {
+        CliError::new(
+            Exit::Auth,
+            format!("auth login --secret-store keyring: the OS keyring did not keep the client secret ({why}); nothing was written"),
+        )
+    })?;
+    let mut profile = profile;
+    profile.secret_store = stored.place;
+    if stored.place == Place::Keyring {
+        profile.client_secret.clear();
+    }
+    let client_id = profile.client_id.clone();
+    let replaced = config.profiles.insert(name.clone(), profile);
     let path = profile::save(&config).map_err(config_error)?;
     say!("profile {name:?} written to {}", path.display());
+    match (stored.place, stored.fallback) {
+        (Place::Keyring, _) => say!(
+            "client secret kept in the OS keyring (service {:?}, account {client_id:?})",
+            secret_store::SERVICE
+        ),
+        (Place::File, Some(why)) => say!(
+            "warning: the OS keyring could not be used ({}); the client secret is kept in {} (mode 0600). `--secret-store file` chooses the file without trying",
+            lineworks_partner::terminal::escape(&why),
+            path.display()
+        ),
+        (Place::File, None) => {
+            say!("client secret kept in {} (mode 0600)", path.display())
+        }
+    }
+    // A secret this profile used to keep in the keyring, if no profile needs it any more.
+    if let Some(old) = replaced {
+        forget_secret(&config, &old);
+    }
     Ok(())
+}
+
+/// Removes `old`'s keyring entry when no profile of `config` reads that entry any more; a
+/// keyring that cannot be reached is left as it is, with a warning.
+fn forget_secret(config: &profile::Config, old: &Profile) {
+    if old.secret_store != Place::Keyring
+        || config
+            .profiles
+            .values()
+            .any(|p| p.secret_store == Place::Keyring && p.client_id == old.client_id)
+    {
+        return;
+    }
+    match secret_store::Os.delete(&old.client_id) {
+        Ok(()) => say!(
+            "client secret of {:?} removed from the OS keyring",
+            old.client_id
+        ),
+        Err(why) => say!(
+            "warning: the client secret of {:?} stays in the OS keyring, which could not be reached ({})",
+            old.client_id,
+            lineworks_partner::terminal::escape(&why)
+        ),
+    }
 }
 
 /// Fetches a token and makes one cheap read with it.
@@ -109,9 +174,21 @@ fn status() -> Result<(), CliError> {
         }
         Some((_, Source::Environment)) => environment_status(),
         Some((_, Source::Profile(name, p))) => {
+            let file = profile::path().map_err(config_error)?;
+            let secret = if p.from_env.contains(&"LW_CLIENT_SECRET") {
+                "LW_CLIENT_SECRET".to_string()
+            } else if p.secret_store == Place::Keyring {
+                format!(
+                    "OS keyring, service {:?}, account {:?}",
+                    secret_store::SERVICE,
+                    p.client_id
+                )
+            } else {
+                format!("{}, mode 0600", file.display())
+            };
             format!(
-                "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {}",
-                profile::path().map_err(config_error)?.display(),
+                "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted> ({secret})\nservice account: {}\nprivate key: {}",
+                file.display(),
                 p.client_id,
                 p.service_account,
                 p.private_key.display()
@@ -146,7 +223,7 @@ fn environment_status() -> String {
         None => "<not set>".to_string(),
     };
     format!(
-        "credentials: LW_* environment variables\nclient id: {}\nclient secret: <redacted>\nservice account: {}\nprivate key: {key}",
+        "credentials: LW_* environment variables\nclient id: {}\nclient secret: <redacted> (LW_CLIENT_SECRET)\nservice account: {}\nprivate key: {key}",
         var("LW_CLIENT_ID").unwrap_or_default(),
         var("LW_SERVICE_ACCOUNT").unwrap_or_default(),
     )
@@ -160,6 +237,7 @@ fn logout() -> Result<(), CliError> {
     };
     profile::save(&config).map_err(config_error)?;
     say!("profile {name:?} removed");
+    forget_secret(&config, &removed);
     // Its cached tokens would still grant access; another profile of the same account keeps
     // them (same file).
     let shared = config

@@ -34,6 +34,7 @@ mod profile;
 mod rate_wait;
 mod request;
 mod run;
+mod secret_store;
 mod serve;
 mod shape;
 mod spec;

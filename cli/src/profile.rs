@@ -1,9 +1,11 @@
 //! Credentials: the crate's `LW_*` variables first, else a profile of the config file
 //! (`$XDG_CONFIG_HOME/lineworks-partner/config.toml`, chosen with `--profile` or `LW_PROFILE`).
 //!
-//! The file holds the private key's *path*, never the key. It is replaced atomically with mode
-//! 0600, and refused when another user could have written it.
+//! The file holds the private key's *path*, never the key, and the client secret unless it is
+//! kept in the OS keyring (`secret_store = "keyring"`, see [`crate::secret_store`]). It is
+//! replaced atomically with mode 0600, and refused when another user could have written it.
 
+use crate::secret_store::{self, Place};
 use lineworks_partner::Credentials;
 use lineworks_partner::auth::ServiceAccount;
 use serde::{Deserialize, Serialize};
@@ -19,7 +21,11 @@ pub struct Config {
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct Profile {
     pub client_id: String,
+    /// Empty in the file when the secret is in the keyring (filled in by [`resolve`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_secret: String,
+    #[serde(default, skip_serializing_if = "Place::is_file")]
+    pub secret_store: Place,
     pub service_account: String,
     pub private_key: PathBuf,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +48,7 @@ impl std::fmt::Debug for Profile {
         f.debug_struct("Profile")
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
+            .field("secret_store", &self.secret_store)
             .field("service_account", &self.service_account)
             .field("private_key", &self.private_key)
             .finish()
@@ -212,7 +219,11 @@ pub fn resolve() -> Result<Option<(Credentials, Source)>, String> {
     let config = load()?;
     match config.profiles.get(&name) {
         Some(p) => {
-            let p = with_env(p.clone());
+            let mut p = with_env(p.clone());
+            // An exported LW_CLIENT_SECRET spares the keyring a look (and a prompt to unlock).
+            if p.secret_store == Place::Keyring && !p.from_env.contains(&"LW_CLIENT_SECRET") {
+                p.client_secret = secret_store::load(&secret_store::Os, &p.client_id)?;
+            }
             Ok(Some((p.credentials()?, Source::Profile(name, Box::new(p)))))
         }
         None if chosen().is_some() => Err(format!("no profile {name:?} in {}", path()?.display())),

@@ -122,7 +122,10 @@ impl ServiceAccountBuilder {
         self
     }
 
-    /// The app's client secret.
+    /// The app's client secret. The client keeps it in memory only: it is sent in the token
+    /// request's form and written nowhere (a [`TokenStore`](crate::auth::TokenStore) keeps
+    /// tokens, never the secret); where it comes from (the environment, a vault, the OS keyring
+    /// as the CLI does) is the caller's choice.
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
         self.client_secret = Some(SecretString::from(secret.into()));
         self

@@ -317,6 +317,17 @@ fn auth() -> Command {
                 .arg(Arg::new("token-url").long("token-url").hide(true))
                 .arg(Arg::new("base-url").long("base-url").hide(true))
                 .arg(
+                    Arg::new("secret-store")
+                        .long("secret-store")
+                        .env("LW_SECRET_STORE")
+                        .value_parser(["auto", "keyring", "file"])
+                        .default_value("auto")
+                        .help(
+                            "Where the client secret is kept: the OS keyring, else the config \
+                             file (auto); only the keyring; only the file (mode 0600)",
+                        ),
+                )
+                .arg(
                     Arg::new("no-check")
                         .long("no-check")
                         .action(ArgAction::SetTrue)

@@ -321,7 +321,7 @@ fn status_with_lw_variables_shows_the_ids_and_no_secret() {
         for line in [
             "client id: cid-env",
             "service account: sa-env@example.com",
-            "client secret: <redacted>",
+            "client secret: <redacted> (LW_CLIENT_SECRET)",
         ] {
             assert!(text.contains(line), "{line}: {text}");
         }
@@ -331,4 +331,125 @@ fn status_with_lw_variables_shows_the_ids_and_no_secret() {
             "{text}"
         );
     }
+}
+
+/// On a machine without an OS keyring (the tests' session bus leads nowhere), `auth login`
+/// keeps the secret in the 0600 config file and says so; `auth status` names the file; a
+/// login that insists on the keyring writes nothing. The secret is on no output line.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keyring_the_secret_falls_back_to_the_file_and_status_says_where() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    let file = dir.path().join("lineworks-partner/config.toml");
+    let login = |store: &str| {
+        cli(&dir)
+            .args([
+                "auth",
+                "login",
+                "--client-id",
+                "cid-k",
+                "--service-account",
+                "sa-k",
+            ])
+            .args(["--token-url", &sb.token_url(), "--base-url", &sb.base_url()])
+            .arg("--private-key")
+            .arg(key_path())
+            .args(["--secret-store", store])
+            .env("LW_CLIENT_SECRET", SECRET)
+            .output()
+            .unwrap()
+    };
+
+    let out = login("keyring");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the OS keyring did not keep the client secret"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!file.exists(), "nothing written");
+    assert!(!stderr(&out).contains(SECRET) && !stdout(&out).contains(SECRET));
+
+    let out = login("auto");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: the OS keyring could not be used (")
+            && err.contains(&format!("the client secret is kept in {}", file.display())),
+        "{err}"
+    );
+    assert!(
+        !err.contains(SECRET) && !stdout(&out).contains(SECRET),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains(SECRET) && !text.contains("secret_store"),
+        "{text}"
+    );
+
+    let out = cli(&dir).args(["auth", "status"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains(&format!(
+            "client secret: <redacted> ({}, mode 0600)",
+            file.display()
+        )),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !stderr(&out).contains(SECRET));
+
+    let out = login("file");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("client secret kept in") && !stderr(&out).contains("warning"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A profile whose secret is in the keyring, read where no keyring answers: `auth status`
+/// and commands fail with exit 3 naming the ways out; `LW_CLIENT_SECRET` stands in for it
+/// without a look at the keyring, and `auth status` says the secret came from there.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_keyring_profile_without_a_keyring_names_the_ways_out() {
+    let dir = config();
+    let file = dir.path().join("lineworks-partner/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let profile = format!(
+        "[profiles.default]\nclient_id = \"cid-r\"\nsecret_store = \"keyring\"\nservice_account = \"sa-r\"\nprivate_key = {:?}\n",
+        key_path().display().to_string()
+    );
+    std::fs::write(&file, profile).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    for args in [&["auth", "status"][..], &["list-customers"][..]] {
+        let out = cli(&dir).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("kept in the OS keyring, which could not be read")
+                && err.contains("LW_CLIENT_SECRET")
+                && err.contains("--secret-store file"),
+            "{err}"
+        );
+    }
+    let out = cli(&dir)
+        .env("LW_CLIENT_SECRET", SECRET)
+        .args(["auth", "status"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("client secret: <redacted> (LW_CLIENT_SECRET)"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET));
 }

@@ -37,11 +37,18 @@ fn serve_on_every_interface_prints_a_loopback_address_and_says_it_is_open() {
 #[test]
 fn serve_on_every_interface_without_a_token_is_refused() {
     let dir = config();
+    // Bounded: a sandbox that started anyway would serve until killed.
     let out = cli(&dir)
         .args(["sandbox", "serve", "--listen", "0.0.0.0:0"])
+        .timeout(std::time::Duration::from_secs(30))
         .output()
         .unwrap();
-    assert!(!out.status.success());
+    assert!(
+        out.status.code().is_some_and(|c| c != 0),
+        "refused at once, not left serving: {:?}; {}",
+        out.status,
+        stderr(&out)
+    );
     let err = stderr(&out);
     assert!(
         err.contains("--token") && err.contains("--insecure-open"),

@@ -66,13 +66,20 @@ fn an_error_description_cannot_drive_the_terminal_or_forge_a_line() {
 
 #[test]
 fn a_body_that_is_not_the_api_error_shape_is_escaped_too() {
-    let base = answering(502, format!("\"{}\"", HOSTILE.escape_default()));
+    // The raw bytes, not JSON: a body shown as it came (an escaped JSON string would hold no
+    // control character, and so could not show whether they are escaped).
+    let base = answering(502, HOSTILE.to_string());
     let dir = config();
     let out = against(&dir, &base)
         .args(["get-customer", "--domain-id", "1", "--debug"])
         .output()
         .unwrap();
-    assert_inert(&stderr(&out), 1, 0);
+    let err = stderr(&out);
+    assert_inert(&err, 1, 0);
+    assert!(
+        err.contains("\\u{1b}]0;TITLE\\u{7}"),
+        "the body is shown, escaped: {err}"
+    );
 }
 
 #[test]
