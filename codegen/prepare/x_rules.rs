@@ -153,7 +153,7 @@ pub(super) fn check_x_rules(spec: &Value) -> Result<(), String> {
             {
                 let kinds = property_kinds(entry).map_err(|e| format!("{name}.{prop}: {e}"))?;
                 let byte = p.get("format").and_then(Value::as_str) == Some("byte");
-                if kinds.len() > 1 && !byte {
+                if matches!(kinds.first(), Some(RuleKind::Base64)) && !byte {
                     return Err(format!(
                         "{name}.{prop}: a `base64` rule needs `format: byte` on the property"
                     ));
