@@ -11,6 +11,7 @@ it sends. Exit 0 clean, 1 on any mismatch (each one printed), 2 if it could not 
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import urllib.error
@@ -189,12 +190,19 @@ def walk(spec_path: str, base_url: str, today: str) -> int:
 
     # customers
     w.call("verify_domain", body={"domain": "walk.co.jp"})
-    c = w.call("create_customer", body={
+    customer = {
         "domain": "walk.co.jp", "companyName": "Walk", "phoneNumber": "03-1234-5678",
         "timeZone": "Asia/Tokyo", "locale": "ja_JP",
-        "administrator": {"lastName": "Yamada", "firstName": "Taro", "password": "Passw0rd1234",
+        # The password goes Base64-encoded (format: byte); its rules hold for the decoded text.
+        "administrator": {"lastName": "Yamada", "firstName": "Taro",
+                          "password": base64.b64encode(b"Passw0rd1357").decode(),
                           "id": "admin", "privateEmail": "taro@example.net"},
-        "partnership": {"customerCode": "WALK-1", "memo": "first"}})
+        "partnership": {"customerCode": "WALK-1", "memo": "first"}}
+    for password in (b"Passw0rd1234", b"Pass!word"):  # a run of 1-2-3; no digit
+        bad = {**customer, "administrator": {**customer["administrator"],
+                                             "password": base64.b64encode(password).decode()}}
+        w.call("create_customer", body=bad, expect=refused)
+    c = w.call("create_customer", body=customer)
     d = {"domainId": c["domainId"]}
     w.call("get_upgrade_domain", d)
     w.call("activate_customer", d, expect=refused)  # the terms are not accepted yet

@@ -84,10 +84,37 @@ pub fn facts(spec: &Value, schema: &Value) -> Vec<String> {
             out.push(format!("Each item is one of {}.", list.join(", ")));
         }
     }
-    match values("format").and_then(Value::as_str) {
+    let format = values("format").and_then(Value::as_str);
+    match format {
         Some("date") => out.push("A date, `YYYY-MM-DD`.".into()),
         Some("date-time") => out.push("A point in time, RFC 3339.".into()),
+        Some("byte") => out.push(
+            "Give the text itself: the client sends it Base64-encoded, and neither `Debug` nor \
+             the request log shows it."
+                .into(),
+        ),
         _ => {}
+    }
+    for rule in target
+        .get("x-rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(decoded) = rule.get("base64") {
+            let n = |k: &str| decoded.get(k).map(number);
+            if let (Some(min), Some(max)) = (n("minLength"), n("maxLength")) {
+                out.push(format!("The text is {min} to {max} characters."));
+            }
+            if let Some(p) = decoded.get("pattern").and_then(Value::as_str) {
+                out.push(format!("The text must match `{p}`."));
+            }
+            if let Some(runs) = n("noRuns") {
+                out.push(format!(
+                    "No {runs} characters in a row that repeat or count up (`aaa`, `abc`, `123`)."
+                ));
+            }
+        }
     }
     if let Some(d) = values("default") {
         out.push(format!(
@@ -96,7 +123,14 @@ pub fn facts(spec: &Value, schema: &Value) -> Vec<String> {
         ));
     }
     if let Some(e) = values("example").filter(|e| !e.is_object() && !e.is_array()) {
-        out.push(format!("Example: {}.", literal(e)));
+        match (format, e.as_str()) {
+            (Some("byte"), Some(wire)) => {
+                if let Some(text) = base64_text(wire) {
+                    out.push(format!("Example: `{text}` (sent as `{wire}`)."));
+                }
+            }
+            _ => out.push(format!("Example: {}.", literal(e))),
+        }
     }
     if values("deprecated").and_then(Value::as_bool) == Some(true) {
         out.push("Deprecated by the API.".into());
@@ -206,4 +240,13 @@ pub fn parameters(spec: &Value, id: &str) -> Vec<(String, String)> {
         out.push((name.to_string(), doc));
     }
     out
+}
+
+/// The text a standard-Base64 example stands for (`None` when it is not Base64 of UTF-8).
+pub fn base64_text(wire: &str) -> Option<String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(wire)
+        .ok()?;
+    String::from_utf8(bytes).ok()
 }

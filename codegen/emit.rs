@@ -182,6 +182,12 @@ fn rule_tokens(kind: &RuleKind) -> TokenStream {
         RuleKind::ExclusiveMaximum(n) => quote!(crate::validate::RuleKind::ExclusiveMaximum(#n)),
         RuleKind::MinProperties(n) => quote!(crate::validate::RuleKind::MinProperties(#n)),
         RuleKind::IanaTimeZone => quote!(crate::validate::RuleKind::IanaTimeZone),
+        RuleKind::Base64 => quote!(crate::validate::RuleKind::Base64),
+        RuleKind::NoRuns(n) => quote!(crate::validate::RuleKind::NoRuns(#n)),
+        RuleKind::Decoded(inner) => {
+            let inner = rule_tokens(inner);
+            quote!(crate::validate::RuleKind::Decoded(&#inner))
+        }
         RuleKind::RequiredIf {
             target,
             when,

@@ -80,6 +80,9 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
             [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
         );
     }
+    for placeholder in &prepared.secrets {
+        settings.with_replacement(placeholder, "crate::SecretText", std::iter::empty());
+    }
     for (placeholder, inner) in &prepared.nullables {
         settings.with_replacement(
             placeholder,

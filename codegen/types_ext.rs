@@ -220,6 +220,7 @@ pub fn extend(
 
 enum Shape<'a> {
     Str,
+    Secret,
     Option(&'a syn::Type),
     Nullable(&'a syn::Type),
     Other,
@@ -242,6 +243,7 @@ pub fn head(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
 fn shape(ty: &syn::Type) -> Shape<'_> {
     match head(ty) {
         Some((h, _)) if h == "String" => Shape::Str,
+        Some((h, _)) if h == "SecretText" => Shape::Secret,
         Some((h, Some(inner))) if h == "Option" => Shape::Option(inner),
         Some((h, Some(inner))) if h == "Nullable" => Shape::Nullable(inner),
         _ => Shape::Other,
@@ -258,6 +260,10 @@ fn argument(ty: &syn::Type) -> (proc_macro2::TokenStream, proc_macro2::TokenStre
         ),
         Shape::Nullable(inner) => (
             quote::quote!(impl ::std::convert::Into<crate::Nullable<#inner>>),
+            quote::quote!(.into()),
+        ),
+        Shape::Secret => (
+            quote::quote!(impl ::std::convert::Into<crate::SecretText>),
             quote::quote!(.into()),
         ),
         _ => (quote::quote!(#ty), quote::quote!()),
@@ -389,6 +395,8 @@ pub fn expression(
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     Some(match h.as_str() {
         "String" => format!("{:?}", text(example).unwrap_or_else(|| "example".into())),
+        // The spec's example is the wire form; the constructor takes the text itself.
+        "SecretText" => format!("{:?}", docs::base64_text(&text(example)?)?),
         "i32" | "i64" | "u64" | "f64" => example
             .filter(|v| v.is_number())
             .map_or_else(|| "1".into(), ToString::to_string),

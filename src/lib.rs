@@ -18,6 +18,7 @@ pub mod paginate;
 #[doc(hidden)]
 pub mod private_file;
 pub mod retry;
+mod secret_text;
 pub mod terminal;
 pub mod validate;
 
@@ -32,6 +33,7 @@ pub use generated::builder;
 pub use generated::mock;
 pub use nullable::Nullable;
 pub use retry::{RateLimit, RateLimitState, RetryPolicy};
+pub use secret_text::SecretText;
 
 /// The `info.version` of the `openapi/partner.yaml` this crate was generated from: the spec's
 /// own semver, whose steps are listed in `openapi/CHANGELOG.md`.

@@ -207,9 +207,25 @@ impl Request {
         Ok(())
     }
 
+    /// The body as it goes on the wire: the fields the API takes Base64-encoded (`format: byte`
+    /// in the spec, such as `administrator.password`) encoded from the text the user gave, so
+    /// nobody encodes a password by hand. `self.body` keeps the user's text (a bulk row may
+    /// replace part of it), so encoding happens once, here.
+    pub fn wire_body(&self) -> Option<Value> {
+        let mut body = self.body.clone()?;
+        let rules = lineworks_partner::validate::operation(self.op.id).map_or(&[][..], |s| s.rules);
+        for rule in rules.iter().filter(|r| {
+            r.location == lineworks_partner::validate::Location::Body
+                && r.kind == lineworks_partner::validate::RuleKind::Base64
+        }) {
+            encode_at(&mut body, rule.field);
+        }
+        Some(body)
+    }
+
     /// The typed body, when there is one.
     pub fn body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, CliError> {
-        let Some(body) = &self.body else {
+        let Some(body) = self.wire_body() else {
             return Ok(None);
         };
         serde_path_to_error::deserialize(body.clone())
@@ -292,6 +308,38 @@ impl Request {
         let mut r = self.clone();
         r.params.insert("domainId", domain_id.to_string());
         r
+    }
+}
+
+/// Base64-encodes the text at a dotted body path (`[]` steps go through every item); values
+/// that are not text are left for the typed body to refuse.
+fn encode_at(value: &mut Value, path: &str) {
+    let (step, rest) = match path.split_once('.') {
+        Some((step, rest)) => (step, Some(rest)),
+        None => (path, None),
+    };
+    let (name, each) = match step.strip_suffix("[]") {
+        Some(name) => (name, true),
+        None => (step, false),
+    };
+    let Some(child) = value.get_mut(name) else {
+        return;
+    };
+    let mut targets: Vec<&mut Value> = match (each, child) {
+        (true, Value::Array(items)) => items.iter_mut().collect(),
+        (true, _) => Vec::new(),
+        (false, child) => vec![child],
+    };
+    for target in targets.iter_mut() {
+        match rest {
+            Some(rest) => encode_at(target, rest),
+            None => {
+                if let Value::String(text) = &**target {
+                    let wire = lineworks_partner::SecretText::new(text.as_str()).to_base64();
+                    **target = Value::String(wire);
+                }
+            }
+        }
     }
 }
 

@@ -376,7 +376,7 @@ pub async fn check_request(
     dispatch(&target.client, op, req, Mode::Check).await?;
     let spec = lineworks_partner::validate::operation(op.id)
         .ok_or_else(|| CliError::usage(format!("{} is not in the crate's spec", op.id)))?;
-    lineworks_partner::validate::check(spec, &req.path(), &req.query(), req.body.as_ref())
+    lineworks_partner::validate::check(spec, &req.path(), &req.query(), req.wire_body().as_ref())
         .map_err(|v| client_error(v.into(), op))
 }
 
@@ -391,8 +391,7 @@ pub fn request_text(target: &Target, op: &CommandSpec, req: &Request) -> String 
         url = format!("{url}?{}", form.finish());
     }
     let mut text = format!("{} {url}\nAuthorization: Bearer <redacted>\n", op.method);
-    if let Some(body) = &req.body {
-        let mut shown = body.clone();
+    if let Some(mut shown) = req.wire_body() {
         redact(&mut shown);
         text.push_str("Content-Type: application/json\n\n");
         text.push_str(&serde_json::to_string_pretty(&shown).unwrap_or_default());

@@ -57,6 +57,12 @@ pub enum RuleKind {
     MinProperties(u64),
     /// `x-rules: [iana-time-zone]`.
     IanaTimeZone,
+    /// `x-rules: [{base64: ...}]`: standard Base64 of UTF-8 text.
+    Base64,
+    /// A rule on the Base64-decoded text (`x-rules: [{base64: {minLength: 8, ...}}]`).
+    Decoded(Box<RuleKind>),
+    /// `noRuns: N` under `base64`: no N characters in a row that repeat or count up.
+    NoRuns(u64),
     /// `x-rules` on an object: `target` set (not null) when `when` is one of `values`.
     RequiredIf {
         target: String,
@@ -121,6 +127,8 @@ pub struct Prepared {
     pub operations: Vec<Operation>,
     /// Placeholder components to replace with `crate::Nullable<T>`: (component, Rust type of T).
     pub nullables: Vec<(String, String)>,
+    /// Placeholder components to replace with `crate::SecretText` (`format: byte` secrets).
+    pub secrets: Vec<String>,
 }
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -200,6 +208,7 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
     check_patterns(&operations)?;
     check_replacements(&operations)?;
 
+    let secrets = secret_byte_fields(&mut spec)?;
     let nullables = nullable_request_fields(&mut spec);
     collapse_success_statuses(&mut spec, &operations);
     relax(&mut spec);
@@ -207,6 +216,7 @@ pub fn prepare(original: &Value) -> Result<Prepared, String> {
     truncated::keep_unknown_fields(&mut spec)?;
     Ok(Prepared {
         nullables,
+        secrets,
         spec,
         enums,
         operations,

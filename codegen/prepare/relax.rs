@@ -114,6 +114,46 @@ pub(super) fn nullable_request_fields(spec: &mut Value) -> Vec<(String, String)>
     replacements
 }
 
+/// A `format: byte` property of a component is Base64 on the wire; the Rust type holds the
+/// text itself and encodes it (`crate::SecretText`, whose `Debug` never shows it). Each such
+/// property points to a placeholder component build.rs replaces with that type. Only secrets
+/// (`writeOnly: true`) have such a type: any other `format: byte` property fails the build.
+pub(super) fn secret_byte_fields(spec: &mut Value) -> Result<Vec<String>, String> {
+    let mut placeholders = Vec::new();
+    let names: Vec<String> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in names {
+        let pointer = format!("/components/schemas/{name}/properties");
+        let Some(props) = spec.pointer(&pointer).and_then(Value::as_object).cloned() else {
+            continue;
+        };
+        for (prop, schema) in props {
+            if schema.get("format").and_then(Value::as_str) != Some("byte") {
+                continue;
+            }
+            if schema.get("writeOnly").and_then(Value::as_bool) != Some(true) {
+                return Err(format!(
+                    "{name}.{prop}: `format: byte` has a Rust type only for a secret \
+                     (`writeOnly: true`)"
+                ));
+            }
+            let placeholder = format!("{name}{}Secret", prop.to_upper_camel_case());
+            if let Some(slot) = spec.pointer_mut(&format!("{pointer}/{prop}")) {
+                *slot = serde_json::json!({"$ref": format!("#/components/schemas/{placeholder}")});
+            }
+            spec.pointer_mut("/components/schemas")
+                .and_then(Value::as_object_mut)
+                .expect("listed above")
+                .insert(placeholder.clone(), serde_json::json!({"type": "string"}));
+            placeholders.push(placeholder);
+        }
+    }
+    Ok(placeholders)
+}
+
 /// Nullable properties become optional ones (`Option<T>` reads `null` and absence alike), so a
 /// `null` where the docs promised a value, or a nullable enum, never fails a response.
 pub(super) fn relax(spec: &mut Value) {

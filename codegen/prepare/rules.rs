@@ -92,7 +92,11 @@ pub(super) fn schema_rules(
 pub(super) fn check_patterns(ops: &[Operation]) -> Result<(), String> {
     for op in ops {
         for rule in &op.rules {
-            if let RuleKind::Pattern(p) = &rule.kind {
+            let kind = match &rule.kind {
+                RuleKind::Decoded(inner) => inner,
+                kind => kind,
+            };
+            if let RuleKind::Pattern(p) = kind {
                 regress::Regex::new(p).map_err(|e| {
                     format!(
                         "{}: the pattern of {} `{}` does not compile ({e}): {p}",

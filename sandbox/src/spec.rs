@@ -514,6 +514,14 @@ fn check_format(format: Option<&str>, s: &str) -> Result<(), String> {
         Some("date-time") => chrono::DateTime::parse_from_rfc3339(s)
             .map(|_| ())
             .map_err(|_| "must be an RFC 3339 date-time".into()),
+        // The API takes such a field Base64-encoded: text sent as it is never reaches the rules
+        // on the decoded text.
+        Some("byte") => lineworks_partner::SecretText::from_base64(s)
+            .map(|_| ())
+            .ok_or_else(|| {
+                "must be standard Base64 (with padding) of UTF-8 text: the API takes it encoded"
+                    .into()
+            }),
         Some("email") => {
             let ok = s.rsplit_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty() && !domain.is_empty() && !s.chars().any(char::is_whitespace)

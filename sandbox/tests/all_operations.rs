@@ -42,7 +42,7 @@ async fn every_operation_is_served_with_real_state() {
             administrator: Some(types::AdministratorCreateRequest {
                 last_name: "Yamada".into(),
                 first_name: Some("Taro".into()),
-                password: "Passw0rd1234".into(),
+                password: "Passw0rd1357".into(),
                 id: "admin".into(),
                 private_email: "taro@example.net".into(),
                 cellphone: None,

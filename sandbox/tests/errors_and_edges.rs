@@ -514,3 +514,56 @@ async fn rules_the_docs_state_in_prose_are_refused_by_name() {
         "{b}"
     );
 }
+
+#[tokio::test]
+async fn the_administrator_password_is_decoded_before_its_rules_are_checked() {
+    let sb = demo().await;
+    let url = format!("{}/partners/customers", sb.base_url());
+    let post = |domain: &str, password: &str| {
+        let body = json!({
+            "domain": domain, "companyName": "X", "phoneNumber": "1", "timeZone": "Asia/Tokyo",
+            "locale": "ja_JP",
+            "administrator": {"lastName": "Works", "password": password, "id": "admin",
+                              "privateEmail": "a@example.com"}
+        })
+        .to_string();
+        let url = url.clone();
+        async move { raw(reqwest::Method::POST, url, Some("t"), Some(&body)).await }
+    };
+    let encoded = |text: &str| lineworks_partner::SecretText::from(text).to_base64();
+    let description = |b: &Value| b["description"].as_str().unwrap_or_default().to_string();
+
+    // The text as typed (a `!` is no Base64 character), or Base64 without its padding.
+    for wire in ["Passw0rd!357", encoded("Passw0rd13").trim_end_matches('=')] {
+        let (s, _, b) = post("plain.example", wire).await;
+        assert_eq!(s, 400, "{b}");
+        assert_eq!(b["code"], "INVALID_PARAMETER", "{b}");
+        let text = description(&b);
+        assert!(
+            text.contains("administrator.password") && text.contains("Base64"),
+            "{text}"
+        );
+        assert!(!text.contains(wire), "the answer repeats no secret: {text}");
+    }
+    // Rules on the decoded text: 16 Base64 characters hold only 7 of text; a run of 1-2-3;
+    // letters without a digit.
+    for (text, rule) in [
+        ("Passw0r", "at least 8 characters"),
+        ("Passw0rd123", "3 characters in a row"),
+        ("Password!", "must match"),
+    ] {
+        let (s, _, b) = post("rules.example", &encoded(text)).await;
+        assert_eq!(s, 400, "{text}: {b}");
+        let said = description(&b);
+        assert!(
+            said.contains("administrator.password")
+                && said.contains("once Base64-decoded")
+                && said.contains(rule),
+            "{text}: {said}"
+        );
+    }
+    // Twenty characters of text are 28 of Base64, and accepted.
+    let (s, _, b) = post("ok.example", &encoded("Passw0rd13Passw0rd13")).await;
+    assert!(s.is_success(), "{b}");
+    assert_eq!(b["administrator"]["id"], "admin", "{b}");
+}

@@ -65,6 +65,15 @@ pub enum RuleKind {
     MinProperties(u64),
     /// `x-rules: [iana-time-zone]`: a time zone name of the IANA database (`Asia/Tokyo`).
     IanaTimeZone,
+    /// `x-rules: [{base64: ...}]` on a `format: byte` field: standard Base64 (padded) of UTF-8
+    /// text.
+    Base64,
+    /// A rule on the Base64-decoded text of a `format: byte` field (`x-rules: [{base64:
+    /// {minLength: 8, ...}}]`); a value that is not Base64 is left to [`RuleKind::Base64`].
+    Decoded(&'static RuleKind),
+    /// `noRuns: N`: no `N` characters in a row that repeat (`aaa`) or count up by one code
+    /// point (`abc`, `123`).
+    NoRuns(u64),
     /// `x-rules` on an object: `target` must be set (and not null) when `when` is one of
     /// `values`.
     RequiredIf {
@@ -115,6 +124,12 @@ impl fmt::Display for RuleKind {
             RuleKind::IanaTimeZone => {
                 f.write_str("must be a time zone name of the IANA database, such as Asia/Tokyo")
             }
+            RuleKind::Base64 => f.write_str("must be standard Base64 (with padding) of UTF-8 text"),
+            RuleKind::Decoded(inner) => write!(f, "once Base64-decoded, {inner}"),
+            RuleKind::NoRuns(n) => write!(
+                f,
+                "must not have {n} characters in a row that repeat or count up (aaa, abc, 123)"
+            ),
             RuleKind::RequiredIf { when, values, .. } => write!(
                 f,
                 "is required when `{when}` is {}",
@@ -370,8 +385,24 @@ fn string_ok(kind: RuleKind, s: &str) -> bool {
         RuleKind::MaxBytes(n) => s.len() as u64 <= n,
         RuleKind::Pattern(p) => pattern(p).is_none_or(|re| re.find(s).is_some()),
         RuleKind::IanaTimeZone => s.parse::<chrono_tz::Tz>().is_ok(),
+        RuleKind::Base64 => crate::SecretText::from_base64(s).is_some(),
+        RuleKind::Decoded(inner) => {
+            crate::SecretText::from_base64(s).is_none_or(|text| string_ok(*inner, text.expose()))
+        }
+        RuleKind::NoRuns(n) => !has_run(s, n),
         _ => true,
     }
+}
+
+/// Whether `s` has `n` characters in a row that are all the same or each one code point above
+/// the one before.
+fn has_run(s: &str, n: u64) -> bool {
+    let chars: Vec<u32> = s.chars().map(u32::from).collect();
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    n >= 2
+        && chars
+            .windows(n)
+            .any(|w| w.windows(2).all(|p| p[1] == p[0]) || w.windows(2).all(|p| p[1] == p[0] + 1))
 }
 
 /// Compiled patterns, built once. build.rs refuses a spec whose patterns do not compile, so
@@ -408,6 +439,18 @@ mod tests {
         let mut out = Vec::new();
         collect(&body, "c.d", String::new(), &mut out);
         assert_eq!(out[0].0, "c.d");
+    }
+
+    #[test]
+    fn runs_repeat_or_count_up() {
+        for bad in ["aaa1", "xabc9", "pass123w", "Zz999"] {
+            assert!(has_run(bad, 3), "{bad}");
+        }
+        // Counting down, or two in a row, is no run of three.
+        for good in ["cba321", "aab12", "Passw0rd1357"] {
+            assert!(!has_run(good, 3), "{good}");
+        }
+        assert!(has_run("ab", 2) && !has_run("ab", 3));
     }
 
     #[test]

@@ -5,6 +5,16 @@ use crate::support;
 use httpmock::MockServer;
 use lineworks_partner::{Error, Nullable, types};
 
+/// Every request answered 204, and a client for the server.
+async fn no_content(server: &MockServer) -> (httpmock::Mock<'_>, lineworks_partner::Client) {
+    let mock = server
+        .mock_async(|_, then| {
+            then.status(204);
+        })
+        .await;
+    (mock, support::client(server))
+}
+
 fn refused(result: Result<impl std::fmt::Debug, Error>) -> String {
     match result {
         Err(e @ Error::InvalidRequest(_)) => e.to_string(),
@@ -15,12 +25,7 @@ fn refused(result: Result<impl std::fmt::Debug, Error>) -> String {
 #[tokio::test]
 async fn licence_count_follows_the_plan() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|_, then| {
-            then.status(204);
-        })
-        .await;
-    let client = support::client(&server);
+    let (mock, client) = no_content(&server).await;
     let create = |plan| types::SubscriptionCreateRequest::new(types::ProductId::Std, plan);
     let send = |body| {
         let client = client.clone();
@@ -58,12 +63,7 @@ async fn licence_count_follows_the_plan() {
 #[tokio::test]
 async fn a_renewal_change_needs_something_to_change() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|_, then| {
-            then.status(204);
-        })
-        .await;
-    let client = support::client(&server);
+    let (mock, client) = no_content(&server).await;
     let patch = |body| {
         let client = client.clone();
         async move {
@@ -94,12 +94,7 @@ async fn a_renewal_change_needs_something_to_change() {
 #[tokio::test]
 async fn time_zones_are_iana_names() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|_, then| {
-            then.status(204);
-        })
-        .await;
-    let client = support::client(&server);
+    let (mock, client) = no_content(&server).await;
     let body = |tz: &str| {
         types::CustomerCreateRequest::new(
             "acme.jp",
@@ -127,4 +122,85 @@ async fn time_zones_are_iana_names() {
             .unwrap();
     }
     assert_eq!(mock.calls_async().await, 3);
+}
+
+fn customer_with_password(password: &str) -> types::CustomerCreateRequest {
+    types::CustomerCreateRequest::new(
+        "example.com",
+        "Example K.K.",
+        "03-0000-0000",
+        "Asia/Tokyo",
+        types::Locale::JaJp,
+    )
+    .administrator(types::AdministratorCreateRequest::new(
+        "Works",
+        password,
+        "admin",
+        "a@example.com",
+    ))
+}
+
+#[tokio::test]
+async fn the_administrator_password_goes_base64_encoded() {
+    let server = MockServer::start_async().await;
+    // Only the encoded form matches: the text itself must never be on the wire.
+    let mock = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/v1.0/partners/customers")
+                .json_body_includes(r#"{"administrator": {"password": "UGFzc3cwcmQxMzU3"}}"#);
+            then.status(204);
+        })
+        .await;
+    let client = support::client(&server);
+    let body = customer_with_password("Passw0rd1357");
+    assert!(!format!("{body:?}").contains("Passw0rd1357"), "{body:?}");
+    client.create_customer().body(body).send().await.unwrap();
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn the_password_rules_hold_for_the_text_before_encoding() {
+    let server = MockServer::start_async().await;
+    let (mock, client) = no_content(&server).await;
+    let send = |password: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .create_customer()
+                .body(customer_with_password(password))
+                .send()
+                .await
+        }
+    };
+    let field = "invalid request for create_customer: body field `administrator.password`";
+    // Seven characters are sixteen once encoded: the limit is on the text.
+    assert_eq!(
+        refused(send("Passw0r").await),
+        format!("{field} once Base64-decoded, must be at least 8 characters long")
+    );
+    assert_eq!(
+        refused(send("Passw0rd1Passw0rd1Pas").await),
+        format!("{field} once Base64-decoded, must be at most 20 characters long")
+    );
+    let letters_and_digits = refused(send("Password!").await);
+    assert!(
+        letters_and_digits.starts_with(&format!("{field} once Base64-decoded, must match")),
+        "{letters_and_digits}"
+    );
+    for run in ["Passw0rd123", "Paaassw0rd"] {
+        assert_eq!(
+            refused(send(run).await),
+            format!(
+                "{field} once Base64-decoded, must not have 3 characters in a row that repeat \
+                 or count up (aaa, abc, 123)"
+            ),
+            "{run}"
+        );
+    }
+    assert_eq!(mock.calls_async().await, 0, "nothing was sent");
+    // The refusals never show the password.
+    assert!(!refused(send("Passw0rd123").await).contains("Passw0rd123"));
+    send("Passw0rd1357").await.unwrap();
+    assert_eq!(mock.calls_async().await, 1);
 }

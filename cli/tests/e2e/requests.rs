@@ -261,3 +261,59 @@ fn long_examples_continue_with_a_backslash_at_argument_boundaries() {
     }
     assert!(continued > 0, "some examples are long enough to continue");
 }
+
+#[test]
+fn create_customer_takes_the_password_itself_and_never_shows_it() {
+    let dir = config();
+    let body = |domain: &str, password: &str| {
+        let path = dir.path().join(format!("{domain}.json"));
+        let doc = serde_json::json!({
+            "domain": domain, "companyName": "New", "phoneNumber": "03-0000-0000",
+            "timeZone": "Asia/Tokyo", "locale": "ja_JP",
+            "administrator": {"lastName": "Works", "password": password, "id": "admin",
+                              "privateEmail": "a@example.com"}
+        });
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let password = "Sec!Passw0rd";
+    let wire = lineworks_partner::SecretText::from(password).to_base64();
+    let run = |args: &[&str]| cli(&dir).arg("--sandbox").args(args).output().unwrap();
+    let shows_no_secret = |out: &std::process::Output| {
+        let all = format!("{}{}", stdout(out), stderr(out));
+        assert!(!all.contains(password) && !all.contains(&wire), "{all}");
+    };
+
+    let file = body("new.example", password);
+    let out = run(&["--debug", "create-customer", "--dry-run", "--body", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"password\": \"<redacted>\""),
+        "{}",
+        stdout(&out)
+    );
+    shows_no_secret(&out);
+
+    // Sent for real to the embedded sandbox, which takes only Base64: it decodes and accepts.
+    let out = run(&["--debug", "create-customer", "--body", &file, "-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let customer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(customer["domain"], "new.example");
+    assert_eq!(customer["administrator"]["id"], "admin");
+    shows_no_secret(&out);
+
+    // The rules hold for the text: seven characters are refused before anything is sent.
+    let out = run(&[
+        "create-customer",
+        "--body",
+        &body("short.example", "Passw0r"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("administrator.password")
+            && stderr(&out).contains("at least 8 characters"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("Passw0r\""), "{}", stderr(&out));
+}
