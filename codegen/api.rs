@@ -162,7 +162,7 @@ fn method_docs(op: &Operation, body: Option<&str>) -> String {
         .chain(
             op.body_type
                 .iter()
-                .map(|b| format!("`.body(types::{b}::new(..))`")),
+                .map(|b| format!("`.body(types::{b}::builder()..build())`")),
         )
         .collect();
     if !required.is_empty() {
@@ -222,13 +222,15 @@ fn body_setter_docs(body: &str, index: &TypeIndex) -> (String, String) {
     (
         format!(
             "Sets the request body, a [`types::{body}`](crate::types::{body}); \
-             [`types::{body}::new`](crate::types::{body}::new) takes the required fields, so the \
-             compiler checks them ({required}), and its setters add the optional ones."
+             [`types::{body}::builder()`](crate::types::{body}::builder) names every field and \
+             its `build()` compiles only once the required ones are set ({required})."
         ),
         format!(
-            "Edits the body field by field with typify's builder ([`types::builder::{body}`](crate::types::builder::{body})); \
-             {required}. A field left unset or given a value that does not convert (an enum \
-             typo, say) fails `send()` before anything is sent, and the error lists every one."
+            "Edits the body field by field with typify's builder ([`types::builder::{body}Draft`](crate::types::builder::{body}Draft)), \
+             whose setters take the same values as the typestate builder's (a plain value for an \
+             optional or clearable field, `Nullable::Null` for an explicit `null`); {required}. \
+             A required field left unset fails `send()` before anything is sent, and the error \
+             lists every one."
         ),
     )
 }
@@ -280,6 +282,7 @@ pub fn client_api(
                     return Err(format!("{}: a body setter but no named body schema", op.id));
                 };
                 let (body_doc, map_doc) = body_setter_docs(body, index);
+                let draft = ident(&format!("{body}{}", crate::codegen::body_builders::DRAFT));
                 setters.push(if setter_name == "body" {
                     quote! {
                         #[doc = #body_doc]
@@ -291,7 +294,7 @@ pub fn client_api(
                 } else {
                     quote! {
                         #[doc = #map_doc]
-                        pub fn body_map(mut self, f: impl ::std::ops::FnOnce(types::builder::#body_ty) -> types::builder::#body_ty) -> Self {
+                        pub fn body_map(mut self, f: impl ::std::ops::FnOnce(types::builder::#draft) -> types::builder::#draft) -> Self {
                             self.body = f(self.body);
                             self
                         }
@@ -348,7 +351,10 @@ pub fn client_api(
         }
         let (body_field, body_init, body_send) = match &body_ty {
             Some(b) => (
-                quote!(body: types::builder::#b,),
+                {
+                    let draft = ident(&format!("{b}{}", crate::codegen::body_builders::DRAFT));
+                    quote!(body: types::builder::#draft,)
+                },
                 quote!(body: ::std::default::Default::default(),),
                 quote! {
                     let op = &crate::generated::OPERATIONS[#op_index];

@@ -4,6 +4,7 @@
 //! Everything it writes goes to `OUT_DIR`; `src/generated.rs` includes it.
 
 pub mod api;
+pub mod body_builders;
 pub mod deprecated;
 pub mod docs;
 pub mod emit;
@@ -107,7 +108,9 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
         &prepared.enums,
         &requests,
     )?;
+    body_builders::apply(types_ext::types_module(&mut raw_file)?, &index, spec)?;
     fixtures::fixtures(&mut raw_file, spec, &index)?;
+    body_builders::rename_drafts(&mut raw_file)?;
     let mut api_file: syn::File = syn::parse2(api::client_api(
         &raw_file,
         &prepared.operations,

@@ -3,6 +3,7 @@
 //! constructors from the required fields with setters for the optional ones on every request
 //! type, and a problem report on their builders so a request lists every missing field.
 
+use crate::codegen::body_builders::{builder_module, setter_argument};
 use crate::codegen::docs;
 use crate::codegen::prepare::{EnumDef, resolve};
 use serde_json::Value;
@@ -207,18 +208,12 @@ pub fn extend(
         reports.push(report(name, info));
     }
     items.extend(added);
-    let builder = items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|c| &mut c.1),
-            _ => None,
-        })
-        .ok_or("progenitor output has no types::builder module")?;
+    let builder = builder_module(items)?;
     builder.extend(reports);
     Ok(index)
 }
 
-enum Shape<'a> {
+pub enum Shape<'a> {
     Str,
     Secret,
     Option(&'a syn::Type),
@@ -240,7 +235,7 @@ pub fn head(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
     Some((last.ident.to_string(), arg))
 }
 
-fn shape(ty: &syn::Type) -> Shape<'_> {
+pub fn shape(ty: &syn::Type) -> Shape<'_> {
     match head(ty) {
         Some((h, _)) if h == "String" => Shape::Str,
         Some((h, _)) if h == "SecretText" => Shape::Secret,
@@ -252,7 +247,7 @@ fn shape(ty: &syn::Type) -> Shape<'_> {
 
 /// `impl Into<String>` for strings, `impl Into<Nullable<T>>` for clearable fields (so a plain
 /// value works), the field's own type otherwise; and how to store the argument.
-fn argument(ty: &syn::Type) -> (proc_macro2::TokenStream, proc_macro2::TokenStream) {
+pub fn argument(ty: &syn::Type) -> (proc_macro2::TokenStream, proc_macro2::TokenStream) {
     match shape(ty) {
         Shape::Str => (
             quote::quote!(impl ::std::convert::Into<::std::string::String>),
@@ -303,16 +298,7 @@ fn constructor(
             ));
         }
         let doc = docs::property(original, component, &f.json, true);
-        let (value_ty, store) = match shape(&f.ty) {
-            Shape::Option(inner) => {
-                let (arg_ty, convert) = argument(inner);
-                (arg_ty, quote::quote!(Some(value #convert)))
-            }
-            _ => {
-                let (arg_ty, convert) = argument(&f.ty);
-                (arg_ty, quote::quote!(value #convert))
-            }
-        };
+        let (value_ty, store) = setter_argument(&f.ty);
         setters.push(quote::quote! {
             #[doc = #doc]
             pub fn #ident(mut self, value: #value_ty) -> Self {
@@ -330,9 +316,18 @@ fn constructor(
             arg_docs.join(", ")
         )
     };
+    // Positional required fields are easy to swap; the typestate builder names each one.
+    let deprecation = (!params.is_empty()).then(|| {
+        let note = format!(
+            "required fields by position are easy to swap: use `{name}::builder()`, which names \
+             each one and does not compile until every required field is set"
+        );
+        quote::quote!(#[deprecated(note = #note)])
+    });
     let item: syn::Item = syn::parse_quote! {
         impl #ty {
             #[doc = #doc]
+            #deprecation
             #[allow(clippy::too_many_arguments, clippy::new_without_default)]
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
@@ -431,7 +426,8 @@ pub fn expression(
     })
 }
 
-/// `types::Name::new(required...)` plus a setter call for each optional field the example sets.
+/// `types::Name::builder()` with a setter call for each required field and each optional field
+/// the example sets, then `.build()` (`types::Name::new()` and setters when none is required).
 fn struct_expression(
     index: &TypeIndex,
     original: &Value,
@@ -451,13 +447,18 @@ fn struct_expression(
                 .or_else(|| resolve(original, p).get("example"))
         })
     };
-    let mut args = Vec::new();
+    // No required field: `new()`, else the typestate builder, which names each one.
+    let indent = "    ".repeat(depth as usize + 2);
+    let mut out = if info.required.is_empty() {
+        format!("types::{name}::new()")
+    } else {
+        format!("types::{name}::builder()")
+    };
     for r in &info.required {
         let f = info.fields.iter().find(|f| f.json == *r)?;
-        args.push(expression(index, original, &f.ty, value_of(r), depth + 1)?);
+        let arg = expression(index, original, &f.ty, value_of(r), depth + 1)?;
+        out.push_str(&format!("\n{indent}.{}({arg})", f.ident));
     }
-    let mut out = format!("types::{name}::new({})", args.join(", "));
-    let indent = "    ".repeat(depth as usize + 2);
     for f in info
         .fields
         .iter()
@@ -479,6 +480,9 @@ fn struct_expression(
         if let Some(expr) = expression(index, original, &f.ty, Some(value), depth + 1) {
             out.push_str(&format!("\n{indent}.{setter}({expr})"));
         }
+    }
+    if !info.required.is_empty() {
+        out.push_str(&format!("\n{indent}.build()"));
     }
     Some(out)
 }

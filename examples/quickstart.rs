@@ -53,7 +53,7 @@ async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
                 .company_name("Quickstart Demo K.K.")
                 .phone_number("03-1234-5678")
                 .time_zone("Asia/Tokyo")
-                .locale("ja_JP")
+                .locale(types::Locale::JaJp)
         })
         .send()
         .await?;
@@ -110,14 +110,20 @@ async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
     let trial = api
         .create_subscription()
         .domain_id(id)
-        .body_map(|b| b.product_id("STD_T").plan("TRIAL"))
+        .body_map(|b| {
+            b.product_id(types::ProductId::StdT)
+                .plan(types::Plan::Trial)
+        })
         .send()
         .await?
         .ok_or("the new subscription is not in the answer")?;
     let option = api
         .create_option_product()
         .domain_id(id)
-        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV200"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Acv2)
+                .sub_option_id(types::SubOptionId::Acv200)
+        })
         .send()
         .await?;
     println!(
@@ -129,12 +135,12 @@ async fn walk(api: &Client, sandbox: &Sandbox) -> Result {
         .create_pre_order()
         .domain_id(id)
         .body(
-            types::PreOrderCreateRequest::new(
-                today + Duration::days(14),
-                types::PaidProductId::Std,
-            )
-            .plan(types::PaidPlan::AnnualLicense)
-            .license_count(20),
+            types::PreOrderCreateRequest::builder()
+                .apply_date(today + Duration::days(14))
+                .product_id(types::PaidProductId::Std)
+                .plan(types::PaidPlan::AnnualLicense)
+                .license_count(20)
+                .build(),
         )
         .send()
         .await?;

@@ -47,30 +47,47 @@ pub const SPEC_VERSION: &str = env!("LINEWORKS_PARTNER_SPEC_VERSION");
 /// Request and response types, generated from the spec. Enums are open: see
 /// [`types::Locale`] for the shape every enum shares.
 ///
-/// Every request type has `new`, taking exactly its required fields, and a setter per optional
-/// field; a field the API lets you clear takes a plain value or [`Nullable::Null`]:
+/// Every request type has `builder()`, a typestate builder with one setter per field, named
+/// like it; its `build()` compiles only once every required field is set. Every way to build a
+/// body (`builder()`, `new()` and its setters, a request builder's `body_map`) takes the same
+/// setter arguments: text as `&str` or `String`, a plain value for an optional field, and for a
+/// field the API lets you clear a plain value or [`Nullable::Null`] (an explicit `null`):
 ///
 /// ```
 /// use lineworks_partner::{types, Nullable};
-/// let body = types::SubscriptionCreateRequest::new(types::ProductId::Std, types::Plan::AnnualLicense)
-///     .license_count(10);
+/// let body = types::SubscriptionCreateRequest::builder()
+///     .product_id(types::ProductId::Std)
+///     .plan(types::Plan::AnnualLicense)
+///     .license_count(10)
+///     .build();
 /// let clear = types::UsageStatusPatchRequest::new().withdrawal_date(Nullable::Null);
 /// # let _ = (body, clear);
 /// ```
 ///
-/// The compiler checks what the spec requires. A missing required field does not compile:
+/// The compiler checks what the spec requires. A missing required field does not compile, and
+/// the error names it (here: "the member `Unset<locale>` was not set"):
 ///
-/// ```compile_fail,E0061
+/// ```compile_fail,E0277
 /// use lineworks_partner::types;
-/// // `locale` is left out.
-/// let body = types::CustomerCreateRequest::new("example.com", "Example K.K.", "03-0000-0000", "Asia/Tokyo");
+/// let body = types::CustomerCreateRequest::builder()
+///     .domain("example.com")
+///     .company_name("Example K.K.")
+///     .phone_number("03-0000-0000")
+///     .time_zone("Asia/Tokyo")
+///     .build();
 /// ```
 ///
 /// nor does a typo in an enum value, as text or as a variant:
 ///
 /// ```compile_fail,E0308
 /// use lineworks_partner::types;
-/// let body = types::CustomerCreateRequest::new("example.com", "Example K.K.", "03-0000-0000", "Asia/Tokyo", "jp");
+/// let body = types::CustomerCreateRequest::builder()
+///     .domain("example.com")
+///     .company_name("Example K.K.")
+///     .phone_number("03-0000-0000")
+///     .time_zone("Asia/Tokyo")
+///     .locale("jp")
+///     .build();
 /// ```
 ///
 /// ```compile_fail,E0599
@@ -78,7 +95,7 @@ pub const SPEC_VERSION: &str = env!("LINEWORKS_PARTNER_SPEC_VERSION");
 /// let plan = types::Plan::Yearly;
 /// ```
 ///
-/// nor an unfinished typify builder where a request body is expected:
+/// nor an unfinished builder where a request body is expected:
 ///
 /// ```compile_fail,E0308
 /// # async fn f(client: lineworks_partner::Client) {
@@ -86,6 +103,9 @@ pub const SPEC_VERSION: &str = env!("LINEWORKS_PARTNER_SPEC_VERSION");
 /// let _ = client.create_customer().body(types::CustomerCreateRequest::builder().domain("example.com"));
 /// # }
 /// ```
+///
+/// `new()` taking the required fields by position is deprecated where there are any: its
+/// arguments are easy to swap.
 ///
 /// Text becomes an enum value only through `parse`/`try_from`, which refuse a value the spec
 /// does not list; a value the spec does not list is sent only when built as `Unknown(..)`.

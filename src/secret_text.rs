@@ -14,7 +14,12 @@ use std::fmt;
 ///
 /// ```
 /// use lineworks_partner::{types, SecretText};
-/// let admin = types::AdministratorCreateRequest::new("Works", "Passw0rd1357", "admin", "a@example.com");
+/// let admin = types::AdministratorCreateRequest::builder()
+///     .last_name("Works")
+///     .password("Passw0rd1357")
+///     .id("admin")
+///     .private_email("a@example.com")
+///     .build();
 /// let wire = serde_json::to_value(&admin).unwrap();
 /// assert_eq!(wire["password"], "UGFzc3cwcmQxMzU3");
 /// assert!(!format!("{admin:?}").contains("Passw0rd1357"));

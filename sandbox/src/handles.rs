@@ -203,7 +203,7 @@ impl Sandbox {
     ///             .company_name("Acme")
     ///             .phone_number("03-1234-5678")
     ///             .time_zone("Asia/Tokyo")
-    ///             .locale("ja_JP")
+    ///             .locale(lineworks_partner::types::Locale::JaJp)
     ///     })
     ///     .send()
     ///     .await?

@@ -230,7 +230,7 @@ async fn every_operation_is_served_with_real_state() {
                 .company_name("Group Co")
                 .phone_number("0120-000-000")
                 .time_zone("Asia/Tokyo")
-                .locale("ja_JP")
+                .locale(types::Locale::JaJp)
         })
         .send()
         .await
@@ -422,7 +422,10 @@ async fn every_operation_is_served_with_real_state() {
     let paid_tier = api
         .create_option_product()
         .domain_id(id)
-        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV201"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Acv2)
+                .sub_option_id(types::SubOptionId::Acv201)
+        })
         .send()
         .await
         .unwrap_err();
@@ -430,7 +433,10 @@ async fn every_operation_is_served_with_real_state() {
     let acv = api
         .create_option_product()
         .domain_id(id)
-        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV200"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Acv2)
+                .sub_option_id(types::SubOptionId::Acv200)
+        })
         .send()
         .await
         .unwrap();
@@ -461,7 +467,7 @@ async fn every_operation_is_served_with_real_state() {
         .convert_option_product_to_paid()
         .domain_id(id)
         .option_product_id("ACV2")
-        .body_map(|b| b.sub_option_id("ACV201"))
+        .body_map(|b| b.sub_option_id(types::PaidSubOptionId::Acv201))
         .send()
         .await
         .unwrap()
@@ -518,7 +524,7 @@ async fn every_operation_is_served_with_real_state() {
         .upgrade_subscription()
         .domain_id(id)
         .subscription_id(sid)
-        .body_map(|b| b.product_id("ADV"))
+        .body_map(|b| b.product_id(types::UpgradeProductId::Adv))
         .send()
         .await
         .unwrap();
@@ -557,7 +563,10 @@ async fn every_operation_is_served_with_real_state() {
     // --- options ---------------------------------------------------------------------------
     api.create_option_product()
         .domain_id(id)
-        .body_map(|b| b.option_product_id("SSTG2").sub_option_id("SSTG201"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Sstg2)
+                .sub_option_id(types::SubOptionId::Sstg201)
+        })
         .send()
         .await
         .unwrap();
@@ -565,7 +574,7 @@ async fn every_operation_is_served_with_real_state() {
         .upgrade_option_product()
         .domain_id(id)
         .option_product_id("SSTG2")
-        .body_map(|b| b.sub_option_id("SSTG203"))
+        .body_map(|b| b.sub_option_id(types::SubOptionId::Sstg203))
         .send()
         .await
         .unwrap();
@@ -575,7 +584,7 @@ async fn every_operation_is_served_with_real_state() {
         .upgrade_option_product()
         .domain_id(id)
         .option_product_id("SSTG2")
-        .body_map(|b| b.sub_option_id("SSTG202"))
+        .body_map(|b| b.sub_option_id(types::SubOptionId::Sstg202))
         .send()
         .await
         .unwrap_err();
@@ -583,8 +592,8 @@ async fn every_operation_is_served_with_real_state() {
     api.create_option_product()
         .domain_id(id)
         .body_map(|b| {
-            b.option_product_id("DRV")
-                .sub_option_id("DRV_PA")
+            b.option_product_id(types::OptionProductId::Drv)
+                .sub_option_id(types::SubOptionId::DrvPa)
                 .quantity(Nullable::Value(2))
         })
         .send()
@@ -623,8 +632,8 @@ async fn every_operation_is_served_with_real_state() {
         .domain_id(id)
         .option_product_id("SSTG2")
         .body_map(|b| {
-            b.type_(Some("CHANGE".parse().unwrap()))
-                .sub_option_id(Some("SSTG202".parse().unwrap()))
+            b.type_("CHANGE".parse().unwrap())
+                .sub_option_id("SSTG202".parse().unwrap())
         })
         .send()
         .await
@@ -662,7 +671,7 @@ async fn every_operation_is_served_with_real_state() {
         .update_option_product_order()
         .domain_id(id)
         .option_product_id("SSTG2")
-        .body_map(|b| b.apply_date(Some(days(4))))
+        .body_map(|b| b.apply_date(days(4)))
         .send()
         .await
         .unwrap()

@@ -271,8 +271,8 @@ async fn licences_user_limits_and_renewal_terms_apply_in_date_order() {
         .domain_id(ANNUAL)
         .option_product_id("SSTG2")
         .body_map(|b| {
-            b.type_(Some("CHANGE".parse().unwrap()))
-                .sub_option_id(Some("SSTG202".parse().unwrap()))
+            b.type_("CHANGE".parse().unwrap())
+                .sub_option_id("SSTG202".parse().unwrap())
         })
         .send()
         .await

@@ -96,8 +96,8 @@ async fn old_and_new_operations_share_one_state() {
         .domain_id(ANNUAL)
         .subscription_id(sid)
         .body_map(|b| {
-            b.type_("CHANGE")
-                .plan(Some("ANNUAL_LICENSE".parse::<types::PaidPlan>().unwrap()))
+            b.type_(types::RenewalType::Change)
+                .plan("ANNUAL_LICENSE".parse::<types::PaidPlan>().unwrap())
                 .license_count(70)
         })
         .send()
@@ -115,7 +115,7 @@ async fn old_and_new_operations_share_one_state() {
     let old = api
         .update_legacy_subscription_renewal()
         .domain_id(ANNUAL)
-        .body_map(|b| b.type_("STAY"))
+        .body_map(|b| b.type_(types::LegacyRenewalType::Stay))
         .send()
         .await
         .unwrap();
@@ -136,7 +136,11 @@ async fn old_and_new_operations_share_one_state() {
     let r = api
         .create_legacy_subscription_reservation()
         .domain_id(ANNUAL)
-        .body_map(|b| b.type_("ADD_LICENSE").apply_date(days(5)).license_count(5))
+        .body_map(|b| {
+            b.type_(types::LegacyReservationType::AddLicense)
+                .apply_date(days(5))
+                .license_count(5)
+        })
         .send()
         .await
         .unwrap()
@@ -157,7 +161,10 @@ async fn old_and_new_operations_share_one_state() {
     let twice = api
         .create_legacy_subscription_reservation()
         .domain_id(ANNUAL)
-        .body_map(|b| b.type_("DELETE").apply_date(days(40)))
+        .body_map(|b| {
+            b.type_(types::LegacyReservationType::Delete)
+                .apply_date(days(40))
+        })
         .send()
         .await
         .unwrap_err();
@@ -215,7 +222,10 @@ async fn old_and_new_operations_share_one_state() {
     // The old DELETE reservation is the customer's cancellation day.
     api.create_legacy_subscription_reservation()
         .domain_id(ANNUAL)
-        .body_map(|b| b.type_("DELETE").apply_date(days(40)))
+        .body_map(|b| {
+            b.type_(types::LegacyReservationType::Delete)
+                .apply_date(days(40))
+        })
         .send()
         .await
         .unwrap();
@@ -243,7 +253,7 @@ async fn old_and_new_operations_share_one_state() {
     api.create_legacy_subscription_reservation()
         .domain_id(MONTHLY)
         .body_map(|b| {
-            b.type_("SET_MAX_USER")
+            b.type_(types::LegacyReservationType::SetMaxUser)
                 .apply_date(days(3))
                 .max_member_count(30)
         })
@@ -265,7 +275,7 @@ async fn old_and_new_operations_share_one_state() {
         .create_legacy_subscription_reservation()
         .domain_id(ANNUAL)
         .body_map(|b| {
-            b.type_("SET_MAX_USER")
+            b.type_(types::LegacyReservationType::SetMaxUser)
                 .apply_date(days(3))
                 .max_member_count(30)
         })
@@ -278,7 +288,7 @@ async fn old_and_new_operations_share_one_state() {
     let up = api
         .upgrade_legacy_subscription()
         .domain_id(MONTHLY)
-        .body_map(|b| b.product_id("ADV"))
+        .body_map(|b| b.product_id(types::ProductId::Adv))
         .send()
         .await
         .unwrap();
@@ -297,8 +307,8 @@ async fn old_and_new_operations_share_one_state() {
         .convert_legacy_subscription_to_paid()
         .domain_id(TRIAL)
         .body_map(|b| {
-            b.plan("MONTHLY")
-                .product_id(Some("STD".parse::<types::LegacyProductId>().unwrap()))
+            b.plan(types::Plan::Monthly)
+                .product_id("STD".parse::<types::LegacyProductId>().unwrap())
         })
         .send()
         .await
@@ -307,7 +317,7 @@ async fn old_and_new_operations_share_one_state() {
     let paid = api
         .convert_legacy_subscription_to_paid()
         .domain_id(TRIAL)
-        .body_map(|b| b.plan("MONTHLY"))
+        .body_map(|b| b.plan(types::Plan::Monthly))
         .send()
         .await
         .unwrap()
@@ -366,7 +376,7 @@ async fn old_and_new_operations_share_one_state() {
         .set_subscription_license_assign_type()
         .domain_id(ANNUAL)
         .subscription_id(sid)
-        .body_map(|b| b.license_assign_type("MANUAL"))
+        .body_map(|b| b.license_assign_type(types::LicenseAssignType::Manual))
         .send()
         .await
         .unwrap_err();
@@ -378,7 +388,7 @@ async fn old_and_new_operations_share_one_state() {
         .set_subscription_license_assign_type()
         .domain_id(ANNUAL)
         .subscription_id(sid)
-        .body_map(|b| b.license_assign_type("NONE"))
+        .body_map(|b| b.license_assign_type(types::LicenseAssignType::None))
         .send()
         .await
         .unwrap_err();

@@ -39,13 +39,13 @@ async fn invoice(api: &Client, year: i32, month: i32) -> types::Invoice {
 }
 
 fn new_customer(domain: &str) -> types::CustomerCreateRequest {
-    types::CustomerCreateRequest::new(
-        domain,
-        "Acme",
-        "03-1234-5678",
-        "Asia/Tokyo",
-        types::Locale::JaJp,
-    )
+    types::CustomerCreateRequest::builder()
+        .domain(domain)
+        .company_name("Acme")
+        .phone_number("03-1234-5678")
+        .time_zone("Asia/Tokyo")
+        .locale(types::Locale::JaJp)
+        .build()
 }
 
 // 1. Billing: a closed month is fixed.
@@ -470,7 +470,10 @@ async fn partner_customer_option_products_post_applied_time_is_repeatable_under_
     let added = api
         .create_option_product()
         .domain_id(EXAMPLE)
-        .body_map(|b| b.option_product_id("ACV3").sub_option_id("ACV301"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Acv3)
+                .sub_option_id(types::SubOptionId::Acv301)
+        })
         .send()
         .await
         .unwrap();
@@ -571,7 +574,7 @@ async fn partner_customer_subscriptions_upgrade_keeps_a_renewal_cancel_and_needs
     api.upgrade_subscription()
         .domain_id(aozora)
         .subscription_id(sid)
-        .body_map(|b| b.product_id("ADV"))
+        .body_map(|b| b.product_id(types::UpgradeProductId::Adv))
         .send()
         .await
         .unwrap();
@@ -646,7 +649,7 @@ async fn partner_customer_option_products_renewal_patch_only_sstg2_and_bct_go_do
     api.upgrade_option_product()
         .domain_id(EXAMPLE)
         .option_product_id("DRV")
-        .body_map(|b| b.sub_option_id("DRV_PS"))
+        .body_map(|b| b.sub_option_id(types::SubOptionId::DrvPs))
         .send()
         .await
         .unwrap();
@@ -667,7 +670,10 @@ async fn partner_customer_option_products_delete_an_annual_option_comes_back_onl
     let e = api
         .create_option_product()
         .domain_id(EXAMPLE)
-        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV201"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Acv2)
+                .sub_option_id(types::SubOptionId::Acv201)
+        })
         .send()
         .await
         .unwrap_err();
@@ -675,7 +681,10 @@ async fn partner_customer_option_products_delete_an_annual_option_comes_back_onl
     sb.advance_to(date("2025-07-01")).await.unwrap();
     api.create_option_product()
         .domain_id(EXAMPLE)
-        .body_map(|b| b.option_product_id("ACV2").sub_option_id("ACV201"))
+        .body_map(|b| {
+            b.option_product_id(types::OptionProductId::Acv2)
+                .sub_option_id(types::SubOptionId::Acv201)
+        })
         .send()
         .await
         .unwrap();

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{builder, client, demo, status_code};
-use lineworks_partner::{Client, Credentials, RetryPolicy};
+use lineworks_partner::{Client, Credentials, RetryPolicy, types};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -177,8 +177,8 @@ async fn unknown_things_are_404_and_state_conflicts_400() {
         .domain_id(10_000_001)
         .body_map(|b| {
             b.apply_date(common::days(3))
-                .product_id("ADV")
-                .plan(Some("MONTHLY".parse().unwrap()))
+                .product_id(types::PaidProductId::Adv)
+                .plan("MONTHLY".parse().unwrap())
         })
         .send()
         .await
@@ -187,7 +187,10 @@ async fn unknown_things_are_404_and_state_conflicts_400() {
     let e = api
         .create_pre_order()
         .domain_id(10_000_006)
-        .body_map(|b| b.apply_date(common::days(40)).product_id("STD"))
+        .body_map(|b| {
+            b.apply_date(common::days(40))
+                .product_id(types::PaidProductId::Std)
+        })
         .send()
         .await
         .unwrap_err();
@@ -197,9 +200,9 @@ async fn unknown_things_are_404_and_state_conflicts_400() {
         .domain_id(10_000_001)
         .subscription_id(20_000_001)
         .body_map(|b| {
-            b.type_("START_PAID_SERVICE")
+            b.type_(types::ReservationType::StartPaidService)
                 .apply_date(common::days(3))
-                .plan(Some("MONTHLY".parse().unwrap()))
+                .plan("MONTHLY".parse().unwrap())
         })
         .send()
         .await

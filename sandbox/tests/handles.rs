@@ -12,13 +12,13 @@ use std::time::Duration;
 const EXAMPLE: i64 = 10_000_001;
 
 fn new_customer(domain: &str) -> types::CustomerCreateRequest {
-    types::CustomerCreateRequest::new(
-        domain,
-        "Acme",
-        "03-1234-5678",
-        "Asia/Tokyo",
-        types::Locale::JaJp,
-    )
+    types::CustomerCreateRequest::builder()
+        .domain(domain)
+        .company_name("Acme")
+        .phone_number("03-1234-5678")
+        .time_zone("Asia/Tokyo")
+        .locale(types::Locale::JaJp)
+        .build()
 }
 
 async fn http(
@@ -123,7 +123,7 @@ async fn request_log_records_method_path_operation_status_and_bodies() {
     assert_eq!(status_code(&missing).0, 404);
     api.update_customer_partially()
         .domain_id(EXAMPLE)
-        .body_map(|b| b.company_name(Some("Renamed".to_string())))
+        .body_map(|b| b.company_name("Renamed"))
         .send()
         .await
         .unwrap();
@@ -194,7 +194,7 @@ async fn an_operation_answers_the_given_status_n_times_then_recovers() {
     let e = api
         .update_customer_partially()
         .domain_id(EXAMPLE)
-        .body_map(|b| b.company_name(Some("Never".to_string())))
+        .body_map(|b| b.company_name("Never"))
         .send()
         .await
         .unwrap_err();

@@ -30,12 +30,14 @@ async fn subscribe(
     plan: types::Plan,
     licenses: Option<i32>,
 ) -> Result<types::Subscription, lineworks_partner::Error> {
-    let mut body = types::SubscriptionCreateRequest::new(
-        product
-            .parse::<types::ProductId>()
-            .expect("a listed product"),
-        plan,
-    );
+    let mut body = types::SubscriptionCreateRequest::builder()
+        .product_id(
+            product
+                .parse::<types::ProductId>()
+                .expect("a listed product"),
+        )
+        .plan(plan)
+        .build();
     if let Some(n) = licenses {
         body = body.license_count(n);
     }
@@ -133,12 +135,12 @@ async fn a_free_plan_converts_to_the_paid_product_it_names() {
         .domain_id(CUSTOMER)
         .subscription_id(id)
         .body(
-            types::ReservationCreateRequest::new(
-                types::ReservationType::StartPaidService,
-                days(30),
-            )
-            .plan(types::PaidPlan::MonthlyLicense)
-            .license_count(5),
+            types::ReservationCreateRequest::builder()
+                .type_(types::ReservationType::StartPaidService)
+                .apply_date(days(30))
+                .build()
+                .plan(types::PaidPlan::MonthlyLicense)
+                .license_count(5),
         )
         .send()
         .await
@@ -148,13 +150,13 @@ async fn a_free_plan_converts_to_the_paid_product_it_names() {
         .domain_id(CUSTOMER)
         .subscription_id(id)
         .body(
-            types::ReservationCreateRequest::new(
-                types::ReservationType::StartPaidService,
-                days(30),
-            )
-            .plan(types::PaidPlan::MonthlyLicense)
-            .product_id(types::PaidProductId::RogStd)
-            .license_count(5),
+            types::ReservationCreateRequest::builder()
+                .type_(types::ReservationType::StartPaidService)
+                .apply_date(days(30))
+                .build()
+                .plan(types::PaidPlan::MonthlyLicense)
+                .product_id(types::PaidProductId::RogStd)
+                .license_count(5),
         )
         .send()
         .await
@@ -162,7 +164,9 @@ async fn a_free_plan_converts_to_the_paid_product_it_names() {
 
     // A product of another group is refused; the right one converts at once.
     let convert = |product: types::PaidProductId| {
-        types::SubscriptionPaidServiceRequest::new(types::PaidPlan::AnnualLicense)
+        types::SubscriptionPaidServiceRequest::builder()
+            .plan(types::PaidPlan::AnnualLicense)
+            .build()
             .product_id(product)
             .license_count(5)
     };
@@ -196,7 +200,13 @@ async fn options_of_a_group_attach_to_its_subscription_within_their_limit() {
         let tier: types::SubOptionId = option.as_str().parse().expect("a listed tier");
         api.create_option_product()
             .domain_id(CUSTOMER)
-            .body(types::OptionProductCreateRequest::new(option, tier).quantity(quantity))
+            .body(
+                types::OptionProductCreateRequest::builder()
+                    .option_product_id(option)
+                    .sub_option_id(tier)
+                    .build()
+                    .quantity(quantity),
+            )
             .send()
     };
     let e = add(types::OptionProductId::QtaO1, 1).await.unwrap_err();
@@ -265,13 +275,13 @@ async fn by_works_net_names_are_group_names() {
         ("acme.by-works.com", types::DomainType::Group),
         ("acme.co.jp", types::DomainType::Domain),
     ] {
-        let body = types::CustomerCreateRequest::new(
-            name,
-            "Acme",
-            "03-1234-5678",
-            "Asia/Tokyo",
-            types::Locale::JaJp,
-        );
+        let body = types::CustomerCreateRequest::builder()
+            .domain(name)
+            .company_name("Acme")
+            .phone_number("03-1234-5678")
+            .time_zone("Asia/Tokyo")
+            .locale(types::Locale::JaJp)
+            .build();
         let id = api
             .create_customer()
             .body(body)

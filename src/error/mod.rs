@@ -75,8 +75,15 @@ pub enum Error {
         renewal: Option<AuthError>,
     },
     /// The API could not be reached, or the connection broke.
+    ///
+    /// `Display` names the host and port and quotes the innermost cause in its own words:
+    /// `create_customer (POST /partners/customers): could not connect to the Partner API at
+    /// 127.0.0.1:9 (2 attempts): Connection refused (os error 111)`.
     Transport {
-        /// The underlying failure.
+        /// The underlying failure: a [`reqwest::Error`] (HTTP client), not this crate's
+        /// [`Error`](crate::Error). Its innermost cause (an [`std::io::Error`] for a refused
+        /// or reset connection, with its [`kind`](std::io::Error::kind)) is reached through
+        /// [`source()`](std::error::Error::source).
         source: reqwest::Error,
         /// How many times the request was sent.
         attempts: u32,
@@ -89,7 +96,8 @@ pub enum Error {
     /// whole call (token fetch, every attempt and wait) ran past the retry policy's
     /// `max_elapsed`.
     Timeout {
-        /// The underlying failure (`None` when the call's total time ran out).
+        /// The underlying failure, a [`reqwest::Error`] (HTTP client), not this crate's
+        /// [`Error`](crate::Error); `None` when the call's total time ran out.
         source: Option<reqwest::Error>,
         /// How many times the request was sent.
         attempts: u32,

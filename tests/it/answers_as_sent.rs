@@ -147,13 +147,13 @@ async fn send_json_of_an_empty_answer_is_null_and_a_lenient_answer_is_as_sent() 
         .unwrap();
     assert_eq!(deleted, Value::Null);
     *next.lock().unwrap() = (201, serde_json::to_vec(&customer(9)).unwrap());
-    let body = lineworks_partner::types::CustomerCreateRequest::new(
-        "c9.example.com",
-        "c",
-        "0",
-        "Asia/Tokyo",
-        lineworks_partner::types::Locale::JaJp,
-    );
+    let body = lineworks_partner::types::CustomerCreateRequest::builder()
+        .domain("c9.example.com")
+        .company_name("c")
+        .phone_number("0")
+        .time_zone("Asia/Tokyo")
+        .locale(lineworks_partner::types::Locale::JaJp)
+        .build();
     let created = client
         .create_customer()
         .body(body)

@@ -318,6 +318,16 @@ async fn a_closed_port_names_the_operation_and_the_cause() {
         !err.may_have_succeeded(),
         "a refused connection sent nothing"
     );
+    // The innermost cause is the io error itself, with its kind, through `source()`.
+    let mut cause = std::error::Error::source(&err);
+    let mut kind = None;
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            kind = Some(io.kind());
+        }
+        cause = c.source();
+    }
+    assert_eq!(kind, Some(std::io::ErrorKind::ConnectionRefused));
 }
 
 #[tokio::test]

@@ -23,8 +23,10 @@ async fn new_plans_products_and_groups_are_known_values() {
                 }));
         })
         .await;
-    let body =
-        types::SubscriptionCreateRequest::new(types::ProductId::NtaSl, types::Plan::AnnualPrepay);
+    let body = types::SubscriptionCreateRequest::builder()
+        .product_id(types::ProductId::NtaSl)
+        .plan(types::Plan::AnnualPrepay)
+        .build();
     let sub = support::client(&server)
         .create_subscription()
         .domain_id(10000001)

@@ -2,6 +2,7 @@
 
 mod answers_as_sent;
 mod auth;
+mod body_builders;
 mod body_limit;
 mod bounded;
 mod compat;

@@ -618,7 +618,7 @@ fn method_examples_build_real_bodies_and_setters_say_what_is_required() {
         "an example still has a placeholder body"
     );
     assert!(
-        api.contains("types::CustomerCreateRequest::new(\"example.com\", \"LINE WORKS Corp.\", \"03-0000-0000\", \"Asia/Tokyo\", types::Locale::JaJp)"),
+        api.contains("types::CustomerCreateRequest::builder()\n            .domain(\"example.com\")\n            .company_name(\"LINE WORKS Corp.\")"),
         "create_customer's example builds its body from the spec's example"
     );
     assert!(

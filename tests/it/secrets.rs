@@ -158,13 +158,13 @@ async fn service_account_paths() -> (Vec<String>, Vec<String>) {
     // Refused after a renewal whose refresh and new JWT are refused with the request quoted.
     errors.push(client.get_customer().domain_id(1).send().await.unwrap_err());
     // A write with no answer: its outcome is unknown.
-    let body = types::CustomerCreateRequest::new(
-        "example.com",
-        "Example",
-        "03-0000-0000",
-        "Asia/Tokyo",
-        types::Locale::JaJp,
-    );
+    let body = types::CustomerCreateRequest::builder()
+        .domain("example.com")
+        .company_name("Example")
+        .phone_number("03-0000-0000")
+        .time_zone("Asia/Tokyo")
+        .locale(types::Locale::JaJp)
+        .build();
     let fixed = Client::builder()
         .base_url(format!("{url}/v1.0"))
         .credentials(Credentials::access_token(TOKEN))

@@ -52,7 +52,7 @@ async fn create_customer(
                 .company_name("Example")
                 .phone_number("03-0000-0000")
                 .time_zone("Asia/Tokyo")
-                .locale("ja_JP")
+                .locale(types::Locale::JaJp)
         })
         .send()
         .await
@@ -123,9 +123,9 @@ async fn a_scheduled_option_change_reads_a_single_object_or_a_one_element_wrappe
             .create_option_product_order()
             .domain_id(10000001)
             .body_map(|b| {
-                b.type_("APPLY")
-                    .option_product_id("ACV2")
-                    .sub_option_id(Some(types::SubOptionId::Acv201))
+                b.type_(types::OptionOrderType::Apply)
+                    .option_product_id(types::OptionProductId::Acv2)
+                    .sub_option_id(types::SubOptionId::Acv201)
                     .apply_date(chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap())
             })
             .send()

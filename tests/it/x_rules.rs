@@ -26,7 +26,12 @@ fn refused(result: Result<impl std::fmt::Debug, Error>) -> String {
 async fn licence_count_follows_the_plan() {
     let server = MockServer::start_async().await;
     let (mock, client) = no_content(&server).await;
-    let create = |plan| types::SubscriptionCreateRequest::new(types::ProductId::Std, plan);
+    let create = |plan| {
+        types::SubscriptionCreateRequest::builder()
+            .product_id(types::ProductId::Std)
+            .plan(plan)
+            .build()
+    };
     let send = |body| {
         let client = client.clone();
         async move {
@@ -77,17 +82,33 @@ async fn a_renewal_change_needs_something_to_change() {
         }
     };
     assert_eq!(
-        refused(patch(types::RenewalPatchRequest::new(types::RenewalType::Change)).await),
+        refused(
+            patch(
+                types::RenewalPatchRequest::builder()
+                    .type_(types::RenewalType::Change)
+                    .build()
+            )
+            .await
+        ),
         "invalid request for update_subscription_renewal: body field `type` `CHANGE` needs at \
          least one of `productId`, `plan` and `licenseCount` set"
     );
     assert_eq!(mock.calls_async().await, 0);
-    patch(types::RenewalPatchRequest::new(types::RenewalType::Change).license_count(20))
-        .await
-        .unwrap();
-    patch(types::RenewalPatchRequest::new(types::RenewalType::Stay))
-        .await
-        .unwrap();
+    patch(
+        types::RenewalPatchRequest::builder()
+            .type_(types::RenewalType::Change)
+            .build()
+            .license_count(20),
+    )
+    .await
+    .unwrap();
+    patch(
+        types::RenewalPatchRequest::builder()
+            .type_(types::RenewalType::Stay)
+            .build(),
+    )
+    .await
+    .unwrap();
     assert_eq!(mock.calls_async().await, 2);
 }
 
@@ -96,13 +117,13 @@ async fn time_zones_are_iana_names() {
     let server = MockServer::start_async().await;
     let (mock, client) = no_content(&server).await;
     let body = |tz: &str| {
-        types::CustomerCreateRequest::new(
-            "acme.jp",
-            "Acme",
-            "03-1234-5678",
-            tz,
-            types::Locale::JaJp,
-        )
+        types::CustomerCreateRequest::builder()
+            .domain("acme.jp")
+            .company_name("Acme")
+            .phone_number("03-1234-5678")
+            .time_zone(tz)
+            .locale(types::Locale::JaJp)
+            .build()
     };
     for wrong in ["Asia/Tokio", "JST", "asia/tokyo", "UTC+9"] {
         assert_eq!(
@@ -125,19 +146,21 @@ async fn time_zones_are_iana_names() {
 }
 
 fn customer_with_password(password: &str) -> types::CustomerCreateRequest {
-    types::CustomerCreateRequest::new(
-        "example.com",
-        "Example K.K.",
-        "03-0000-0000",
-        "Asia/Tokyo",
-        types::Locale::JaJp,
-    )
-    .administrator(types::AdministratorCreateRequest::new(
-        "Works",
-        password,
-        "admin",
-        "a@example.com",
-    ))
+    types::CustomerCreateRequest::builder()
+        .domain("example.com")
+        .company_name("Example K.K.")
+        .phone_number("03-0000-0000")
+        .time_zone("Asia/Tokyo")
+        .locale(types::Locale::JaJp)
+        .administrator(
+            types::AdministratorCreateRequest::builder()
+                .last_name("Works")
+                .password(password)
+                .id("admin")
+                .private_email("a@example.com")
+                .build(),
+        )
+        .build()
 }
 
 #[tokio::test]
