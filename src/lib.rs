@@ -77,6 +77,30 @@ pub const SPEC_VERSION: &str = env!("LINEWORKS_PARTNER_SPEC_VERSION");
 ///     .build();
 /// ```
 ///
+/// nor a field set twice (a copy-paste slip that would hide a missing one), nor a number where
+/// the spec wants text:
+///
+/// ```compile_fail,E0277
+/// use lineworks_partner::types;
+/// let admin = types::AdministratorCreateRequest::builder()
+///     .last_name("Works")
+///     .last_name("Admin")
+///     .password("Passw0rd1357")
+///     .id("admin")
+///     .private_email("a@example.com")
+///     .build();
+/// ```
+///
+/// ```compile_fail,E0277
+/// use lineworks_partner::types;
+/// let admin = types::AdministratorCreateRequest::builder()
+///     .last_name(42)
+///     .password("Passw0rd1357")
+///     .id("admin")
+///     .private_email("a@example.com")
+///     .build();
+/// ```
+///
 /// nor does a typo in an enum value, as text or as a variant:
 ///
 /// ```compile_fail,E0308

@@ -122,12 +122,3 @@ async fn body_map_takes_a_plain_value_for_a_clearable_field() {
         .unwrap();
     assert_eq!(mock.calls_async().await, 1);
 }
-
-/// Setting a field wrong, leaving one out, or setting one twice does not compile; the
-/// compiler's message names the field (`tests/ui/*.stderr`).
-#[test]
-#[cfg_attr(miri, ignore)]
-fn typestate_builder_refuses_incomplete_bodies_at_compile_time() {
-    let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui/*.rs");
-}
