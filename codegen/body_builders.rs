@@ -51,7 +51,7 @@ pub fn setter_into(ty: &syn::Type) -> bool {
         Shape::Option(inner) => inner,
         _ => ty,
     };
-    matches!(shape(ty), Shape::Str | Shape::Nullable(_))
+    matches!(shape(ty), Shape::Str | Shape::Secret | Shape::Nullable(_))
 }
 
 /// The last path segment of an impl's self type.

@@ -77,7 +77,7 @@ fn nullable_null_sends_an_explicit_null_every_way() {
 fn text_fields_take_str_every_way() {
     let built = types::AdministratorCreateRequest::builder()
         .last_name("Works")
-        .password("Passw0rd1234")
+        .password("Passw0rd1357")
         .id("admin")
         .private_email("private.works@example.com")
         .first_name("Administrator")
@@ -85,7 +85,7 @@ fn text_fields_take_str_every_way() {
     let edited = types::AdministratorCreateRequest::try_from(
         types::builder::AdministratorCreateRequestDraft::default()
             .last_name("Works")
-            .password("Passw0rd1234")
+            .password("Passw0rd1357")
             .id("admin")
             .private_email("private.works@example.com")
             .first_name("Administrator"),

@@ -1,6 +1,7 @@
 //! `deprecated: true` in the spec reaches the Rust API as `#[deprecated]`: every deprecated
-//! property of a component schema, on the field of its generated type, and nothing else; every
-//! deprecated operation, on its `Client` method, with a note naming the replacement.
+//! property of a component schema, on the field of its generated type, and nothing else but the
+//! positional constructors the body builders replace; every deprecated operation, on its
+//! `Client` method, with a note naming the replacement.
 
 use serde_json::Value;
 
@@ -44,8 +45,16 @@ fn deprecated_properties_are_deprecated_fields() {
         }
     }
     assert!(expected > 0, "the spec marks properties deprecated");
-    // Only those fields: typify's builders and everything else stay unmarked.
-    assert_eq!(GENERATED.matches("#[deprecated(").count(), expected);
+    // Only those fields and the positional constructors (`new(a, b, ..)`, superseded by the
+    // typestate `builder()`): typify's builders and everything else stay unmarked.
+    let positional = GENERATED
+        .matches("required fields by position are easy to swap")
+        .count();
+    assert!(positional > 0, "positional constructors are deprecated");
+    assert_eq!(
+        GENERATED.matches("#[deprecated(").count(),
+        expected + positional
+    );
 }
 
 /// The deprecated operations and their replacements (`x-replaced-by`), from the spec.
