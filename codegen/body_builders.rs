@@ -45,13 +45,15 @@ pub fn setter_argument(ty: &syn::Type) -> (proc_macro2::TokenStream, proc_macro2
     }
 }
 
-/// Whether [`setter_argument`] takes `impl Into<..>` for this field (bon's `#[builder(into)]`).
+/// Whether [`setter_argument`] takes `impl Into<..>` for this field (bon's `#[builder(into)]`):
+/// read from [`argument`]'s conversion, so a new kind of field cannot be `into` in one builder
+/// and not in the other.
 pub fn setter_into(ty: &syn::Type) -> bool {
     let ty = match shape(ty) {
         Shape::Option(inner) => inner,
         _ => ty,
     };
-    matches!(shape(ty), Shape::Str | Shape::Secret | Shape::Nullable(_))
+    !argument(ty).1.is_empty()
 }
 
 /// The last path segment of an impl's self type.
