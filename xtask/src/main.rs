@@ -6,9 +6,13 @@
 //! - `parse`: shows what the page parser reads from pages, to review it on a new page.
 //! - `render-markdown`: renders plain-layout pages in the markdown-table layout, to check that
 //!   both readers read the same facts.
+//! - `dist`: the release's plan, one target's archive with its checksum, the installers.
 
 mod changelog;
 mod diff;
+mod dist;
+mod dist_archive;
+mod dist_installer;
 mod docs;
 mod fetch;
 mod html;
@@ -36,7 +40,16 @@ usage: cargo xtask <command>
   parse FILE...
         print what the page parser reads from upstream pages.
   render-markdown IN_DIR OUT_DIR
-        write each *.txt page of IN_DIR again in the docs' markdown-table layout.";
+        write each *.txt page of IN_DIR again in the docs' markdown-table layout.
+  dist [--target TRIPLE] [--profile release|dev] [--out DIR]
+        build the CLI and the sandbox for TRIPLE (the host's without it; without --target a
+        dev build reuses what cargo test built) and write the release archive and its
+        .sha256 into DIR (target/dist by default).
+  dist --plan [--tag TAG]
+        print what the release workflow builds and uploads; fails when the workflow's build
+        matrix and the plan differ, or TAG does not name the CLI's version.
+  dist --installers [--tag TAG] [--out DIR]
+        write the shell and PowerShell installers of this version into DIR.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -87,6 +100,7 @@ fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             [from, to] => render_markdown(Path::new(from), Path::new(to), err),
             _ => usage_error(err, "render-markdown takes IN_DIR OUT_DIR"),
         },
+        Some("dist") => dist::run(&workspace_root(), &args[1..], out, err),
         Some("help" | "-h" | "--help") => {
             let _ = writeln!(out, "{USAGE}");
             0
