@@ -4,8 +4,11 @@
 //! Used by [`FileTokenStore`](crate::auth::FileTokenStore) and the command line's config and
 //! token cache. Hidden from the docs: a helper of this workspace, not part of the SDK's surface.
 //!
-//! On Windows the permission checks are not made (files get the folder's ACL, which is not
-//! inspected); replacing is still atomic.
+//! Elsewhere than Unix (Windows) no mode is set and no ACL is set or inspected: a file gets the
+//! ACL its folder passes on, which under the user's profile folder (`%APPDATA%`, where the CLI
+//! keeps these files) admits only the user, SYSTEM and Administrators. Replacing is still
+//! atomic and a link at a private folder's place is still refused. `docs/RELEASING.md`
+//! (Windows) tells why no ACL is written.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -44,6 +47,7 @@ pub fn replace_with(
     prefix.push(".");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
+    // Elsewhere the file inherits its folder's ACL (see the module's docs).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -112,7 +116,7 @@ pub fn check_owner(meta: &std::fs::Metadata) -> io::Result<()> {
     Ok(())
 }
 
-/// Windows: ACLs are not inspected (a documented limitation).
+/// Not Unix: the owner and ACL are not inspected (a documented limitation, see the module).
 #[cfg(not(unix))]
 pub fn check_owner(_: &std::fs::Metadata) -> io::Result<()> {
     Ok(())
@@ -142,6 +146,7 @@ pub fn private_dir(dir: &Path) -> io::Result<DirState> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let mut builder = std::fs::DirBuilder::new();
             builder.recursive(true);
+            // Elsewhere the folder inherits its parent's ACL.
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
             builder.create(dir)?;
@@ -200,6 +205,7 @@ fn private_dir_existing(dir: &Path) -> io::Result<DirState> {
     })
 }
 
+/// Not Unix: only the link check (a junction counts as a link too); the ACL is left as it is.
 #[cfg(not(unix))]
 fn private_dir_existing(dir: &Path) -> io::Result<DirState> {
     if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {

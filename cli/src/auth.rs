@@ -91,12 +91,17 @@ async fn login(m: &clap::ArgMatches) -> Result<(), CliError> {
             secret_store::SERVICE
         ),
         (Place::File, Some(why)) => say!(
-            "warning: the OS keyring could not be used ({}); the client secret is kept in {} (mode 0600). `--secret-store file` chooses the file without trying",
+            "warning: the OS keyring could not be used ({}); the client secret is kept in {} ({}). `--secret-store file` chooses the file without trying",
             lineworks_partner::terminal::escape(&why),
-            path.display()
+            path.display(),
+            profile::PROTECTION
         ),
         (Place::File, None) => {
-            say!("client secret kept in {} (mode 0600)", path.display())
+            say!(
+                "client secret kept in {} ({})",
+                path.display(),
+                profile::PROTECTION
+            )
         }
     }
     // A secret this profile used to keep in the keyring, if no profile needs it any more.
@@ -184,7 +189,7 @@ fn status() -> Result<(), CliError> {
                     p.client_id
                 )
             } else {
-                format!("{}, mode 0600", file.display())
+                format!("{}, {}", file.display(), profile::PROTECTION)
             };
             format!(
                 "profile: {name}\nfile: {}\nclient id: {}\nclient secret: <redacted> ({secret})\nservice account: {}\nprivate key: {}",

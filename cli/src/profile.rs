@@ -103,6 +103,20 @@ pub fn path() -> Result<PathBuf, String> {
     Ok(dir.join("lineworks-partner").join("config.toml"))
 }
 
+/// How the config file is protected, as messages tell it.
+#[cfg(unix)]
+pub const PROTECTION: &str = "mode 0600";
+/// Windows: no mode; the file has the ACL of the user's profile folder it is in.
+#[cfg(not(unix))]
+pub const PROTECTION: &str = "ACL inherited from its folder";
+
+/// What to do about a config file that was refused: on Unix the owner and mode are checked; on
+/// Windows nothing is inspected, so the refusal is the system's own (its ACL).
+#[cfg(unix)]
+const ACCESS_HINT: &str = "refused (it holds credentials): make it yours with mode 0600";
+#[cfg(not(unix))]
+const ACCESS_HINT: &str = "access denied: the file's permissions must let your account read it";
+
 /// The config file; a file another user owns or others may write is refused (it names the
 /// token URL the secret is sent to).
 pub fn load() -> Result<Config, String> {
@@ -113,10 +127,9 @@ pub fn load() -> Result<Config, String> {
             toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
         }
         Ok(None) => Ok(Config::default()),
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(format!(
-            "{}: {e}; refused (it holds credentials): make it yours with mode 0600",
-            path.display()
-        )),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(format!("{}: {e}; {ACCESS_HINT}", path.display()))
+        }
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
@@ -128,6 +141,7 @@ pub fn save(config: &Config) -> Result<PathBuf, String> {
     if let Some(dir) = path.parent() {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
+        // On Windows the folder inherits the ACL of the user's profile folder.
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder

@@ -25,6 +25,7 @@ pub fn store_for(source: &Source) -> Option<FileTokenStore> {
     if let Some(parent) = dir.parent() {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
+        // On Windows the folder inherits the ACL of the user's profile folder.
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(parent).ok()?;

@@ -85,7 +85,8 @@ pub fn default_path(op_name: &str) -> PathBuf {
 
 fn open_options() -> std::fs::OpenOptions {
     let mut o = std::fs::OpenOptions::new();
-    // It holds the keys of what was changed: the owner's only.
+    // It holds the keys of what was changed: the owner's only (on Windows the folder's ACL,
+    // under the user's profile folder, does that).
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
