@@ -7,6 +7,7 @@
 //! - `render-markdown`: renders plain-layout pages in the markdown-table layout, to check that
 //!   both readers read the same facts.
 //! - `dist`: the release's plan, one target's archive with its checksum, the installers.
+//! - `public-api`: the public Rust API snapshot and its semver gate (`public_api`).
 
 mod changelog;
 mod diff;
@@ -17,6 +18,7 @@ mod docs;
 mod fetch;
 mod html;
 mod overview;
+mod public_api;
 mod regen;
 mod spec;
 
@@ -37,6 +39,12 @@ usage: cargo xtask <command>
   regen [--check]
         rewrite openapi/partner.json and the README operation table from the spec; --check
         writes nothing and fails when either is stale.
+  public-api [--check | --release | --compare OLD NEW]
+        write the public Rust API of lineworks-partner to api/lineworks-partner.txt (nightly
+        rustdoc JSON, every feature); --check writes nothing and fails when that file is stale
+        or when the change since api/released/ needs a bigger version step than Cargo.toml
+        took; --release makes the current snapshot the released one; --compare applies the
+        version gate to two snapshot files.
   parse FILE...
         print what the page parser reads from upstream pages.
   render-markdown IN_DIR OUT_DIR
@@ -77,6 +85,7 @@ fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             [flag] if flag == "--check" => regen::run(&workspace_root(), true, out, err),
             _ => usage_error(err, "regen takes only --check"),
         },
+        Some("public-api") => public_api::run(&workspace_root(), &args[1..], out, err),
         Some("parse") if args.len() > 1 => {
             // The repository's spec, when there is one, helps attribute unnamed tables.
             let hints = spec::Spec::load(&workspace_root().join(regen::SPEC_YAML))
