@@ -98,7 +98,7 @@ fn success_type(sig: &syn::Signature) -> Result<syn::Type, String> {
     first_generic(&response_value).ok_or_else(err)
 }
 
-fn example_literal(value: &serde_json::Value) -> Option<String> {
+pub fn example_literal(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::Number(n) => Some(n.to_string()),
         serde_json::Value::String(s) => Some(format!("{s:?}")),
@@ -108,7 +108,7 @@ fn example_literal(value: &serde_json::Value) -> Option<String> {
 }
 
 /// The body of an operation's example: `types::X::new(...)` with the spec's example values.
-fn example_body(op: &Operation, index: &TypeIndex, spec: &Value) -> Result<Option<String>, String> {
+pub fn example_body(op: &Operation, index: &TypeIndex, spec: &Value) -> Result<Option<String>, String> {
     let Some(body) = &op.body_type else {
         return Ok(None);
     };

@@ -17,6 +17,7 @@ mod nullable;
 pub mod paginate;
 #[doc(hidden)]
 pub mod private_file;
+mod read_back;
 pub mod retry;
 mod secret_text;
 pub mod terminal;
@@ -32,6 +33,7 @@ pub use generated::builder;
 #[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 pub use generated::mock;
 pub use nullable::Nullable;
+pub use read_back::{Unidentified, UnidentifiedReason, Written};
 pub use retry::{RateLimit, RateLimitState, RetryPolicy};
 pub use secret_text::SecretText;
 
