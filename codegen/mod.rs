@@ -120,7 +120,13 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
     )?)
     .map_err(|e| format!("api: generated code does not parse: {e}"))?;
     deprecated::mark_deprecated(spec, &prepared.operations, &mut raw_file, &mut api_file);
-    read_back::apply(spec, &prepared.operations, &index, &mut raw_file, &mut api_file)?;
+    read_back::apply(
+        spec,
+        &prepared.operations,
+        &index,
+        &mut raw_file,
+        &mut api_file,
+    )?;
 
     let mocks = generator
         .httpmock(&openapi, "crate")

@@ -68,7 +68,10 @@ fn check_source(spec: &Value, write: &Operation, source: &str) -> Result<(), Str
         if write.path.contains(&format!("{{{name}}}")) {
             return Ok(());
         }
-        return Err(format!("`{source}`: {} has no path parameter {name}", write.id));
+        return Err(format!(
+            "`{source}`: {} has no path parameter {name}",
+            write.id
+        ));
     }
     if let Some(field) = source.strip_prefix("body.") {
         let body = docs::operation(spec, &write.id)
@@ -76,7 +79,10 @@ fn check_source(spec: &Value, write: &Operation, source: &str) -> Result<(), Str
         if has_property(spec, body, field) {
             return Ok(());
         }
-        return Err(format!("`{source}`: the body of {} has no field {field}", write.id));
+        return Err(format!(
+            "`{source}`: the body of {} has no field {field}",
+            write.id
+        ));
     }
     Err(format!("`{source}`: a source is path.NAME or body.FIELD"))
 }
@@ -112,14 +118,16 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
         }
         for p in read.params.iter().filter(|p| p.required) {
             if !params.iter().any(|(name, _)| *name == p.name) {
-                return Err(fail(format!("{read_id}'s required parameter {} has no source", p.name)));
+                return Err(fail(format!(
+                    "{read_id}'s required parameter {} has no source",
+                    p.name
+                )));
             }
         }
         let items = ext.get("items").and_then(Value::as_str).map(str::to_string);
         let matches = pairs(ext.get("match"), "match").map_err(&fail)?;
-        let answer = docs::operation(spec, read_id).and_then(|o| {
-            o.pointer("/responses/200/content/application~1json/schema")
-        });
+        let answer = docs::operation(spec, read_id)
+            .and_then(|o| o.pointer("/responses/200/content/application~1json/schema"));
         match &items {
             Some(items) => {
                 let list = answer
@@ -128,7 +136,9 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
                     .filter(|l| l.get("type").and_then(Value::as_str) == Some("array"))
                     .ok_or_else(|| fail(format!("{read_id}'s answer has no array {items}")))?;
                 if matches.is_empty() {
-                    return Err(fail("a listing needs `match`: which item is the write's".into()));
+                    return Err(fail(
+                        "a listing needs `match`: which item is the write's".into(),
+                    ));
                 }
                 for (field, source) in &matches {
                     if !has_property(spec, list.get("items"), field) {
@@ -181,12 +191,23 @@ fn setter_type(raw: &syn::File, builder: &str, setter: &str) -> Result<syn::Type
             if f.sig.ident != setter {
                 continue;
             }
-            let predicates = f.sig.generics.where_clause.iter().flat_map(|w| &w.predicates);
+            let predicates = f
+                .sig
+                .generics
+                .where_clause
+                .iter()
+                .flat_map(|w| &w.predicates);
             for p in predicates {
-                let syn::WherePredicate::Type(t) = p else { continue };
+                let syn::WherePredicate::Type(t) = p else {
+                    continue;
+                };
                 for bound in &t.bounds {
-                    let syn::TypeParamBound::Trait(tb) = bound else { continue };
-                    let Some(last) = tb.path.segments.last() else { continue };
+                    let syn::TypeParamBound::Trait(tb) = bound else {
+                        continue;
+                    };
+                    let Some(last) = tb.path.segments.last() else {
+                        continue;
+                    };
                     if last.ident != "TryInto" {
                         continue;
                     }
@@ -199,7 +220,9 @@ fn setter_type(raw: &syn::File, builder: &str, setter: &str) -> Result<syn::Type
             }
         }
     }
-    Err(format!("no setter {builder}::{setter} of the form V: TryInto<T>"))
+    Err(format!(
+        "no setter {builder}::{setter} of the form V: TryInto<T>"
+    ))
 }
 
 fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut Vec<syn::Item>, String> {

@@ -150,7 +150,11 @@ pub(crate) fn param<P: DeserializeOwned>(sources: &Sources, key: &str) -> Option
 }
 
 /// The object the read's pages (one page for a plain read) show for the write.
-pub(crate) async fn identify<T, S>(spec: &'static ReadBackSpec, sources: &Sources, pages: S) -> Written<T>
+pub(crate) async fn identify<T, S>(
+    spec: &'static ReadBackSpec,
+    sources: &Sources,
+    pages: S,
+) -> Written<T>
 where
     T: DeserializeOwned,
     S: Stream<Item = Result<Value, Error>>,

@@ -4,9 +4,7 @@
 
 use crate::support;
 use httpmock::MockServer;
-use lineworks_partner::{
-    Client, Credentials, RetryPolicy, UnidentifiedReason, Written, types,
-};
+use lineworks_partner::{Client, Credentials, RetryPolicy, UnidentifiedReason, Written, types};
 use lineworks_partner_sandbox::{Sandbox, Seed};
 use serde_json::{Value, json};
 
@@ -19,7 +17,10 @@ fn sandbox_client(sandbox: &Sandbox) -> Client {
         .expect("client")
 }
 
-fn new_customer(domain: &str) -> impl FnOnce(types::builder::CustomerCreateRequestDraft) -> types::builder::CustomerCreateRequestDraft {
+fn new_customer(
+    domain: &str,
+) -> impl FnOnce(types::builder::CustomerCreateRequestDraft) -> types::builder::CustomerCreateRequestDraft
+{
     let domain = domain.to_string();
     move |b| {
         b.domain(domain)
@@ -53,7 +54,11 @@ async fn an_empty_create_answer_reads_the_customer_back_by_its_domain() {
         panic!("expected a read-back, got {outcome:?}");
     };
     assert_eq!(customer.domain, "readback.co.jp");
-    assert_eq!(calls(&sandbox, "create_customer"), 1, "the write is sent once");
+    assert_eq!(
+        calls(&sandbox, "create_customer"),
+        1,
+        "the write is sent once"
+    );
     assert_eq!(calls(&sandbox, "list_customers"), 1);
     let log = sandbox.requests();
     let read = log
@@ -112,7 +117,9 @@ async fn a_failed_read_back_reports_the_write_as_applied() {
         .await
         .expect("the write succeeded");
     let u = outcome.unidentified().expect("unidentified");
-    assert!(matches!(&u.reason, UnidentifiedReason::ReadFailed(e) if e.status().map(|s| s.as_u16()) == Some(503)));
+    assert!(
+        matches!(&u.reason, UnidentifiedReason::ReadFailed(e) if e.status().map(|s| s.as_u16()) == Some(503))
+    );
     let text = u.to_string();
     assert!(
         text.starts_with(
@@ -175,7 +182,10 @@ async fn the_listing_item_must_match_the_write_exactly_and_be_alone() {
     ]))
     .await;
     assert_eq!(sent, 1);
-    assert!(matches!(&outcome, Written::ReadBack(c) if c.domain_id == 2), "{outcome:?}");
+    assert!(
+        matches!(&outcome, Written::ReadBack(c) if c.domain_id == 2),
+        "{outcome:?}"
+    );
 
     let (_s, outcome, sent) = mock_create(json!([customer(1, "sub.acme.co.jp")])).await;
     assert_eq!(sent, 1);
@@ -187,8 +197,11 @@ async fn the_listing_item_must_match_the_write_exactly_and_be_alone() {
          list_customers found no matching object; the write was applied, do not send it again"
     );
 
-    let (_s, outcome, sent) =
-        mock_create(json!([customer(1, "acme.co.jp"), customer(2, "acme.co.jp")])).await;
+    let (_s, outcome, sent) = mock_create(json!([
+        customer(1, "acme.co.jp"),
+        customer(2, "acme.co.jp")
+    ]))
+    .await;
     assert_eq!(sent, 1);
     assert!(matches!(
         outcome.unidentified().map(|u| &u.reason),
@@ -206,6 +219,10 @@ async fn the_listing_item_must_match_the_write_exactly_and_be_alone() {
 async fn the_sandbox_refuses_an_empty_answer_where_the_spec_lists_no_204() {
     let sandbox = Sandbox::start().await.unwrap();
     let e = sandbox.answer_empty_next("get_customer", 1).unwrap_err();
-    assert!(e.to_string().contains("get_customer always answers with a body"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("get_customer always answers with a body"),
+        "{e}"
+    );
     assert!(sandbox.answer_empty_next("create_subscription", 1).is_ok());
 }
