@@ -98,7 +98,7 @@ fn success_type(sig: &syn::Signature) -> Result<syn::Type, String> {
     first_generic(&response_value).ok_or_else(err)
 }
 
-fn example_literal(value: &serde_json::Value) -> Option<String> {
+pub fn example_literal(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::Number(n) => Some(n.to_string()),
         serde_json::Value::String(s) => Some(format!("{s:?}")),
@@ -108,7 +108,11 @@ fn example_literal(value: &serde_json::Value) -> Option<String> {
 }
 
 /// The body of an operation's example: `types::X::new(...)` with the spec's example values.
-fn example_body(op: &Operation, index: &TypeIndex, spec: &Value) -> Result<Option<String>, String> {
+pub fn example_body(
+    op: &Operation,
+    index: &TypeIndex,
+    spec: &Value,
+) -> Result<Option<String>, String> {
     let Some(body) = &op.body_type else {
         return Ok(None);
     };
@@ -433,13 +437,13 @@ pub fn client_api(
         impl crate::Client {
             #(#client_methods)*
         }
-        /// Each operation's success answer parsed from bytes as `send()` parses it, for the
-        /// property tests and fuzz targets (`crate::fuzzing`).
+        /// Each operation's success answer parsed from bytes as `send()` parses it, with the JSON
+        /// path of a mismatch: for error messages, the property tests and fuzz targets.
         pub(crate) mod answers {
             #[allow(unused_imports)]
             use crate::types;
             /// `None` for an operation without a JSON success body (or not in the spec).
-            pub(crate) fn parse(operation_id: &str, body: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
+            pub(crate) fn parse(operation_id: &str, body: &[u8]) -> ::std::option::Option<::std::result::Result<(), crate::answer_path::Mismatch>> {
                 match operation_id {
                     #(#answer_arms)*
                     _ => None,
@@ -456,14 +460,14 @@ fn answer_arm(op: &Operation, raw_success: &syn::Type) -> Option<TokenStream> {
     match (&op.success_type, op.lenient_success) {
         (Some(body), true) => {
             let body = ident(body);
-            Some(quote!(#id => Some(crate::lenient::parse::<types::#body>(body).map(drop)),))
+            Some(quote!(#id => Some(crate::answer_path::lenient::<types::#body>(body)),))
         }
         _ => {
             let text = quote!(#raw_success).to_string().replace(' ', "");
             if text == "()" || text.ends_with("ByteStream") {
                 return None;
             }
-            Some(quote!(#id => Some(::serde_json::from_slice::<#raw_success>(body).map(drop)),))
+            Some(quote!(#id => Some(crate::answer_path::strict::<#raw_success>(body)),))
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod emit;
 pub mod fixtures;
 pub mod mock_docs;
 pub mod prepare;
+pub mod read_back;
 pub mod types_ext;
 
 use std::path::Path;
@@ -119,6 +120,13 @@ pub fn generate(spec: &serde_json::Value) -> Result<Generated, String> {
     )?)
     .map_err(|e| format!("api: generated code does not parse: {e}"))?;
     deprecated::mark_deprecated(spec, &prepared.operations, &mut raw_file, &mut api_file);
+    read_back::apply(
+        spec,
+        &prepared.operations,
+        &index,
+        &mut raw_file,
+        &mut api_file,
+    )?;
 
     let mocks = generator
         .httpmock(&openapi, "crate")

@@ -20,7 +20,7 @@ pub fn operations() -> impl Iterator<Item = &'static str> {
 /// generated type with serde, leniently where the spec only guesses the status. `None` when
 /// the operation has no JSON success body.
 pub fn success_answer(operation_id: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
-    crate::generated::answers::parse(operation_id, body)
+    crate::generated::answers::parse(operation_id, body).map(|r| r.map_err(|m| m.error))
 }
 
 /// A token endpoint's answer: `Ok` for a usable token, else the error the client reports, as

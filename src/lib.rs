@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answer_path;
 pub mod auth;
 mod body;
 mod client;
@@ -17,6 +18,7 @@ mod nullable;
 pub mod paginate;
 #[doc(hidden)]
 pub mod private_file;
+mod read_back;
 pub mod retry;
 mod secret_text;
 pub mod terminal;
@@ -32,6 +34,7 @@ pub use generated::builder;
 #[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 pub use generated::mock;
 pub use nullable::Nullable;
+pub use read_back::{Unidentified, UnidentifiedReason, Written};
 pub use retry::{RateLimit, RateLimitState, RetryPolicy};
 pub use secret_text::SecretText;
 

@@ -215,6 +215,9 @@ pub(crate) enum FaultKind {
     Answer(u16),
     /// Apply the request, then lose the answer: the connection hangs, as a timeout would.
     AppliedThenTimeout,
+    /// Apply the request, then answer 204 without a body, as the API may where the spec lists
+    /// several success statuses.
+    EmptyAnswer,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -258,6 +261,16 @@ pub(crate) fn new_fault(
             "status {status} is not an error status (400-599)"
         )));
     }
+    if kind == FaultKind::EmptyAnswer
+        && !crate::spec::spec()
+            .operations
+            .iter()
+            .any(|o| o.id() == operation && o.documents(204))
+    {
+        return Err(ControlError::Invalid(format!(
+            "{operation} always answers with a body: the spec lists no 204 for it"
+        )));
+    }
     if times == 0 {
         return Err(ControlError::Invalid("times must be at least 1".into()));
     }
@@ -277,6 +290,8 @@ pub(crate) struct FaultRequest {
     pub status: Option<u16>,
     #[serde(default)]
     pub applied_then_timeout: bool,
+    #[serde(default)]
+    pub empty_answer: bool,
     #[serde(default = "one")]
     pub times: u32,
 }
@@ -287,12 +302,14 @@ fn one() -> u32 {
 
 impl FaultRequest {
     pub fn into_fault(self) -> Result<Fault, ControlError> {
-        let kind = match (self.status, self.applied_then_timeout) {
-            (Some(s), false) => FaultKind::Answer(s),
-            (None, true) => FaultKind::AppliedThenTimeout,
+        let kind = match (self.status, self.applied_then_timeout, self.empty_answer) {
+            (Some(s), false, false) => FaultKind::Answer(s),
+            (None, true, false) => FaultKind::AppliedThenTimeout,
+            (None, false, true) => FaultKind::EmptyAnswer,
             _ => {
                 return Err(ControlError::Invalid(
-                    "give exactly one of \"status\" and \"appliedThenTimeout\": true".into(),
+                    "give exactly one of \"status\", \"appliedThenTimeout\": true and \"emptyAnswer\": true"
+                        .into(),
                 ));
             }
         };

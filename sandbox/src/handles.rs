@@ -137,6 +137,52 @@ impl Sandbox {
         Ok(())
     }
 
+    /// The next `times` calls of `operation` are applied and answered `204 No Content`, without
+    /// the body the sandbox would otherwise send (`{"operation": ..., "emptyAnswer": true}`).
+    /// No page states the success status of these writes, so the spec accepts an empty answer
+    /// and so must a client: `send()` returns `None`, `send_and_read_back()` reads the object
+    /// back. Only operations whose spec lists a 204 can be armed
+    /// ([`ControlError::Invalid`] otherwise).
+    ///
+    /// ```
+    /// # use lineworks_partner::{Client, Credentials};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = lineworks_partner_sandbox::Sandbox::builder()
+    ///     .seed(lineworks_partner_sandbox::Seed::demo())
+    ///     .start()
+    ///     .await?;
+    /// let client = Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .credentials(Credentials::access_token("test"))
+    ///     .build()?;
+    /// sandbox.answer_empty_next("add_license_count", 1)?;
+    /// let answer = client
+    ///     .add_license_count()
+    ///     .domain_id(10000001)
+    ///     .subscription_id(20000001)
+    ///     .body_map(|b| b.license_count(5))
+    ///     .send()
+    ///     .await?;
+    /// assert!(answer.is_none());
+    /// // Applied all the same.
+    /// let now = client
+    ///     .get_subscription()
+    ///     .domain_id(10000001)
+    ///     .subscription_id(20000001)
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(now.license_count, Some(55));
+    /// // get_customer always answers with its body.
+    /// assert!(sandbox.answer_empty_next("get_customer", 1).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn answer_empty_next(&self, operation: &str, times: u32) -> Result<(), ControlError> {
+        let fault = control::new_fault(operation, control::FaultKind::EmptyAnswer, times)?;
+        server::lock(&self.app.faults).push(fault);
+        Ok(())
+    }
+
     /// Expires every access token the token endpoint issued so far (`POST
     /// /sandbox/tokens/expire`, answering `{"expired": n}`): a call with one is answered as
     /// with an expired token, 401 `UNAUTHORIZED` or, with

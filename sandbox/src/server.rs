@@ -470,6 +470,10 @@ async fn api_call(app: &App, parts: &axum::http::request::Parts, body: &Bytes) -
                     .unwrap_or(reply.status)
             };
             match reply.body {
+                // An injected empty answer: applied, answered as the spec allows without a body.
+                _ if fault == Some(FaultKind::EmptyAnswer) => {
+                    StatusCode::NO_CONTENT.into_response()
+                }
                 Some(mut body) => {
                     if let Some(schema) = op.answers.get(&status.as_u16()) {
                         spec::spec().fill_empty_arrays(schema, &mut body);

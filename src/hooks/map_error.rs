@@ -19,6 +19,16 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
     }
 }
 
+/// An answer without a field the spec requires, named by its JSON path
+/// (`administrator.lastName`) rather than by serde's position in the text.
+fn missing_field(op: &OperationSpec, bytes: &[u8]) -> Option<String> {
+    let mismatch = crate::generated::answers::parse(op.id, bytes)?.err()?;
+    let field = mismatch.missing_field()?;
+    Some(format!(
+        "the answer does not match the spec: it lacks `{field}`, a field the spec requires"
+    ))
+}
+
 /// How much of a page that is not the API's is shown: its start says what answered.
 const PAGE_EXCERPT: usize = 200;
 
@@ -169,17 +179,19 @@ pub(super) async fn map_error(
         }
         P::InvalidResponsePayload(bytes, parse) => Error::UnexpectedResponse {
             status: report.last_status.unwrap_or(StatusCode::OK),
-            detail: not_the_api(&bytes, &report).unwrap_or_else(|| {
-                format!(
-                    "the body does not match the spec ({parse}): {}{}",
-                    excerpt(&bytes),
-                    if report.body_cut {
-                        " (body cut at 64 KiB)"
-                    } else {
-                        ""
-                    }
-                )
-            }),
+            detail: not_the_api(&bytes, &report)
+                .or_else(|| missing_field(op, &bytes))
+                .unwrap_or_else(|| {
+                    format!(
+                        "the body does not match the spec ({parse}): {}{}",
+                        excerpt(&bytes),
+                        if report.body_cut {
+                            " (body cut at 64 KiB)"
+                        } else {
+                            ""
+                        }
+                    )
+                }),
             attempts,
             operation,
         },

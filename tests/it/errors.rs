@@ -340,3 +340,55 @@ async fn a_429_whose_wait_does_not_fit_the_budget_says_so() {
     let err = client.get_customer().domain_id(1).send().await.unwrap_err();
     assert!(!err.to_string().contains("budget"), "{err}");
 }
+
+/// An answer without a field the spec requires names the operation and the field's JSON path,
+/// for the plain and the lenient (several success statuses) readers alike.
+#[tokio::test]
+async fn a_missing_required_field_is_named_by_its_json_path() {
+    let server = MockServer::start_async().await;
+    let customer = json!({
+        "tenantId": 1, "domainId": 10000001, "domain": "example.com",
+        "companyName": "Example", "phoneNumber": "03-0000-0000", "timeZone": "Asia/Tokyo",
+        "locale": "ja_JP", "enableActiveMxrecord": false, "enableActiveDomain": false,
+        "domainType": "DOMAIN", "administrator": {"id": "admin", "privateEmail": "a@example.com"}
+    });
+    server
+        .mock_async(|when, then| {
+            when.path_includes("/partners/customers");
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(customer.clone());
+        })
+        .await;
+    let client = support::client(&server);
+    let e = client
+        .get_customer()
+        .domain_id(10000001)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "get_customer (GET /partners/customers/{domainId}): unexpected response HTTP 200 OK (1 attempt): \
+         the answer does not match the spec: it lacks `administrator.lastName`, a field the \
+         spec requires"
+    );
+    let e = client
+        .update_customer()
+        .domain_id(10000001)
+        .body_map(|b| {
+            b.company_name("Example")
+                .phone_number("03-0000-0000")
+                .time_zone("Asia/Tokyo")
+                .locale(lineworks_partner::types::Locale::JaJp)
+        })
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "update_customer (PUT /partners/customers/{domainId}): unexpected response HTTP 200 OK (1 attempt): \
+         the answer does not match the spec: it lacks `administrator.lastName`, a field the \
+         spec requires"
+    );
+}

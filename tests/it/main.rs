@@ -21,6 +21,7 @@ mod nullable;
 mod operations;
 mod outcomes;
 mod paginate;
+mod read_back;
 mod redirects;
 mod retry;
 mod secrets;
