@@ -205,7 +205,7 @@ fn command(
     let mut claim = |flag: &str| -> Result<(), String> {
         if RESERVED.contains(&flag) || flags.iter().any(|f| f == flag) {
             return Err(format!(
-                "{id}: flag --{flag} is taken; rename it in codegen/cli.rs"
+                "{id}: flag --{flag} is taken; rename it in codegen/src/cli.rs (RESERVED)"
             ));
         }
         flags.push(flag.to_string());
