@@ -21,6 +21,9 @@ pub enum Exit {
     Network = 4,
     /// 5: a write was sent and its outcome is unknown (in a bulk run: any row's).
     Unknown = 5,
+    /// 6: the calls succeeded but an answer could not be written out (a `--jq` filter failed
+    /// on it, a full disk): a write was applied, do not repeat it.
+    Output = 6,
     /// 130: a bulk run stopped by Ctrl-C (its summary names the journal to resume from).
     Interrupted = 130,
     /// 141: a bulk write stopped because stdout was closed (`| head`).
@@ -36,6 +39,7 @@ impl Exit {
             Exit::Auth => "auth",
             Exit::Network => "network",
             Exit::Unknown => "outcome_unknown",
+            Exit::Output => "output",
             Exit::Interrupted => "interrupted",
             Exit::StdoutClosed => "stdout_closed",
         }
@@ -51,6 +55,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes:
   4  network failure or timeout
   5  a write was sent and its outcome is unknown: check before repeating it
      (a bulk run: any row unknown; this outranks 1)
+  6  the call succeeded but its answer could not be written out (a --jq filter
+     failed on it, or stdout could not be written): a write was applied
   130  a bulk run was interrupted (Ctrl-C): resume it with --resume JOURNAL
   141  a bulk write stopped because stdout was closed: resume it with --resume JOURNAL";
 
@@ -105,16 +111,24 @@ impl fmt::Display for CliError {
 }
 
 impl CliError {
-    /// An error writing stdout: a closed pipe (`| head`) ends the command quietly with 0,
-    /// anything else is reported.
+    /// An error writing an answer out: a closed pipe (`| head`) ends the command quietly
+    /// with 0; anything else comes after the call succeeded, so it is no usage error (2 says
+    /// nothing was sent) but [`Exit::Output`].
     pub fn output(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             CliError::new(Exit::PipeClosed, "")
         } else if e.kind() == std::io::ErrorKind::InvalidInput {
             // A `--jq` filter that fails on the answer (`.a` of a string).
-            CliError::usage(e.to_string()).with("flag", "jq")
+            CliError::new(
+                Exit::Output,
+                format!("{e}; the call itself succeeded, only its output is missing"),
+            )
+            .with("flag", "jq")
         } else {
-            CliError::usage(format!("writing the output: {e}"))
+            CliError::new(
+                Exit::Output,
+                format!("writing the output: {e}; the call itself succeeded"),
+            )
         }
     }
 }

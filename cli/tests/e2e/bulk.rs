@@ -395,3 +395,37 @@ async fn a_closed_stdout_stops_a_bulk_write_with_a_summary() {
     let (_, last) = journal(&journal_path);
     assert_eq!(last.values().filter(|o| *o == "applied").count(), applied);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jq_filter_failing_on_an_answer_stops_a_bulk_write_with_exit_6() {
+    let sb = sandbox(12, 0).await;
+    let dir = config();
+    let rows = write(&dir, "rows.csv", &csv(12));
+    let journal_path = dir.path().join("j.ndjson");
+    // `.licenseCount` is a number: indexing it fails on the first answer, after its write.
+    let out = against(&dir, &sb.base_url())
+        .args(RENEWAL)
+        .args([
+            "--each-row",
+            &rows,
+            "-o",
+            "ndjson",
+            "--concurrency",
+            "1",
+            "--jq",
+            ".licenseCount.x",
+            "--journal",
+        ])
+        .arg(&journal_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("stopped: --jq: "), "{err}");
+    assert!(err.contains("the call itself succeeded"), "{err}");
+    assert!(err.contains("resume with --resume"), "{err}");
+    let applied = applied_changes(&sb).len();
+    assert!((1..12).contains(&applied), "stopped early: {applied}");
+    let (_, last) = journal(&journal_path);
+    assert_eq!(last.values().filter(|o| *o == "applied").count(), applied);
+}

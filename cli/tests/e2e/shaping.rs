@@ -144,6 +144,33 @@ fn a_jq_expression_that_does_not_parse_sends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jq_filter_failing_on_the_answer_is_exit_6_not_a_usage_error() {
+    let sb = sandbox(1).await;
+    let dir = config();
+    // The call is made and answers; only then does `.x` of the customers array fail.
+    let out = against(&dir, &sb.base_url())
+        .args([
+            "list-customers",
+            "--jq",
+            ".customers.x",
+            "--error-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err: Value = serde_json::from_str(stderr(&out).trim()).expect("one JSON error");
+    assert_eq!(err["error"]["kind"], "output");
+    assert_eq!(err["error"]["flag"], "jq");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("--jq: "), "{message}");
+    assert!(
+        message.ends_with("the call itself succeeded, only its output is missing"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bom_starts_the_csv_for_excel() {
     let sb = sandbox(1).await;
     let dir = config();
