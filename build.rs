@@ -1,9 +1,6 @@
-//! Generates the typed client from `openapi/partner.yaml`; see `codegen/` and
-//! `docs/ARCHITECTURE.md`.
-
-#[path = "codegen/mod.rs"]
-mod codegen;
+//! Generates the typed client from `openapi/partner.yaml` with the `lineworks-partner-codegen`
+//! crate; see `docs/ARCHITECTURE.md`.
 
 fn main() {
-    codegen::run();
+    lineworks_partner_codegen::build_client();
 }

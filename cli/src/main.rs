@@ -1,5 +1,5 @@
 //! `lineworks-partner`: the LINE WORKS Partner API on the command line. The commands are
-//! generated from the spec (`build.rs`, `codegen/cli.rs`); this crate is the machinery
+//! generated from the spec (`build.rs`, `codegen/src/cli.rs`); this crate is the machinery
 //! around them. See `cli/README.md`.
 
 /// `eprintln!` that cannot panic: stderr closed under the program (`2>&1 | head`) is no crash.

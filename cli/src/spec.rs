@@ -1,4 +1,4 @@
-//! The shape of the generated command table (`COMMANDS`, built by `codegen/cli.rs`).
+//! The shape of the generated command table (`COMMANDS`, built by `codegen/src/cli.rs`).
 
 /// One operation of the spec, as a command.
 #[derive(Debug)]

@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const SPEC_YAML: &str = include_str!("../../openapi/partner.yaml");
+// Written by build.rs from `lineworks_partner_codegen::SPEC_YAML`, the spec the client was
+// generated from (`cargo xtask regen --check` keeps the copy identical).
+const SPEC_YAML: &str = include_str!(concat!(env!("OUT_DIR"), "/partner.yaml"));
 
 /// Where a parameter lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,6 +10,9 @@ use std::time::Instant;
 
 pub const SPEC_YAML: &str = "openapi/partner.yaml";
 pub const SPEC_JSON: &str = "openapi/partner.json";
+/// The copy the `lineworks-partner-codegen` package ships (its `SPEC_YAML`), from which the
+/// packaged CLI and sandbox are built: byte for byte the spec.
+pub const SPEC_COPY: &str = "codegen/spec/partner.yaml";
 pub const README: &str = "README.md";
 pub const BEGIN: &str = "<!-- operations:begin -->";
 pub const END: &str = "<!-- operations:end -->";
@@ -149,6 +152,8 @@ pub fn splice(readme: &str, table: &str) -> Result<String, String> {
 }
 
 fn artifacts(root: &Path, spec: &Spec) -> Vec<Artifact> {
+    let copy = std::fs::read_to_string(root.join(SPEC_YAML))
+        .map_err(|e| format!("cannot read {SPEC_YAML}: {e}"));
     let readme = match std::fs::read_to_string(root.join(README)) {
         Ok(text) => splice(&text, &operations_table(spec)),
         Err(_) => Err(format!(
@@ -163,6 +168,10 @@ fn artifacts(root: &Path, spec: &Spec) -> Vec<Artifact> {
         Artifact {
             rel: README,
             want: readme,
+        },
+        Artifact {
+            rel: SPEC_COPY,
+            want: copy,
         },
     ]
 }
@@ -201,7 +210,11 @@ pub fn run(root: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -
             }
         } else if fresh {
             let _ = writeln!(out, "unchanged {}", a.rel);
-        } else if let Err(e) = std::fs::write(&path, want) {
+        } else if let Err(e) = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, want))
+        {
             let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
             return 2;
         } else {
@@ -305,6 +318,7 @@ paths:
             "{err}"
         );
         assert!(err.contains("stale: README.md"), "{err}");
+        assert!(err.contains("stale: codegen/spec/partner.yaml"), "{err}");
         let before = std::fs::read_to_string(root.join(README)).unwrap();
         assert!(!root.join(SPEC_JSON).exists(), "--check writes nothing");
         assert_eq!(std::fs::read_to_string(root.join(README)).unwrap(), before);
@@ -327,6 +341,13 @@ paths:
         let (code, _, err) = run_capture(&root, true);
         assert_eq!(code, 1);
         assert!(err.contains("stale: openapi/partner.json"), "{err}");
+        assert!(err.contains("stale: codegen/spec/partner.yaml"), "{err}");
+        run_capture(&root, false);
+        assert_eq!(
+            std::fs::read(root.join(SPEC_COPY)).unwrap(),
+            std::fs::read(root.join(SPEC_YAML)).unwrap(),
+            "the packaged copy is the spec byte for byte"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -67,7 +67,7 @@ async fn table_has_the_chosen_columns_aligned() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     let header: Vec<&str> = lines[0].split_whitespace().collect();
-    // The columns people read (codegen/cli_columns.rs), in spec order.
+    // The columns people read (codegen/src/cli/columns.rs), in spec order.
     assert_eq!(
         header,
         ["domainId", "domain", "companyName", "partnership.status"]

@@ -1,7 +1,7 @@
 //! The spec's `deprecated: true`, carried into the generated Rust API as `#[deprecated]`.
 
-use crate::codegen::emit::field_ident;
-use crate::codegen::prepare::Operation;
+use crate::emit::field_ident;
+use crate::prepare::Operation;
 use heck::ToUpperCamelCase;
 
 /// Carries the spec's `deprecated: true` into the Rust API as `#[deprecated]`, so users see it

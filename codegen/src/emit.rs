@@ -1,7 +1,7 @@
 //! Emits the open enums and the operation table (with the request rules). The client methods
 //! and request builders are in `api.rs`.
 
-use crate::codegen::prepare::{EnumDef, Operation, RuleKind};
+use crate::prepare::{EnumDef, Operation, RuleKind};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

@@ -1,17 +1,16 @@
-//! Build-time description of the command line (`cli/build.rs`): one command per operation of
-//! the prepared spec, as static data for the hand-written machinery, plus a typed dispatch that
-//! drives the crate's public request builders.
+//! Build-time description of the command line ([`crate::build_cli`], for `cli/build.rs`): one
+//! command per operation of the prepared spec, as static data for the hand-written machinery,
+//! plus a typed dispatch that drives the crate's public request builders.
 //!
-//! Only `prepare/` is shared with the crate's build: the CLI sees the same operations, enum
-//! names and body types the crate was generated with.
+//! Only `prepare/` is shared with the client's generation: the CLI sees the same operations,
+//! enum names and body types the crate was generated with.
 
-use crate::codegen::prepare::{Operation, Prepared, resolve};
+use crate::prepare::{Operation, Prepared, resolve};
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-#[path = "cli_columns.rs"]
 mod columns;
 use columns::{csv_columns, nested_lists, success_schema, table_columns};
 
@@ -206,7 +205,7 @@ fn command(
     let mut claim = |flag: &str| -> Result<(), String> {
         if RESERVED.contains(&flag) || flags.iter().any(|f| f == flag) {
             return Err(format!(
-                "{id}: flag --{flag} is taken; rename it in codegen/cli.rs"
+                "{id}: flag --{flag} is taken; rename it in codegen/src/cli.rs (RESERVED)"
             ));
         }
         flags.push(flag.to_string());

@@ -3,9 +3,9 @@
 //! constructors from the required fields with setters for the optional ones on every request
 //! type, and a problem report on their builders so a request lists every missing field.
 
-use crate::codegen::body_builders::{builder_module, setter_argument};
-use crate::codegen::docs;
-use crate::codegen::prepare::{EnumDef, resolve};
+use crate::body_builders::{builder_module, setter_argument};
+use crate::docs;
+use crate::prepare::{EnumDef, resolve};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -122,10 +122,7 @@ pub fn extend(
             .map(|e| {
                 (
                     e.name.clone(),
-                    (
-                        e.values.clone(),
-                        crate::codegen::emit::variant_names(&e.values),
-                    ),
+                    (e.values.clone(), crate::emit::variant_names(&e.values)),
                 )
             })
             .collect(),
@@ -136,7 +133,7 @@ pub fn extend(
             continue;
         };
         let name = s.ident.to_string();
-        let spec_name = crate::codegen::schema_name(&name);
+        let spec_name = crate::schema_name(&name);
         let component = original.pointer(&format!("/components/schemas/{spec_name}"));
         let is_request = request_schemas.iter().any(|r| r == spec_name);
         let truncated = component

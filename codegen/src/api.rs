@@ -1,10 +1,10 @@
 //! Emits the public client methods and request builders around progenitor's raw client, and
 //! the page streams.
 
-use crate::codegen::docs;
-use crate::codegen::emit::{field_ident, ident};
-use crate::codegen::prepare::{Operation, Pagination};
-use crate::codegen::types_ext::{self, TypeIndex};
+use crate::docs;
+use crate::emit::{field_ident, ident};
+use crate::prepare::{Operation, Pagination};
+use crate::types_ext::{self, TypeIndex};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -286,7 +286,7 @@ pub fn client_api(
                     return Err(format!("{}: a body setter but no named body schema", op.id));
                 };
                 let (body_doc, map_doc) = body_setter_docs(body, index);
-                let draft = ident(&format!("{body}{}", crate::codegen::body_builders::DRAFT));
+                let draft = ident(&format!("{body}{}", crate::body_builders::DRAFT));
                 setters.push(if setter_name == "body" {
                     quote! {
                         #[doc = #body_doc]
@@ -356,7 +356,7 @@ pub fn client_api(
         let (body_field, body_init, body_send) = match &body_ty {
             Some(b) => (
                 {
-                    let draft = ident(&format!("{b}{}", crate::codegen::body_builders::DRAFT));
+                    let draft = ident(&format!("{b}{}", crate::body_builders::DRAFT));
                     quote!(body: types::builder::#draft,)
                 },
                 quote!(body: ::std::default::Default::default(),),

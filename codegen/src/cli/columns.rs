@@ -1,9 +1,9 @@
-//! Which fields of an answer become columns (`codegen/cli.rs`): the table's default columns,
-//! the csv header, and the columns of a nested list's items (`--explode`). Decided from the
+//! Which fields of an answer become columns (`cli.rs`): the table's default columns, the csv
+//! header, and the columns of a nested list's items (`--explode`). Decided from the
 //! item schema by rules, never per command, so a new list gets sensible columns on its own.
 
 use super::kind_of;
-use crate::codegen::prepare::resolve;
+use crate::prepare::resolve;
 use serde_json::Value;
 
 /// The success answer's schema of an operation.

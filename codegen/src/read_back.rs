@@ -6,11 +6,11 @@
 //! must share with the write (`match`). Everything is checked against the spec here, so a
 //! typo fails the build rather than a call.
 
-use crate::codegen::api;
-use crate::codegen::docs;
-use crate::codegen::emit::{field_ident, ident};
-use crate::codegen::prepare::Operation;
-use crate::codegen::types_ext::TypeIndex;
+use crate::api;
+use crate::docs;
+use crate::emit::{field_ident, ident};
+use crate::prepare::Operation;
+use crate::types_ext::TypeIndex;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;

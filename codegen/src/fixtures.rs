@@ -1,7 +1,7 @@
 //! `example()` fixtures for response types, from the spec's examples.
 
-use crate::codegen::prepare::resolve;
-use crate::codegen::types_ext::{TypeIndex, types_module};
+use crate::prepare::resolve;
+use crate::types_ext::{TypeIndex, types_module};
 use serde_json::Value;
 
 /// The spec's example of component `name`: the first operation response example typed as it,
@@ -65,7 +65,7 @@ pub fn fixtures(file: &mut syn::File, spec: &Value, index: &TypeIndex) -> Result
     let items = types_module(file)?;
     let mut names = Vec::new();
     for (name, info) in &index.structs {
-        let spec_name = crate::codegen::schema_name(name);
+        let spec_name = crate::schema_name(name);
         if info.constructor
             || spec
                 .pointer(&format!("/components/schemas/{spec_name}"))

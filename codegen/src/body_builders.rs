@@ -9,8 +9,8 @@
 //! typify's own `X::builder()` (returning its builder) is removed from request types: the name
 //! is the typestate builder's; typify's is still reached as `types::builder::X::default()`.
 
-use crate::codegen::docs;
-use crate::codegen::types_ext::{Shape, TypeIndex, argument, shape};
+use crate::docs;
+use crate::types_ext::{Shape, TypeIndex, argument, shape};
 use serde_json::Value;
 
 /// typify's `types::builder` module, given the `types` module's items.
@@ -179,7 +179,7 @@ pub const DRAFT: &str = "Draft";
 /// Renames typify's builder structs (`types::builder::X` to `XDraft`) and every path to them in
 /// progenitor's output; then the doc of each says what it is.
 pub fn rename_drafts(file: &mut syn::File) -> Result<(), String> {
-    let types = crate::codegen::types_ext::types_module(file)?;
+    let types = crate::types_ext::types_module(file)?;
     let module = builder_module(types)?;
     let names: std::collections::BTreeSet<String> = module
         .iter()

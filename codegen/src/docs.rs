@@ -1,7 +1,7 @@
 //! Doc text written from the spec's facts: description, required or optional, limits,
 //! allowed values, format, default, example. Shared by field, setter and parameter docs.
 
-use crate::codegen::prepare::resolve;
+use crate::prepare::resolve;
 use serde_json::Value;
 
 /// Looks a key up on a property and then on the schema its `$ref`/`allOf` names.
