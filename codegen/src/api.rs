@@ -22,17 +22,21 @@ struct RawBuilder {
     success: syn::Type,
 }
 
-fn collect_builders(file: &syn::File) -> Result<Vec<RawBuilder>, String> {
-    let module = file
-        .items
+/// The items of progenitor's `builder` module.
+pub fn builder_module(file: &syn::File) -> Result<&[syn::Item], String> {
+    file.items
         .iter()
         .find_map(|item| match item {
             syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
             _ => None,
         })
-        .ok_or("progenitor output has no builder module")?;
+        .map(|(_, items)| items.as_slice())
+        .ok_or_else(|| "progenitor output has no builder module".to_string())
+}
+
+fn collect_builders(file: &syn::File) -> Result<Vec<RawBuilder>, String> {
     let mut builders = Vec::new();
-    for item in &module.1 {
+    for item in builder_module(file)? {
         let syn::Item::Impl(imp) = item else { continue };
         if imp.trait_.is_some() {
             continue;

@@ -170,15 +170,7 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
 
 /// The type `T` of a raw builder setter `fn NAME<V>(..) where V: TryInto<T>`.
 fn setter_type(raw: &syn::File, builder: &str, setter: &str) -> Result<syn::Type, String> {
-    let module = raw
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .ok_or("progenitor output has no builder module")?;
-    for item in &module.1 {
+    for item in api::builder_module(raw)? {
         let syn::Item::Impl(imp) = item else { continue };
         let syn::Type::Path(tp) = &*imp.self_ty else {
             continue;
