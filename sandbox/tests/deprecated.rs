@@ -469,3 +469,34 @@ async fn old_paths_answer_in_the_old_shapes() {
     assert_eq!(r.status(), 404);
     sandbox.shutdown().await;
 }
+
+/// A renewal set to `CANCEL` the current way reads back as `CANCEL` the old way, a value the
+/// spec's answer lists (schemathesis's stateful phase found the old answer outside its enum).
+#[tokio::test]
+async fn a_cancelled_renewal_reads_back_the_old_way_as_a_listed_value() {
+    let sandbox = demo().await;
+    let api = client(&sandbox);
+    let subs = api
+        .list_subscriptions()
+        .domain_id(ANNUAL)
+        .send()
+        .await
+        .unwrap();
+    let sid = subs.subscriptions[0].subscription_id;
+    api.update_subscription_renewal()
+        .domain_id(ANNUAL)
+        .subscription_id(sid)
+        .body_map(|b| b.type_(types::RenewalType::Cancel))
+        .send()
+        .await
+        .unwrap();
+    let old = api
+        .get_legacy_subscription_renewal()
+        .domain_id(ANNUAL)
+        .send()
+        .await
+        .unwrap();
+    // A value outside the spec's enum would parse as an unknown one and not compare equal.
+    assert_eq!(old.type_, Some(types::RenewalType::Cancel));
+    sandbox.shutdown().await;
+}
