@@ -3,8 +3,10 @@
 //! The extension on such a write names the read that shows its result and how the write's key
 //! fields (`path.NAME`, a path parameter; `body.FIELD`, a body field) become that read's
 //! parameters; a read that is a listing also names its array (`items`) and the fields an item
-//! must share with the write (`match`). Everything is checked against the spec here, so a
-//! typo fails the build rather than a call.
+//! must share with the write (`match`). `proves: creation` says the write creates that item,
+//! so the CLI's resume may take a found item as applied and a missing one as not sent
+//! ([`creation_checks`]). Everything is checked against the spec here, so a typo fails the
+//! build rather than a call.
 
 use crate::api;
 use crate::docs;
@@ -18,14 +20,34 @@ use serde_json::Value;
 
 /// One operation's `x-read-back`, checked.
 pub struct ReadBack<'a> {
-    write: &'a Operation,
-    read: &'a Operation,
+    pub(crate) write: &'a Operation,
+    pub(crate) read: &'a Operation,
     /// (read parameter, source)
-    params: Vec<(String, String)>,
-    items: Option<String>,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) items: Option<String>,
     /// (item field, source)
-    matches: Vec<(String, String)>,
+    pub(crate) matches: Vec<(String, String)>,
+    /// `proves: creation`: the matching item exists only once the write created it.
+    pub(crate) proves_creation: bool,
     inferred: Option<String>,
+}
+
+/// `proves`, checked: only `creation`, and only on a listing (`items` and `match`), where
+/// finding the item is the evidence.
+fn proves_creation(ext: &Value, items: Option<&String>) -> Result<bool, String> {
+    let Some(v) = ext.get("proves") else {
+        return Ok(false);
+    };
+    match v.as_str() {
+        Some("creation") if items.is_some() => Ok(true),
+        Some("creation") => Err(
+            "`proves: creation` needs a listing (`items` and `match`): finding the created item is the evidence"
+                .into(),
+        ),
+        _ => Err(format!(
+            "`proves` must be `creation` (the write creates the item `match` finds), not {v}"
+        )),
+    }
 }
 
 fn pairs(v: Option<&Value>, what: &str) -> Result<Vec<(String, String)>, String> {
@@ -152,6 +174,7 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
             }
             None => {}
         }
+        let proves_creation = proves_creation(ext, items.as_ref()).map_err(&fail)?;
         let inferred = ext
             .get("x-inferred")
             .and_then(Value::as_str)
@@ -162,10 +185,23 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
             params,
             items,
             matches,
+            proves_creation,
             inferred,
         });
     }
     Ok(out)
+}
+
+/// The `x-read-back`s with `proves: creation`, by write: what the CLI's resume reads before
+/// it sends a create whose outcome is unknown.
+pub fn creation_checks<'a>(
+    spec: &Value,
+    ops: &'a [Operation],
+) -> Result<Vec<ReadBack<'a>>, String> {
+    Ok(collect(spec, ops)?
+        .into_iter()
+        .filter(|rb| rb.proves_creation)
+        .collect())
 }
 
 /// The type `T` of a raw builder setter `fn NAME<V>(..) where V: TryInto<T>`.
