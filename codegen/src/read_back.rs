@@ -518,3 +518,77 @@ fn send_doc(rb: &ReadBack<'_>, spec: &Value, index: &TypeIndex) -> Result<String
     );
     Ok(doc)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped spec with `create_customer`'s `x-read-back` changed by `edit`, collected.
+    fn collect_with(
+        edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> Result<Vec<(String, bool)>, String> {
+        let mut spec = crate::spec()?;
+        let ext = spec
+            .pointer_mut("/paths/~1partners~1customers/post/x-read-back")
+            .and_then(Value::as_object_mut)
+            .expect("create_customer has an x-read-back");
+        edit(ext);
+        let prepared = crate::prepare::prepare(&spec)?;
+        let all = collect(&spec, &prepared.operations)?;
+        Ok(all
+            .iter()
+            .map(|rb| (rb.write.id.clone(), rb.proves_creation))
+            .collect())
+    }
+
+    #[test]
+    fn proves_creation_is_read_where_the_spec_says_it() {
+        let all = collect_with(|_| {}).unwrap();
+        let creations: Vec<&str> = all
+            .iter()
+            .filter(|(_, c)| *c)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(
+            creations,
+            [
+                "create_customer",
+                "transfer_potential_customer",
+                "create_subscription"
+            ]
+        );
+        // An add-* write changes an item that exists before it: finding it proves nothing.
+        assert!(
+            all.iter()
+                .any(|(id, c)| id == "add_option_product_quantity" && !c)
+        );
+    }
+
+    #[test]
+    fn an_unknown_proves_value_is_a_build_error() {
+        let err = collect_with(|ext| {
+            ext.insert("proves".into(), Value::String("existence".into()));
+        })
+        .err()
+        .expect("refused");
+        assert!(err.contains("x-read-back of create_customer"), "{err}");
+        assert!(err.contains("`proves` must be `creation`"), "{err}");
+        assert!(err.contains("existence"), "{err}");
+    }
+
+    #[test]
+    fn proves_creation_needs_a_listing() {
+        let err = collect_with(|ext| {
+            ext.insert("operation".into(), Value::String("get_customer".into()));
+            ext.insert(
+                "parameters".into(),
+                serde_json::json!({"domainId": "body.domain"}),
+            );
+            ext.remove("items");
+            ext.remove("match");
+        })
+        .err()
+        .expect("refused");
+        assert!(err.contains("`proves: creation` needs a listing"), "{err}");
+    }
+}
