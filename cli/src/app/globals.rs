@@ -138,13 +138,13 @@ pub fn global_args() -> Vec<Arg> {
                 .long("resume")
                 .value_name("JOURNAL")
                 .conflicts_with("journal")
-                .help("Bulk writes: run the rows the journal does not show as applied; rows of unknown outcome are read back first where the spec can tell (creates by their listing)"),
+                .help("Bulk writes: run rows not applied, reading unknown ones back first"),
         ),
         global(
             Arg::new("retry-unknown")
                 .long("retry-unknown")
                 .action(ArgAction::SetTrue)
-                .help("With --resume: send rows of unknown outcome again, unread (also those no read can check)"),
+                .help("With --resume: send rows of unknown outcome again, unread"),
         ),
         global(
             Arg::new("no-journal")
