@@ -569,8 +569,7 @@ mod tests {
         let err = collect_with(|ext| {
             ext.insert("proves".into(), Value::String("existence".into()));
         })
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         assert!(err.contains("x-read-back of create_customer"), "{err}");
         assert!(err.contains("`proves` must be `creation`"), "{err}");
         assert!(err.contains("existence"), "{err}");
@@ -587,8 +586,7 @@ mod tests {
             ext.remove("items");
             ext.remove("match");
         })
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         assert!(err.contains("`proves: creation` needs a listing"), "{err}");
     }
 }
