@@ -6,7 +6,9 @@
 use crate::error::CliError;
 use crate::exit::client_error;
 use crate::request::{Mode, Outcome, Request};
-use crate::spec::{BodySpec, Cancels, CommandSpec, FieldSpec, Kind, Location, ParamSpec};
+use crate::spec::{
+    BodySpec, Cancels, CommandSpec, CreationCheck, FieldSpec, Kind, Location, ParamSpec, Source,
+};
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));
 

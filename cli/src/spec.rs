@@ -43,6 +43,32 @@ pub struct CommandSpec {
     pub csv_columns: &'static [&'static str],
     /// A row's arrays of objects and their items' columns (`FIELD.name`), for `--explode`.
     pub lists: &'static [(&'static str, &'static [&'static str])],
+    /// For a write whose `x-read-back` proves creation (`proves: creation`): how a resume
+    /// tells whether a row of unknown outcome was created.
+    pub creation_check: Option<CreationCheck>,
+}
+
+/// The listing that shows whether a create was applied: exactly one item matching the row
+/// means it was, none that it was not.
+#[derive(Debug)]
+pub struct CreationCheck {
+    /// The read's `operationId`.
+    pub read: &'static str,
+    /// Each parameter of the read (wire name) and where the row holds its value.
+    pub params: &'static [(&'static str, Source)],
+    /// The listing's array of items.
+    pub items: &'static str,
+    /// Each field of an item and the row's value it must equal.
+    pub matches: &'static [(&'static str, Source)],
+}
+
+/// A value of the write's request, as `x-read-back` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A path parameter (wire name).
+    Path(&'static str),
+    /// A top-level body field.
+    Body(&'static str),
 }
 
 impl CommandSpec {

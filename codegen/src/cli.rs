@@ -6,6 +6,7 @@
 //! enum names and body types the crate was generated with.
 
 use crate::prepare::{Operation, Prepared, resolve};
+use crate::read_back::{ReadBack, creation_checks};
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -187,11 +188,46 @@ struct Built {
     dispatch: TokenStream,
 }
 
+/// A source of `x-read-back` (`path.NAME`, `body.FIELD`) as a `Source` of the table.
+fn source_tokens(source: &str) -> Result<TokenStream, String> {
+    match source.split_once('.') {
+        Some(("path", name)) => Ok(quote!(Source::Path(#name))),
+        Some(("body", field)) => Ok(quote!(Source::Body(#field))),
+        _ => Err(format!(
+            "x-read-back source {source} is not path.NAME or body.FIELD"
+        )),
+    }
+}
+
+/// `creation_check` of a write whose `x-read-back` proves creation: the listing to read on a
+/// resume, how its parameters come from the row, and which item is the row's.
+fn creation_check(rb: Option<&ReadBack<'_>>) -> Result<TokenStream, String> {
+    let Some(rb) = rb else {
+        return Ok(quote!(None));
+    };
+    let read = &rb.read.id;
+    let items = rb
+        .items
+        .as_deref()
+        .ok_or_else(|| format!("{}: a creation read-back without items", rb.write.id))?;
+    let pair = |(name, source): &(String, String)| -> Result<TokenStream, String> {
+        let source = source_tokens(source)?;
+        Ok(quote!((#name, #source)))
+    };
+    let params = rb.params.iter().map(pair).collect::<Result<Vec<_>, _>>()?;
+    let matches = rb.matches.iter().map(pair).collect::<Result<Vec<_>, _>>()?;
+    Ok(
+        quote!(Some(CreationCheck { read: #read, params: &[#(#params),*], items: #items,
+        matches: &[#(#matches),*] })),
+    )
+}
+
 fn command(
     original: &Value,
     prepared: &Value,
     op: &Operation,
     ids: &[String],
+    creation: Option<&ReadBack<'_>>,
 ) -> Result<Built, String> {
     let method_lc = op.method.to_lowercase();
     let item = &original["paths"][&op.path];
@@ -416,6 +452,7 @@ fn command(
     } else {
         quote!(Mode::All => Ok(Outcome::One(b.send_json().await.map_err(|e| client_error(e, op))?)),)
     };
+    let creation_check = creation_check(creation)?;
     let deprecated = op.deprecated;
     let replaced_by: Vec<String> = op.replaced_by.iter().map(|r| r.to_kebab_case()).collect();
     let spec = quote! {
@@ -427,6 +464,7 @@ fn command(
             destructive: #destructive, paged: #paged, count_param: #count_param,
             count_max: #count_max, next_cursor: #next_cursor, columns: &[#(#columns),*],
             csv_columns: &[#(#csv_columns),*], lists: &[#(#lists),*],
+            creation_check: #creation_check,
         }
     };
     let dispatch = quote! {
@@ -451,8 +489,10 @@ pub fn commands(original: &Value, prepared: &Prepared) -> Result<TokenStream, St
     let mut specs = Vec::new();
     let mut arms = Vec::new();
     let ids: Vec<String> = prepared.operations.iter().map(|o| o.id.clone()).collect();
+    let creations = creation_checks(original, &prepared.operations)?;
     for op in &prepared.operations {
-        let built = command(original, &prepared.spec, op, &ids)?;
+        let creation = creations.iter().find(|rb| rb.write.id == op.id);
+        let built = command(original, &prepared.spec, op, &ids, creation)?;
         specs.push(built.spec);
         arms.push(built.dispatch);
     }

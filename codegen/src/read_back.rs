@@ -3,8 +3,10 @@
 //! The extension on such a write names the read that shows its result and how the write's key
 //! fields (`path.NAME`, a path parameter; `body.FIELD`, a body field) become that read's
 //! parameters; a read that is a listing also names its array (`items`) and the fields an item
-//! must share with the write (`match`). Everything is checked against the spec here, so a
-//! typo fails the build rather than a call.
+//! must share with the write (`match`). `proves: creation` says the write creates that item,
+//! so the CLI's resume may take a found item as applied and a missing one as not sent
+//! ([`creation_checks`]). Everything is checked against the spec here, so a typo fails the
+//! build rather than a call.
 
 use crate::api;
 use crate::docs;
@@ -18,14 +20,34 @@ use serde_json::Value;
 
 /// One operation's `x-read-back`, checked.
 pub struct ReadBack<'a> {
-    write: &'a Operation,
-    read: &'a Operation,
+    pub(crate) write: &'a Operation,
+    pub(crate) read: &'a Operation,
     /// (read parameter, source)
-    params: Vec<(String, String)>,
-    items: Option<String>,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) items: Option<String>,
     /// (item field, source)
-    matches: Vec<(String, String)>,
+    pub(crate) matches: Vec<(String, String)>,
+    /// `proves: creation`: the matching item exists only once the write created it.
+    pub(crate) proves_creation: bool,
     inferred: Option<String>,
+}
+
+/// `proves`, checked: only `creation`, and only on a listing (`items` and `match`), where
+/// finding the item is the evidence.
+fn proves_creation(ext: &Value, items: Option<&String>) -> Result<bool, String> {
+    let Some(v) = ext.get("proves") else {
+        return Ok(false);
+    };
+    match v.as_str() {
+        Some("creation") if items.is_some() => Ok(true),
+        Some("creation") => Err(
+            "`proves: creation` needs a listing (`items` and `match`): finding the created item is the evidence"
+                .into(),
+        ),
+        _ => Err(format!(
+            "`proves` must be `creation` (the write creates the item `match` finds), not {v}"
+        )),
+    }
 }
 
 fn pairs(v: Option<&Value>, what: &str) -> Result<Vec<(String, String)>, String> {
@@ -152,6 +174,7 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
             }
             None => {}
         }
+        let proves_creation = proves_creation(ext, items.as_ref()).map_err(&fail)?;
         let inferred = ext
             .get("x-inferred")
             .and_then(Value::as_str)
@@ -162,10 +185,23 @@ pub fn collect<'a>(spec: &Value, ops: &'a [Operation]) -> Result<Vec<ReadBack<'a
             params,
             items,
             matches,
+            proves_creation,
             inferred,
         });
     }
     Ok(out)
+}
+
+/// The `x-read-back`s with `proves: creation`, by write: what the CLI's resume reads before
+/// it sends a create whose outcome is unknown.
+pub fn creation_checks<'a>(
+    spec: &Value,
+    ops: &'a [Operation],
+) -> Result<Vec<ReadBack<'a>>, String> {
+    Ok(collect(spec, ops)?
+        .into_iter()
+        .filter(|rb| rb.proves_creation)
+        .collect())
 }
 
 /// The type `T` of a raw builder setter `fn NAME<V>(..) where V: TryInto<T>`.
@@ -481,4 +517,76 @@ fn send_doc(rb: &ReadBack<'_>, spec: &Value, index: &TypeIndex) -> Result<String
          # Ok(()) }\n```\n",
     );
     Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped spec with `create_customer`'s `x-read-back` changed by `edit`, collected.
+    fn collect_with(
+        edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> Result<Vec<(String, bool)>, String> {
+        let mut spec = crate::spec()?;
+        let ext = spec
+            .pointer_mut("/paths/~1partners~1customers/post/x-read-back")
+            .and_then(Value::as_object_mut)
+            .expect("create_customer has an x-read-back");
+        edit(ext);
+        let prepared = crate::prepare::prepare(&spec)?;
+        let all = collect(&spec, &prepared.operations)?;
+        Ok(all
+            .iter()
+            .map(|rb| (rb.write.id.clone(), rb.proves_creation))
+            .collect())
+    }
+
+    #[test]
+    fn proves_creation_is_read_where_the_spec_says_it() {
+        let all = collect_with(|_| {}).unwrap();
+        let creations: Vec<&str> = all
+            .iter()
+            .filter(|(_, c)| *c)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(
+            creations,
+            [
+                "create_customer",
+                "transfer_potential_customer",
+                "create_subscription"
+            ]
+        );
+        // An add-* write changes an item that exists before it: finding it proves nothing.
+        assert!(
+            all.iter()
+                .any(|(id, c)| id == "add_option_product_quantity" && !c)
+        );
+    }
+
+    #[test]
+    fn an_unknown_proves_value_is_a_build_error() {
+        let err = collect_with(|ext| {
+            ext.insert("proves".into(), Value::String("existence".into()));
+        })
+        .expect_err("refused");
+        assert!(err.contains("x-read-back of create_customer"), "{err}");
+        assert!(err.contains("`proves` must be `creation`"), "{err}");
+        assert!(err.contains("existence"), "{err}");
+    }
+
+    #[test]
+    fn proves_creation_needs_a_listing() {
+        let err = collect_with(|ext| {
+            ext.insert("operation".into(), Value::String("get_customer".into()));
+            ext.insert(
+                "parameters".into(),
+                serde_json::json!({"domainId": "body.domain"}),
+            );
+            ext.remove("items");
+            ext.remove("match");
+        })
+        .expect_err("refused");
+        assert!(err.contains("`proves: creation` needs a listing"), "{err}");
+    }
 }

@@ -138,7 +138,7 @@ pub fn global_args() -> Vec<Arg> {
                 .long("resume")
                 .value_name("JOURNAL")
                 .conflicts_with("journal")
-                .help("Bulk writes: run the rows the journal does not show as applied"),
+                .help("Bulk writes: run rows not applied, reading unknown ones back first"),
         ),
         global(
             Arg::new("retry-unknown")

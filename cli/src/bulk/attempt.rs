@@ -1,6 +1,6 @@
 //! One row's call, with its read-back first when an earlier run left its outcome unknown.
 
-use super::readback;
+use super::readback::{self, Check, Found};
 use super::rows::Row;
 use crate::client::Target;
 use crate::error::{CliError, Exit};
@@ -24,22 +24,24 @@ pub async fn attempt(
     target: &Target,
     op: &'static CommandSpec,
     row: &Row,
-    read_back: Option<&'static CommandSpec>,
+    read_back: Option<Check>,
     all: bool,
 ) -> Done {
-    if let Some(read) = read_back {
-        match readback::applied(target, read, &row.request).await {
-            Ok(true) => return Done::AlreadyApplied,
-            Ok(false) => {}
-            Err(e) => {
-                return Done::Unknown(CliError::new(
-                    Exit::Unknown,
-                    format!(
-                        "outcome still unknown: reading it back failed: {}",
-                        e.message
-                    ),
-                ));
-            }
+    if let Some(check) = read_back {
+        let why = match readback::read_back(target, check, &row.request).await {
+            Ok(Found::Applied) => return Done::AlreadyApplied,
+            Ok(Found::NotApplied) => None,
+            Ok(Found::Unsure(why)) => Some(why),
+            Err(e) => Some(format!("reading it back failed: {}", e.message)),
+        };
+        if let Some(why) = why {
+            return Done::Unknown(CliError::new(
+                Exit::Unknown,
+                format!(
+                    "outcome still unknown: {why}; not sent again (check it, then resume with \
+                     --retry-unknown to send it unread)"
+                ),
+            ));
         }
     }
     let mode = if all { Mode::All } else { Mode::One };

@@ -57,9 +57,6 @@ pub async fn run(
     };
     rows::check_duplicates(&mut rows, g.bulk.allow_duplicates)?;
     preflight::check_all(target, op, &rows, g.each_customer).await?;
-    if g.dry_run {
-        return preflight::plan_only(target, op, &rows);
-    }
     let write = op.method != "GET";
     let resumed = match &g.bulk.resume {
         Some(path) => {
@@ -79,8 +76,16 @@ pub async fn run(
         }
         None => None,
     };
-    let read_op = readback::matching_read(op);
-    let plans = plan::plan(&rows, resumed.as_ref(), g.bulk.retry_unknown, read_op);
+    let check = readback::check_for(op);
+    let plans = plan::plan(
+        &rows,
+        resumed.as_ref(),
+        g.bulk.retry_unknown,
+        check.is_some(),
+    );
+    if g.dry_run {
+        return preflight::plan_only(target, op, &rows, &plans, check);
+    }
     let journal_path =
         (write && !g.bulk.no_journal).then(|| match (&g.bulk.resume, &g.bulk.journal) {
             (Some(path), _) | (None, Some(path)) => path.clone(),
@@ -164,14 +169,8 @@ pub async fn run(
                 let read_back = plans[i] == Plan::ReadBack;
                 inflight.push(async move {
                     let started = Instant::now();
-                    let done = attempt(
-                        target,
-                        op,
-                        row,
-                        read_back.then_some(read_op).flatten(),
-                        g.all,
-                    )
-                    .await;
+                    let done =
+                        attempt(target, op, row, read_back.then_some(check).flatten(), g.all).await;
                     (i, done, started.elapsed().as_millis())
                 });
             }

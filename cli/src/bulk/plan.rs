@@ -3,7 +3,6 @@
 
 use super::journal::{Outcome, State};
 use super::rows::Row;
-use crate::spec::CommandSpec;
 
 /// What to do with a row in this run.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,14 +29,14 @@ pub fn plan(
     rows: &[Row],
     resumed: Option<&State>,
     retry_unknown: bool,
-    read_op: Option<&CommandSpec>,
+    can_read_back: bool,
 ) -> Vec<Plan> {
     rows.iter()
         .map(|row| match resumed.and_then(|s| s.last.get(&row.key)) {
             None | Some(Outcome::Failed) | Some(Outcome::Skipped) => Plan::Send,
             Some(Outcome::Applied) => Plan::Done,
             Some(Outcome::Unknown | Outcome::Started) if retry_unknown => Plan::Send,
-            Some(Outcome::Unknown | Outcome::Started) if read_op.is_some() => Plan::ReadBack,
+            Some(Outcome::Unknown | Outcome::Started) if can_read_back => Plan::ReadBack,
             Some(Outcome::Unknown | Outcome::Started) => Plan::Unresolved,
         })
         .collect()

@@ -298,6 +298,26 @@ async fn an_unknown_outcome_is_exit_5_and_resume_reads_it_back() {
     let (_, last) = journal(&journal_path);
     assert_eq!(last["domainId=10000001 subscriptionId=30000001"], "unknown");
 
+    // Its plan: the renewal is read first; the rows applied are not sent.
+    let out = against(&dir, &sb.base_url())
+        .args(RENEWAL)
+        .args(["--each-row", &rows, "--dry-run", "--resume"])
+        .arg(&journal_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan = stdout(&out);
+    assert!(
+        plan.contains("outcome unknown; read back first, sent only if the answer does not show its fields\nGET "),
+        "{plan}"
+    );
+    assert!(plan.contains("/subscriptions/30000001/renewal\n"), "{plan}");
+    assert_eq!(
+        plan.matches("applied in the journal; not sent").count(),
+        3,
+        "{plan}"
+    );
+
     // The resume reads the renewal back, finds the change and sends nothing again.
     let out = against(&dir, &sb.base_url())
         .args(RENEWAL)
@@ -342,6 +362,22 @@ async fn an_unknown_write_without_a_read_needs_retry_unknown() {
     };
     let out = run(&["--journal", journal_path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    // add-license-count's read-back (the subscription, which exists before it) does not prove
+    // it was applied: the resume's plan leaves the row alone.
+    let out = run(&["--resume", journal_path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan = stdout(&out);
+    assert!(
+        plan.contains(
+            "outcome unknown and no read to check it; not sent (--retry-unknown sends it)"
+        ),
+        "{plan}"
+    );
+    assert!(!plan.contains("read back first"), "{plan}");
+    assert!(
+        plan.trim_end().ends_with("# 0 requests; nothing was sent"),
+        "{plan}"
+    );
     // No read shows what add-license-count did: not sent again without --retry-unknown.
     let out = run(&["--resume", journal_path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));

@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod bulk;
+mod bulk_create;
 mod bulk_kill;
 mod bulk_support;
 mod completions;
