@@ -6,7 +6,7 @@
 //! enum names and body types the crate was generated with.
 
 use crate::prepare::{Operation, Prepared, resolve};
-use crate::read_back::{ReadBack, creation_checks};
+use crate::read_back::{ReadBack, Source, creation_checks};
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -188,14 +188,11 @@ struct Built {
     dispatch: TokenStream,
 }
 
-/// A source of `x-read-back` (`path.NAME`, `body.FIELD`) as a `Source` of the table.
-fn source_tokens(source: &str) -> Result<TokenStream, String> {
-    match source.split_once('.') {
-        Some(("path", name)) => Ok(quote!(Source::Path(#name))),
-        Some(("body", field)) => Ok(quote!(Source::Body(#field))),
-        _ => Err(format!(
-            "x-read-back source {source} is not path.NAME or body.FIELD"
-        )),
+/// A source of `x-read-back` as a `Source` of the table.
+fn source_tokens(source: &Source) -> TokenStream {
+    match source {
+        Source::Path(name) => quote!(Source::Path(#name)),
+        Source::Body(field) => quote!(Source::Body(#field)),
     }
 }
 
@@ -210,12 +207,12 @@ fn creation_check(rb: Option<&ReadBack<'_>>) -> Result<TokenStream, String> {
         .items
         .as_deref()
         .ok_or_else(|| format!("{}: a creation read-back without items", rb.write.id))?;
-    let pair = |(name, source): &(String, String)| -> Result<TokenStream, String> {
-        let source = source_tokens(source)?;
-        Ok(quote!((#name, #source)))
+    let pair = |(name, source): &(String, Source)| {
+        let source = source_tokens(source);
+        quote!((#name, #source))
     };
-    let params = rb.params.iter().map(pair).collect::<Result<Vec<_>, _>>()?;
-    let matches = rb.matches.iter().map(pair).collect::<Result<Vec<_>, _>>()?;
+    let params = rb.params.iter().map(pair);
+    let matches = rb.matches.iter().map(pair);
     Ok(
         quote!(Some(CreationCheck { read: #read, params: &[#(#params),*], items: #items,
         matches: &[#(#matches),*] })),

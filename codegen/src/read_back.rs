@@ -23,10 +23,10 @@ pub struct ReadBack<'a> {
     pub(crate) write: &'a Operation,
     pub(crate) read: &'a Operation,
     /// (read parameter, source)
-    pub(crate) params: Vec<(String, String)>,
+    pub(crate) params: Vec<(String, Source)>,
     pub(crate) items: Option<String>,
     /// (item field, source)
-    pub(crate) matches: Vec<(String, String)>,
+    pub(crate) matches: Vec<(String, Source)>,
     /// `proves: creation`: the matching item exists only once the write created it.
     pub(crate) proves_creation: bool,
     inferred: Option<String>,
@@ -50,14 +50,41 @@ fn proves_creation(ext: &Value, items: Option<&String>) -> Result<bool, String> 
     }
 }
 
-fn pairs(v: Option<&Value>, what: &str) -> Result<Vec<(String, String)>, String> {
+/// Where a read's parameter or a match value comes from in the write: `path.NAME` (a path
+/// parameter) or `body.FIELD` (a body field). Parsed once here; the SDK's read-back and the
+/// CLI's table are both generated from it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Source {
+    Path(String),
+    Body(String),
+}
+
+impl Source {
+    fn parse(text: &str) -> Result<Source, String> {
+        match text.split_once('.') {
+            Some(("path", name)) if !name.is_empty() => Ok(Source::Path(name.to_string())),
+            Some(("body", field)) if !field.is_empty() => Ok(Source::Body(field.to_string())),
+            _ => Err(format!("`{text}`: a source is path.NAME or body.FIELD")),
+        }
+    }
+
+    /// As the spec writes it: the key of the generated read-back's source map.
+    pub(crate) fn key(&self) -> String {
+        match self {
+            Source::Path(name) => format!("path.{name}"),
+            Source::Body(field) => format!("body.{field}"),
+        }
+    }
+}
+
+fn pairs(v: Option<&Value>, what: &str) -> Result<Vec<(String, Source)>, String> {
     let Some(v) = v else { return Ok(Vec::new()) };
     let map = v
         .as_object()
         .ok_or_else(|| format!("`{what}` must be a map"))?;
     map.iter()
         .map(|(k, v)| match v.as_str() {
-            Some(s) => Ok((k.clone(), s.to_string())),
+            Some(s) => Ok((k.clone(), Source::parse(s)?)),
             None => Err(format!("`{what}.{k}` must be a source such as body.domain")),
         })
         .collect()
@@ -85,28 +112,27 @@ fn has_property(spec: &Value, schema: Option<&Value>, name: &str) -> bool {
         .is_some()
 }
 
-fn check_source(spec: &Value, write: &Operation, source: &str) -> Result<(), String> {
-    if let Some(name) = source.strip_prefix("path.") {
-        if write.path.contains(&format!("{{{name}}}")) {
-            return Ok(());
-        }
-        return Err(format!(
-            "`{source}`: {} has no path parameter {name}",
+fn check_source(spec: &Value, write: &Operation, source: &Source) -> Result<(), String> {
+    let key = source.key();
+    match source {
+        Source::Path(name) if write.path.contains(&format!("{{{name}}}")) => Ok(()),
+        Source::Path(name) => Err(format!(
+            "`{key}`: {} has no path parameter {name}",
             write.id
-        ));
-    }
-    if let Some(field) = source.strip_prefix("body.") {
-        let body = docs::operation(spec, &write.id)
-            .and_then(|o| o.pointer("/requestBody/content/application~1json/schema"));
-        if has_property(spec, body, field) {
-            return Ok(());
+        )),
+        Source::Body(field) => {
+            let body = docs::operation(spec, &write.id)
+                .and_then(|o| o.pointer("/requestBody/content/application~1json/schema"));
+            if has_property(spec, body, field) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`{key}`: the body of {} has no field {field}",
+                    write.id
+                ))
+            }
         }
-        return Err(format!(
-            "`{source}`: the body of {} has no field {field}",
-            write.id
-        ));
     }
-    Err(format!("`{source}`: a source is path.NAME or body.FIELD"))
 }
 
 /// Every `x-read-back` of the spec, checked against the operations.
@@ -286,7 +312,10 @@ pub fn apply(
             .iter()
             .map(|(_, s)| s)
             .chain(rb.matches.iter().map(|(_, s)| s))
-            .filter_map(|s| s.strip_prefix("path."))
+            .filter_map(|s| match s {
+                Source::Path(name) => Some(name.as_str()),
+                Source::Body(_) => None,
+            })
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .map(|name| {
@@ -319,8 +348,10 @@ pub fn apply(
             .iter()
             .map(|(_, s)| s)
             .chain(rb.matches.iter().map(|(_, s)| s))
-            .filter_map(|s| s.strip_prefix("body."))
-            .map(str::to_string)
+            .filter_map(|s| match s {
+                Source::Body(field) => Some(field.clone()),
+                Source::Path(_) => None,
+            })
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -340,6 +371,7 @@ pub fn apply(
             let setter = param.to_snake_case();
             let ty = setter_type(raw, &read_builder.to_string(), &setter)?;
             let setter = field_ident(param);
+            let source = source.key();
             setters.push(quote! {
                 if let Some(v) = crate::read_back::param::<#ty>(&sources, #source) {
                     read = read.#setter(v);
@@ -357,7 +389,10 @@ pub fn apply(
             Some(i) => quote!(Some(#i)),
             None => quote!(None),
         };
-        let match_pairs = rb.matches.iter().map(|(f, s)| quote!((#f, #s)));
+        let match_pairs = rb.matches.iter().map(|(f, s)| {
+            let s = s.key();
+            quote!((#f, #s))
+        });
         let doc = send_doc(rb, spec, index)?;
         api_items.push(quote! {
             impl<'a> #write_builder<'a> {
@@ -415,10 +450,9 @@ pub fn apply(
 
 /// How the keys reach the read, in words: "`domain` = the body's `domain`".
 fn describe(rb: &ReadBack<'_>) -> String {
-    let source = |s: &str| match s.split_once('.') {
-        Some(("path", n)) => format!("the path's `{n}`"),
-        Some(("body", f)) => format!("the body's `{f}`"),
-        _ => s.to_string(),
+    let source = |s: &Source| match s {
+        Source::Path(n) => format!("the path's `{n}`"),
+        Source::Body(f) => format!("the body's `{f}`"),
     };
     let params: Vec<String> = rb
         .params
